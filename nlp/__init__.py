@@ -1,0 +1,1 @@
+"""VoxSeg language and modelling library: pure Python, no Django."""

@@ -1,0 +1,32 @@
+"""Role-based API permissions, backed by `segapp.services.accounts.can`."""
+
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+from segapp.services.accounts import can
+
+
+def require(capability: str) -> type[BasePermission]:
+    """A permission class granting access to users whose role has `capability`."""
+
+    class HasCapability(BasePermission):
+        message = f"Your role does not allow this ({capability.replace('_', ' ')})."
+
+        def has_permission(self, request, view) -> bool:
+            return bool(request.user and can(request.user, capability))
+
+    HasCapability.__name__ = f"Can{capability.title().replace('_', '')}"
+    return HasCapability
+
+
+class ImportPermission(BasePermission):
+    """Reading jobs needs view_imports; starting one needs import_data."""
+
+    message = "Your role does not allow this."
+
+    def has_permission(self, request, view) -> bool:
+        capability = (
+            "view_imports" if request.method in ("GET", "HEAD", "OPTIONS") else "import_data"
+        )
+        return can(request.user, capability)

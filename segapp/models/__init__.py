@@ -1,0 +1,17 @@
+"""VoxSeg's data model, one module per aggregate."""
+
+from segapp.models.customers import Customer
+from segapp.models.documents import Document, DocumentKind
+from segapp.models.events import Event
+from segapp.models.imports import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
+
+__all__ = [
+    "Customer",
+    "Document",
+    "DocumentKind",
+    "Event",
+    "ImportFileType",
+    "ImportJob",
+    "ImportRowIssue",
+    "ImportStatus",
+]

@@ -1,0 +1,1 @@
+"""Selectors: read-side queries shared by the web pages, the API and (later) the chat."""

@@ -1,0 +1,1 @@
+"""Services: what VoxSeg does (writes and use cases). Doors call these."""

@@ -1,0 +1,56 @@
+"""Users and roles. A role is a Django group; what each role may do is decided here."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION = "admin", "analyst", "product_manager", "integration"
+ROLES = (ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION)
+
+# Who may do what. Product managers read segments and personas (later), never
+# individual customers or their texts; integrations push files and pull customers.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "import_data": frozenset({ADMIN, ANALYST, INTEGRATION}),
+    "view_imports": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
+    "view_customers": frozenset({ADMIN, ANALYST, INTEGRATION}),
+    "view_documents": frozenset({ADMIN, ANALYST}),
+}
+
+
+class RoleError(ValueError):
+    """An unknown role was asked for."""
+
+
+def roles_of(user) -> set[str]:
+    """The roles a user holds; superusers hold every role."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return set(ROLES)
+    return set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+
+
+def can(user, capability: str) -> bool:
+    """Whether `user` may use `capability` (a key of CAPABILITIES)."""
+    return bool(roles_of(user) & CAPABILITIES[capability])
+
+
+@transaction.atomic
+def add_user(*, username: str, role: str, password: str | None = None, email: str = ""):
+    """Create or update a user with exactly one role; return the user."""
+    if role not in ROLES:
+        raise RoleError(f"Unknown role {role!r}; roles are: {', '.join(ROLES)}.")
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
+    if password:
+        user.set_password(password)
+    elif not user.has_usable_password():
+        user.set_unusable_password()
+    user.is_staff = role == ADMIN
+    user.save()
+    groups = [Group.objects.get_or_create(name=name)[0] for name in ROLES]
+    user.groups.remove(*groups)
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -1,0 +1,318 @@
+"""Reading customer files: CSV (any common delimiter), JSON arrays and JSON Lines.
+
+Files are streamed record by record in constant memory. Encoding is UTF-8 (with
+or without BOM) with a Windows-1252 / Latin-1 fallback. Anything that makes a
+file unreadable as a whole raises `UnreadableFileError` with a message meant for
+the person who uploaded it; a single malformed record is reported on that
+record (`RawRecord.problem`) and reading goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+HEAD_BYTES = 64 * 1024
+SCAN_CHUNK = 1024 * 1024
+SNIFF_LINES = 50
+COLUMN_SAMPLE = 200
+CSV_DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+MAX_FIELD_BYTES = 16 * 1024 * 1024
+
+csv.field_size_limit(MAX_FIELD_BYTES)
+
+
+class UnreadableFileError(Exception):
+    """The file cannot be read at all; `str(error)` is a message for the user."""
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How a file is encoded and laid out."""
+
+    kind: str  # "csv" | "json" | "jsonl"
+    encoding: str
+    delimiter: str = ""
+
+    def describe(self) -> str:
+        """A short human description, e.g. "CSV, semicolon-separated, UTF-8"."""
+        if self.kind == "csv":
+            name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+            return f"CSV, {name}-separated, {self.encoding_label}"
+        return f"{'JSON Lines' if self.kind == 'jsonl' else 'JSON array'}, {self.encoding_label}"
+
+    @property
+    def encoding_label(self) -> str:
+        """The encoding as people name it."""
+        return {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}.get(
+            self.encoding, self.encoding
+        )
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One record of a file: its 1-based number and its values, or what is wrong with it."""
+
+    number: int
+    values: dict[str, Any] | None
+    problem: str = ""
+
+
+def sniff_format(path: Path, *, delimiter: str | None = None) -> FileFormat:
+    """Work out a file's encoding, layout and (for CSV) delimiter, or say why it can't be read."""
+    head = _read_head(path)
+    _refuse_binary(head)
+    encoding = _detect_encoding(path)
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    if not text.strip():
+        raise UnreadableFileError("The file has no content, only blank lines.")
+    first = text.lstrip()[0]
+    if first == "[":
+        return FileFormat("json", encoding)
+    if first == "{":
+        return FileFormat("jsonl", encoding)
+    if delimiter:
+        return FileFormat("csv", encoding, _check_delimiter(delimiter))
+    return FileFormat("csv", encoding, _sniff_delimiter(text))
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except FileNotFoundError:
+        raise UnreadableFileError(f"No such file: {path.name}") from None
+    except IsADirectoryError:
+        raise UnreadableFileError(f"{path.name} is a folder, not a file.") from None
+    except OSError as exc:
+        raise UnreadableFileError(f"The file cannot be opened: {exc.strerror}.") from None
+    if not head:
+        raise UnreadableFileError("The file is empty (0 bytes).")
+    return head
+
+
+def _refuse_binary(head: bytes) -> None:
+    if head.startswith(b"PK\x03\x04"):
+        raise UnreadableFileError(
+            "This is a zip archive or an Excel workbook (.xlsx), not a text file: "
+            "save the sheet as CSV (UTF-8), JSON or JSON Lines and upload that."
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFileError(
+            "This is an old Excel (.xls) or Word file, not a text file: save it as CSV (UTF-8)."
+        )
+    if head.startswith(b"%PDF"):
+        raise UnreadableFileError("This is a PDF, not a data file: upload CSV, JSON or JSON Lines.")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFileError(
+            'The file is encoded as UTF-16; save it as UTF-8 ("CSV UTF-8" in Excel).'
+        )
+    if b"\x00" in head or _control_share(head) > 0.05:
+        raise UnreadableFileError(
+            "This looks like a binary file, not text: upload CSV, JSON or JSON Lines."
+        )
+
+
+def _control_share(data: bytes) -> float:
+    allowed = {9, 10, 12, 13}
+    controls = sum(1 for byte in data if byte < 32 and byte not in allowed)
+    return controls / max(len(data), 1)
+
+
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 if the whole file decodes as UTF-8, else Windows-1252, else Latin-1."""
+    if _decodes_as(path, "utf-8"):
+        return "utf-8-sig"
+    if _decodes_as(path, "cp1252"):
+        return "cp1252"
+    return "latin-1"
+
+
+def _decodes_as(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(SCAN_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_delimiter(delimiter: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    delimiter = named.get(delimiter.lower(), delimiter)
+    if len(delimiter) != 1:
+        raise UnreadableFileError(f"The delimiter must be one character, not {delimiter!r}.")
+    return delimiter
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter that splits the first lines into the most consistent columns."""
+    lines = text.splitlines()[:SNIFF_LINES]
+    if len(lines) > 1 and len(text) >= HEAD_BYTES:
+        lines = lines[:-1]  # the last line of the head may be cut
+    sample = "\n".join(lines)
+    best, best_key = ",", (0.0, 1)
+    for candidate in CSV_DELIMITERS:
+        rows = [row for row in csv.reader(io.StringIO(sample), delimiter=candidate) if row]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistency = sum(len(row) == width for row in rows) / len(rows)
+        key = (consistency, width)
+        if key > best_key:
+            best, best_key = candidate, key
+    return best
+
+
+class RecordReader:
+    """Streams the records of a file as `RawRecord`s; a context manager.
+
+    `columns` are the column names (CSV header, or the keys of the first
+    records of a JSON file); `bytes_read` tells how far reading has got.
+    """
+
+    def __init__(self, path: Path, fmt: FileFormat) -> None:
+        self.path = path
+        self.format = fmt
+        self.size = path.stat().st_size
+        self._fh = path.open("r", encoding=fmt.encoding, newline="")
+        self.columns = self._read_columns()
+
+    def __enter__(self) -> RecordReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._fh.close()
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes consumed so far (an estimate: reading is buffered)."""
+        try:
+            return min(self._fh.buffer.tell(), self.size)
+        except (ValueError, OSError):
+            return self.size
+
+    def __iter__(self) -> Iterator[RawRecord]:
+        self._fh.seek(0)
+        if self.format.kind == "csv":
+            return self._csv_records()
+        if self.format.kind == "jsonl":
+            return self._jsonl_records()
+        return self._json_records()
+
+    def _read_columns(self) -> list[str]:
+        if self.format.kind == "csv":
+            reader = csv.reader(self._fh, delimiter=self.format.delimiter)
+            header = next(reader, None)
+            if header is None:
+                raise UnreadableFileError("The file is empty.")
+            return unique_column_names(header)
+        seen: dict[str, None] = {}
+        for index, record in enumerate(self):
+            if index >= COLUMN_SAMPLE:
+                break
+            for key in record.values or {}:
+                seen.setdefault(key, None)
+        if not seen:
+            raise UnreadableFileError("The JSON file holds no records (objects with fields).")
+        return list(seen)
+
+    def _csv_records(self) -> Iterator[RawRecord]:
+        reader = csv.reader(self._fh, delimiter=self.format.delimiter)
+        try:
+            next(reader)  # header
+        except csv.Error as exc:
+            raise UnreadableFileError(f"The header line cannot be read: {exc}.") from None
+        width = len(self.columns)
+        number = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                number += 1
+                yield RawRecord(number, None, f"the line cannot be read as CSV ({exc})")
+                continue
+            if not any(cell.strip() for cell in row):
+                continue  # blank line
+            number += 1
+            if len(row) != width:
+                yield RawRecord(number, None, _width_problem(len(row), width, self.format))
+                continue
+            yield RawRecord(number, dict(zip(self.columns, row, strict=True)))
+
+    def _jsonl_records(self) -> Iterator[RawRecord]:
+        number = 0
+        for line in self._fh:
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if number == 1 and not line.rstrip().endswith("}"):
+                    raise UnreadableFileError(
+                        "The file starts like JSON but is neither a JSON array nor JSON Lines "
+                        "(one object per line). Wrap the records in [ ... ] or put one per line."
+                    ) from None
+                yield RawRecord(number, None, f"the line is not valid JSON ({exc.msg})")
+                continue
+            yield _object_record(number, value)
+
+    def _json_records(self) -> Iterator[RawRecord]:
+        number = 0
+        try:
+            for value in ijson.items(self._fh, "item", use_float=True):
+                number += 1
+                yield _object_record(number, value)
+        except ijson.JSONError as exc:
+            raise UnreadableFileError(
+                f"The JSON is malformed after record {number}: {exc}. Nothing was imported."
+            ) from None
+
+
+def _object_record(number: int, value: Any) -> RawRecord:
+    if not isinstance(value, dict):
+        return RawRecord(
+            number, None, f"the record is a JSON {type(value).__name__}, not an object"
+        )
+    return RawRecord(number, {str(key).strip(): item for key, item in value.items()})
+
+
+def _width_problem(found: int, expected: int, fmt: FileFormat) -> str:
+    name = DELIMITER_NAMES.get(fmt.delimiter, repr(fmt.delimiter))
+    return (
+        f"the row has {found} values but the header has {expected} columns "
+        f"({name}-separated); is a value containing a {name} missing its quotes?"
+    )
+
+
+def unique_column_names(header: list[str]) -> list[str]:
+    """Clean header names: strip spaces and BOM, name blanks, make duplicates unique."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(header, start=1):
+        name = raw.replace("\ufeff", "").strip() or f"column_{position}"
+        candidate, suffix = name, 2
+        while candidate in seen:
+            candidate, suffix = f"{name}_{suffix}", suffix + 1
+        seen.add(candidate)
+        names.append(candidate)
+    return names

@@ -1,0 +1,391 @@
+"""Turning a file record into a typed row, or saying exactly what is wrong with it.
+
+Pure Python: no database. Messages name the column and the problem
+("rating: 'five' is not a number"); they may quote a value, so the service
+redacts them before storing, and they never quote a customer id.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dateutil import parser as date_parser
+
+from segapp.services.ingest.columns import ColumnPlan
+from segapp.services.pseudonyms import normalise_external_id
+
+MISSING = {"", "na", "n/a", "null", "none", "nan", "-", "--", "?"}
+KIND_ALIASES = {
+    "review": ("review", "reviews", "product_review", "rating", "ratings", "app_review"),
+    "survey": (
+        "survey", "surveys", "survey_response", "survey_answer", "nps", "csat", "questionnaire",
+        "feedback_form", "poll",
+    ),
+    "social": (
+        "social", "social_post", "social_media", "post", "posts", "tweet", "twitter", "x",
+        "instagram", "facebook", "tiktok", "reddit", "mention",
+    ),
+}  # fmt: skip
+KINDS = {alias: kind for kind, aliases in KIND_ALIASES.items() for alias in aliases}
+TRUE_WORDS = {"true", "yes", "y"}
+FALSE_WORDS = {"false", "no", "n"}
+MAX_ID_CHARS = 256
+MAX_ATTRIBUTE_CHARS = 500
+MAX_RATING = 10.0
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+CURRENCY = re.compile(r"^[\s$£€¥]*(?P<num>[-+]?[\d.,\s]+?)\s*(?:[$£€¥]|[A-Z]{3})?$")
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """Something wrong with one value of a row; errors reject the row, warnings don't."""
+
+    column: str
+    reason: str
+    severity: str = "error"
+
+
+@dataclass
+class DocumentRow:
+    """A valid document row, text not yet redacted."""
+
+    external_id: str
+    text: str
+    kind: str
+    channel: str
+    created_at: datetime | None
+    rating: float | None
+    original_length: int
+    truncated: bool
+    metadata: dict[str, Any] = field(default_factory=dict)
+    sensitive: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CustomerRow:
+    """A valid customer row: numeric behaviour, other attributes, sensitive columns."""
+
+    external_id: str
+    behaviour: dict[str, float]
+    attributes: dict[str, Any]
+    sensitive: dict[str, Any]
+
+
+@dataclass
+class EventRow:
+    """A valid event row."""
+
+    external_id: str
+    created_at: datetime
+    amount: float | None
+    event_type: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    sensitive: dict[str, Any] = field(default_factory=dict)
+
+
+Row = DocumentRow | CustomerRow | EventRow
+
+
+class InvalidValue(ValueError):
+    """A value that cannot be read; the message says why, for the user."""
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a cell holds no value (blank, NA, null …)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip().lower() in MISSING
+
+
+def parse_number(value: Any) -> float:
+    """Read a number written as people write them: 12, 12.5, "1,234.50", "$45", "4,5"."""
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        match = CURRENCY.match(text)
+        if not match:
+            raise InvalidValue(f"{_quote(text)} is not a number")
+        digits = match.group("num").replace(" ", "")
+        if digits.count(",") == 1 and "." not in digits and re.search(r",\d{1,2}$", digits):
+            digits = digits.replace(",", ".")  # decimal comma: "4,5", "12,50"
+        digits = digits.replace(",", "")
+        try:
+            number = float(digits)
+        except ValueError:
+            raise InvalidValue(f"{_quote(text)} is not a number") from None
+    if not math.isfinite(number):
+        raise InvalidValue(f"{_quote(value)} is not a finite number")
+    return number
+
+
+def parse_datetime(value: Any, *, dayfirst: bool, now: datetime) -> datetime:
+    """Read a date or timestamp; naive times are UTC; epoch seconds are accepted."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value > 1e11:
+            value = value / 1000  # epoch milliseconds
+        try:
+            moment = datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise InvalidValue(f"{_quote(value)} is not a date") from None
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                moment = date_parser.parse(text, dayfirst=dayfirst)
+            except (ValueError, OverflowError):
+                raise InvalidValue(f"{_quote(text)} is not a date") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment < EARLIEST:
+        raise InvalidValue(f"{moment.date().isoformat()} is before 1970")
+    if moment > now + timedelta(days=1):
+        raise InvalidValue(f"{moment.date().isoformat()} is in the future")
+    return moment
+
+
+def _quote(value: Any, limit: int = 60) -> str:
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+class RowValidator:
+    """Validates the records of one file against its column plan."""
+
+    def __init__(
+        self,
+        file_type: str,
+        plan: ColumnPlan,
+        *,
+        max_text_chars: int,
+        default_kind: str = "review",
+        dayfirst: bool = False,
+        now: datetime | None = None,
+    ) -> None:
+        self.file_type = file_type
+        self.plan = plan
+        self.max_text_chars = max_text_chars
+        self.default_kind = default_kind
+        self.dayfirst = dayfirst
+        self.now = now or datetime.now(tz=UTC)
+        self._metadata_columns = plan.columns_with_role("metadata")
+        self._attribute_columns = plan.columns_with_role("attribute")
+        self._sensitive_columns = plan.columns_with_role("sensitive")
+        self._numeric_attribute: dict[str, bool] = {}
+
+    def validate(self, values: dict[str, Any]) -> tuple[Row | None, list[RowIssue]]:
+        """Return the typed row (None when rejected) and the issues found."""
+        issues: list[RowIssue] = []
+        external_id = self._external_id(values, issues)
+        if self.file_type == "documents":
+            row: Row | None = self._document(values, external_id, issues)
+        elif self.file_type == "customers":
+            row = self._customer(values, external_id, issues)
+        else:
+            row = self._event(values, external_id, issues)
+        if any(issue.severity == "error" for issue in issues):
+            return None, issues
+        return row, issues
+
+    def _value(self, values: dict[str, Any], field_name: str) -> Any:
+        column = self.plan.mapping.get(field_name)
+        return None if column is None else values.get(column)
+
+    def _column(self, field_name: str) -> str:
+        return self.plan.mapping.get(field_name, field_name)
+
+    def _external_id(self, values: dict[str, Any], issues: list[RowIssue]) -> str:
+        raw = self._value(values, "customer_id")
+        if is_missing(raw) or isinstance(raw, dict | list):
+            issues.append(RowIssue(self._column("customer_id"), "the customer id is empty"))
+            return ""
+        external_id = normalise_external_id(raw)
+        if len(external_id) > MAX_ID_CHARS:
+            issues.append(
+                RowIssue(
+                    self._column("customer_id"),
+                    f"the customer id is longer than {MAX_ID_CHARS} characters",
+                )
+            )
+        return external_id
+
+    def _document(
+        self, values: dict[str, Any], external_id: str, issues: list[RowIssue]
+    ) -> DocumentRow | None:
+        text, original_length, truncated = self._text(values, issues)
+        kind = self._kind(values, issues)
+        channel = self._value(values, "channel")
+        channel = "" if is_missing(channel) else str(channel).strip()[:64]
+        created_at = self._optional_datetime(values, "created_at", issues)
+        rating = self._rating(values, issues)
+        if text is None or kind is None:
+            return None
+        return DocumentRow(
+            external_id=external_id,
+            text=text,
+            kind=kind,
+            channel=channel,
+            created_at=created_at,
+            rating=rating,
+            original_length=original_length,
+            truncated=truncated,
+            metadata=self._extras(values, self._metadata_columns),
+            sensitive=self._extras(values, self._sensitive_columns),
+        )
+
+    def _text(self, values: dict[str, Any], issues: list[RowIssue]) -> tuple[str | None, int, bool]:
+        raw = self._value(values, "text")
+        column = self._column("text")
+        if isinstance(raw, dict | list):
+            issues.append(RowIssue(column, "the text is a JSON object or list, not text"))
+            return None, 0, False
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            issues.append(RowIssue(column, "the text is empty"))
+            return None, 0, False
+        length = len(text)
+        if length <= self.max_text_chars:
+            return text, length, False
+        issues.append(
+            RowIssue(
+                column,
+                f"the text is {length:,} characters long; kept the first "
+                f"{self.max_text_chars:,} (the limit)",
+                "warning",
+            )
+        )
+        return text[: self.max_text_chars], length, True
+
+    def _kind(self, values: dict[str, Any], issues: list[RowIssue]) -> str | None:
+        raw = self._value(values, "kind")
+        if is_missing(raw):
+            return self.default_kind
+        kind = KINDS.get(re.sub(r"[^a-z]+", "_", str(raw).strip().lower()).strip("_"))
+        if kind is None:
+            issues.append(
+                RowIssue(
+                    self._column("kind"),
+                    f"unknown kind {_quote(raw)}; expected review, survey or social",
+                )
+            )
+        return kind
+
+    def _optional_datetime(
+        self, values: dict[str, Any], field_name: str, issues: list[RowIssue]
+    ) -> datetime | None:
+        raw = self._value(values, field_name)
+        if is_missing(raw):
+            return None
+        try:
+            return parse_datetime(raw, dayfirst=self.dayfirst, now=self.now)
+        except InvalidValue as exc:
+            issues.append(RowIssue(self._column(field_name), f"bad date: {exc}"))
+            return None
+
+    def _rating(self, values: dict[str, Any], issues: list[RowIssue]) -> float | None:
+        raw = self._value(values, "rating")
+        if is_missing(raw):
+            return None
+        text = str(raw).strip().lower()
+        text = re.sub(r"\s*(/\s*(5|10)|stars?|out of (5|10))\s*$", "", text)
+        try:
+            rating = parse_number(text if isinstance(raw, str) else raw)
+        except InvalidValue:
+            issues.append(RowIssue(self._column("rating"), f"rating {_quote(raw)} is not a number"))
+            return None
+        if not 0 <= rating <= MAX_RATING:
+            issues.append(
+                RowIssue(
+                    self._column("rating"), f"rating {rating:g} is outside 0 to {MAX_RATING:g}"
+                )
+            )
+            return None
+        return rating
+
+    def _customer(
+        self, values: dict[str, Any], external_id: str, issues: list[RowIssue]
+    ) -> CustomerRow:
+        behaviour: dict[str, float] = {}
+        attributes: dict[str, Any] = {}
+        for column in self._attribute_columns:
+            raw = values.get(column)
+            if is_missing(raw):
+                continue
+            number = _as_number(raw)
+            numeric = self._numeric_attribute.setdefault(column, number is not None)
+            if numeric and number is not None:
+                behaviour[column] = number
+            elif numeric:
+                issues.append(
+                    RowIssue(column, f"{_quote(raw)} is not a number; left empty", "warning")
+                )
+            else:
+                attributes[column] = _plain(raw)
+        return CustomerRow(
+            external_id=external_id,
+            behaviour=behaviour,
+            attributes=attributes,
+            sensitive=self._extras(values, self._sensitive_columns),
+        )
+
+    def _event(
+        self, values: dict[str, Any], external_id: str, issues: list[RowIssue]
+    ) -> EventRow | None:
+        created_at = self._optional_datetime(values, "created_at", issues)
+        if created_at is None and not any(i.column == self._column("created_at") for i in issues):
+            issues.append(RowIssue(self._column("created_at"), "the date is empty"))
+        amount = None
+        raw_amount = self._value(values, "amount")
+        if not is_missing(raw_amount):
+            try:
+                amount = parse_number(raw_amount)
+            except InvalidValue as exc:
+                issues.append(RowIssue(self._column("amount"), f"amount: {exc}"))
+        raw_type = self._value(values, "event_type")
+        event_type = "purchase" if is_missing(raw_type) else str(raw_type).strip().lower()[:64]
+        if created_at is None:
+            return None
+        return EventRow(
+            external_id=external_id,
+            created_at=created_at,
+            amount=amount,
+            event_type=event_type,
+            metadata=self._extras(values, self._metadata_columns),
+            sensitive=self._extras(values, self._sensitive_columns),
+        )
+
+    @staticmethod
+    def _extras(values: dict[str, Any], columns: list[str]) -> dict[str, Any]:
+        return {
+            column: _plain(values[column])
+            for column in columns
+            if not is_missing(values.get(column))
+        }
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return 1.0 if value.strip().lower() in TRUE_WORDS else 0.0
+    try:
+        return parse_number(value)
+    except InvalidValue:
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe value, strings stripped and capped."""
+    if isinstance(value, str):
+        return value.strip()[:MAX_ATTRIBUTE_CHARS]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,42 @@
+"""Celery tasks: thin doors that take ids and call one service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from segapp.models import ImportJob
+from segapp.services.ingest.service import mark_import_failed, run_import_job
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    name="segapp.import_file",
+    queue="celery",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=4,
+    soft_time_limit=3 * 3600,
+    time_limit=3 * 3600 + 300,
+)
+def import_file(self, job_id: int) -> None:
+    """Run import job `job_id`; transient database errors retry with backoff."""
+    if not ImportJob.objects.filter(pk=job_id).exists():
+        logger.warning("import job %s no longer exists; nothing to do", job_id)
+        return
+    try:
+        run_import_job(job_id)
+    except (OperationalError, InterfaceError):
+        if self.request.retries >= self.max_retries:
+            mark_import_failed(job_id, "The database was unreachable; the import was abandoned.")
+            return
+        raise

@@ -1,0 +1,108 @@
+"""Reading files: formats, encodings, delimiters, and clear refusals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from segapp.services.ingest.readers import RecordReader, UnreadableFileError, sniff_format
+
+
+def records(path, **kwargs):
+    fmt = sniff_format(path, **kwargs)
+    with RecordReader(path, fmt) as reader:
+        return fmt, reader.columns, list(reader)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_csv_delimiter_is_detected(write_file, delimiter):
+    rows = ["customer_id", "text", "rating"], ["c1", "Great; fast, cheap | ok", "5"]
+    body = "\n".join(
+        delimiter.join(f'"{v}"' if delimiter in v or "," in v else v for v in row)
+        for row in rows
+    )
+    fmt, columns, recs = records(write_file("d.csv", body))
+    assert fmt.delimiter == delimiter
+    assert columns == ["customer_id", "text", "rating"]
+    assert recs[0].values["text"] == "Great; fast, cheap | ok"
+
+
+def test_utf8_with_bom_is_read_without_the_bom(write_file):
+    path = write_file("bom.csv", "\ufeffcustomer_id,text\nc1,Crème brûlée\n")
+    fmt, columns, recs = records(path)
+    assert columns[0] == "customer_id"
+    assert recs[0].values["text"] == "Crème brûlée"
+    assert fmt.encoding_label == "UTF-8"
+
+
+def test_latin1_file_falls_back_and_keeps_accents(write_file):
+    path = write_file("latin.csv", "customer_id,text\nc1,Très bon café à emporter\n", "latin-1")
+    fmt, _, recs = records(path)
+    assert fmt.encoding in ("cp1252", "latin-1")
+    assert recs[0].values["text"] == "Très bon café à emporter"
+
+
+def test_json_array_and_json_lines_are_streamed(write_file):
+    data = [{"customer_id": "c1", "text": "a"}, {"customer_id": 2, "text": "b", "x": [1]}]
+    _, cols_a, recs_a = records(write_file("a.json", json.dumps(data)))
+    _, cols_b, recs_b = records(write_file("b.jsonl", "\n".join(json.dumps(d) for d in data)))
+    assert cols_a == cols_b == ["customer_id", "text", "x"]
+    assert [r.values for r in recs_a] == [r.values for r in recs_b] == data
+
+
+def test_multiline_quoted_csv_field_is_one_record(write_file):
+    path = write_file("m.csv", 'customer_id,text\nc1,"line one\nline two"\nc2,short\n')
+    _, _, recs = records(path)
+    assert [r.number for r in recs] == [1, 2]
+    assert recs[0].values["text"] == "line one\nline two"
+
+
+def test_row_with_wrong_number_of_values_is_a_record_problem(write_file):
+    path = write_file("w.csv", "customer_id,text\nc1,fine\nc2,too,many,values\nc3,ok\n")
+    _, _, recs = records(path)
+    assert recs[1].values is None
+    assert "4 values but the header has 2 columns" in recs[1].problem
+    assert recs[2].values == {"customer_id": "c3", "text": "ok"}
+
+
+def test_bad_json_line_is_a_record_problem_and_others_survive(write_file):
+    path = write_file("l.jsonl", '{"customer_id": "c1", "text": "a"}\n{"customer_id": oops}\n[1]\n')
+    _, _, recs = records(path)
+    assert recs[0].values is not None
+    assert "not valid JSON" in recs[1].problem
+    assert "not an object" in recs[2].problem
+
+
+def test_duplicate_and_blank_header_names_are_made_unique(write_file):
+    _, columns, _ = records(write_file("h.csv", "text,text,\nA,B,C\n"))
+    assert columns == ["text", "text_2", "column_3"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\n\n   \n", "blank lines"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, "Excel workbook"),
+        (b"%PDF-1.7\n%\xe2\xe3", "PDF"),
+        (bytes(range(256)) * 20, "binary"),
+        ("customer_id,text\n".encode("utf-16"), "UTF-16"),
+    ],
+)
+def test_unreadable_files_get_a_specific_message(write_file, content, message):
+    with pytest.raises(UnreadableFileError, match=message):
+        sniff_format(write_file("bad.bin", content))
+
+
+def test_malformed_json_array_fails_as_a_whole(write_file):
+    path = write_file("broken.json", '[{"customer_id": "c1", "text": "a"}, {"customer_id": ')
+    fmt = sniff_format(path)
+    with pytest.raises(UnreadableFileError, match="malformed after record 1"):
+        with RecordReader(path, fmt) as reader:
+            list(reader)
+
+
+def test_explicit_delimiter_by_name(write_file):
+    fmt = sniff_format(write_file("t.tsv", "a\tb\n1\t2\n"), delimiter="tab")
+    assert fmt.delimiter == "\t"
