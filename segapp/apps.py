@@ -14,6 +14,7 @@ class SegappConfig(AppConfig):
         from django.conf import settings
 
         settings.VOXSEG_DATA_DIR.mkdir(parents=True, exist_ok=True)
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):
             for folder in ("out", "processed"):
                 (settings.CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)

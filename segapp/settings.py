@@ -12,9 +12,10 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-
 env = environ.Env()
+
+# Everything the embedded mode writes (database, broker, cache, data) lives here.
+VAR_DIR = Path(env.str("VOXSEG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="voxseg-embedded-not-for-production")

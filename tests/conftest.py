@@ -91,6 +91,7 @@ def eager_celery():
 
 # --- real services: integration and browser tests -------------------------------------------
 
+
 def _missing_service(item) -> str | None:
     """Why an integration/browser test cannot run here, or None."""
     import socket

@@ -11,8 +11,7 @@ PATHS = [
     "/api/v1/imports/",
     "/api/v1/customers/",
     "/api/v1/documents/",
-    "/api/v1/schema/",
-    "/api/v1/docs/",
+    "/api/v1/schema/?format=json",
 ]
 
 
@@ -21,6 +20,10 @@ def test_anonymous_requests_are_refused(path):
     response = APIClient().get(path)
     assert response.status_code in (401, 403)
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_anonymous_cannot_open_the_interactive_docs():
+    assert APIClient().get("/api/v1/docs/").status_code in (401, 403)
 
 
 def test_bad_token_is_refused_in_the_error_shape():

@@ -13,15 +13,14 @@ from segapp.models import Document
 pytestmark = pytest.mark.django_db
 
 BODY = (
-    "customer_id,text,rating\n"
-    "A,Great mug but mail me at jo@example.com,5\n"
-    "B,,3\n"
-    "C,Too small,two\n"
+    "customer_id,text,rating\nA,Great mug but mail me at jo@example.com,5\nB,,3\nC,Too small,two\n"
 )
 
 
 def upload(client, content=BODY, name="docs.csv", **fields):
-    data = {"file": SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)}
+    data = {
+        "file": SimpleUploadedFile(name, content.encode() if isinstance(content, str) else content)
+    }
     data.update({"type": "documents", **fields})
     return client.post("/api/v1/imports/", data, format="multipart")
 
@@ -43,7 +42,11 @@ def test_upload_creates_a_job_that_runs_and_reports(
     assert job["counts"] == {
         "read": 3, "imported": 1, "updated": 0, "duplicates": 0, "rejected": 2, "warnings": 0,
     }  # fmt: skip
-    assert job["column_mapping"] == {"customer_id": "customer_id", "text": "text", "rating": "rating"}
+    assert job["column_mapping"] == {
+        "customer_id": "customer_id",
+        "text": "text",
+        "rating": "rating",
+    }
     assert job["redaction_counts"] == {"EMAIL": 1}
     issues = client.get(f"/api/v1/imports/{job['id']}/issues/").json()["results"]
     assert [(i["row"], i["column"]) for i in issues] == [(2, "text"), (3, "rating")]
@@ -58,7 +61,7 @@ def test_upload_creates_a_job_that_runs_and_reports(
 def test_explicit_mapping_in_the_api_is_used_and_shown(
     bob, api_as, eager_celery, django_capture_on_commit_callbacks
 ):
-    content = "member;comment_body;when\nA;Nice;2025-01-02\n"
+    content = "member;comment_body;posted\nA;Nice;2025-01-02\n"
     response = run_upload(
         api_as(bob),
         django_capture_on_commit_callbacks,
@@ -68,7 +71,7 @@ def test_explicit_mapping_in_the_api_is_used_and_shown(
     job = api_as(bob).get(f"/api/v1/imports/{response.data['id']}/").json()
     assert job["status"] == "succeeded", job["error_message"]
     assert job["column_mapping"]["customer_id"] == "member"
-    assert job["column_mapping"]["created_at"] == "when"
+    assert job["column_mapping"]["created_at"] == "posted"
     assert job["delimiter"] == ";"
 
 

@@ -44,7 +44,9 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         add_user(username=DEMO_USER, role="admin", password=DEMO_PASSWORD)
         data_dir = Path(settings.VAR_DIR) / "demo"
-        call_command("demo_data", out=str(data_dir), customers=options["customers"], stdout=self.stderr)
+        call_command(
+            "demo_data", out=str(data_dir), customers=options["customers"], stdout=self.stderr
+        )
         worker = self._start_worker()
         server = None
         try:

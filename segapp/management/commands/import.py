@@ -93,7 +93,7 @@ class Command(BaseCommand):
         bar.close()
         if job.status != ImportStatus.SUCCEEDED:
             self._fail(job.error_message)
-        columns = ", ".join(f"{column} -> {role}" for column, role in job.column_roles.items())
+        columns = ", ".join(f"{c['column']} -> {c['role']}" for c in job.column_roles)
         self.stderr.write(
             f"import #{job.pk}: {job.original_filename} ({job.file_format}, {job.encoding}); "
             f"columns: {columns}; {job.warnings} warnings; "

@@ -21,8 +21,8 @@ from typing import IO
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
-from nlp.redact import Redactor
 
+from nlp.redact import Redactor
 from segapp.models import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
 from segapp.services.ingest.columns import ColumnPlan, plan_columns
 from segapp.services.ingest.event_features import refresh_event_features
@@ -301,7 +301,8 @@ def _import(job: ImportJob, *, progress: ProgressCallback | None, redactor: Reda
 
 def _record_plan(job: ImportJob, fmt: FileFormat, plan: ColumnPlan) -> None:
     job.file_format, job.encoding, job.delimiter = fmt.kind, fmt.encoding_label, fmt.delimiter
-    job.column_mapping, job.column_roles = plan.mapping, plan.roles
+    job.column_mapping = plan.mapping
+    job.column_roles = [{"column": c, "role": r} for c, r in plan.roles.items()]
     job.save(
         update_fields=["file_format", "encoding", "delimiter", "column_mapping", "column_roles"]
     )

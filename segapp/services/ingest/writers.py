@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from nlp.redact import Redactor
 
+from nlp.redact import Redactor
 from segapp.models import Customer, Document, Event, ImportJob
 from segapp.services.ingest.rows import CustomerRow, DocumentRow, EventRow
 from segapp.services.pseudonyms import pseudonymise

@@ -19,8 +19,7 @@ def records(path, **kwargs):
 def test_csv_delimiter_is_detected(write_file, delimiter):
     rows = ["customer_id", "text", "rating"], ["c1", "Great; fast, cheap | ok", "5"]
     body = "\n".join(
-        delimiter.join(f'"{v}"' if delimiter in v or "," in v else v for v in row)
-        for row in rows
+        delimiter.join(f'"{v}"' if delimiter in v or "," in v else v for v in row) for row in rows
     )
     fmt, columns, recs = records(write_file("d.csv", body))
     assert fmt.delimiter == delimiter
@@ -98,9 +97,11 @@ def test_unreadable_files_get_a_specific_message(write_file, content, message):
 def test_malformed_json_array_fails_as_a_whole(write_file):
     path = write_file("broken.json", '[{"customer_id": "c1", "text": "a"}, {"customer_id": ')
     fmt = sniff_format(path)
-    with pytest.raises(UnreadableFileError, match="malformed after record 1"):
-        with RecordReader(path, fmt) as reader:
-            list(reader)
+    with (
+        pytest.raises(UnreadableFileError, match="malformed after record 1"),
+        RecordReader(path, fmt) as reader,
+    ):
+        list(reader)
 
 
 def test_explicit_delimiter_by_name(write_file):

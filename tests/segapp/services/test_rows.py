@@ -69,7 +69,9 @@ def test_kind_aliases_and_default(raw, kind):
     assert row.kind == kind
 
 
-@pytest.mark.parametrize(("raw", "value"), [("4/5", 4.0), ("4.5 stars", 4.5), ("4,5", 4.5), (3, 3.0)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [("4/5", 4.0), ("4.5 stars", 4.5), ("4,5", 4.5), (3, 3.0)]
+)
 def test_ratings_written_as_people_write_them(raw, value):
     row, _ = validator().validate(doc(rating=raw))
     assert row.rating == value
@@ -105,7 +107,14 @@ def test_customer_row_splits_behaviour_attributes_and_sensitive():
     columns = ["customer_id", "orders", "vip", "tier", "age", "gender"]
     v = validator("customers", columns)
     row, issues = v.validate(
-        {"customer_id": "C1", "orders": "12", "vip": "yes", "tier": "gold", "age": "34", "gender": "f"}
+        {
+            "customer_id": "C1",
+            "orders": "12",
+            "vip": "yes",
+            "tier": "gold",
+            "age": "34",
+            "gender": "f",
+        }
     )
     assert issues == []
     assert row.behaviour == {"orders": 12.0, "vip": 1.0}
