@@ -171,3 +171,17 @@ def test_finished_job_is_not_run_twice(write_file):
     job = run(write_file("d.csv", "customer_id,text\nA,hello there\n"))
     again = run_import_job(job.pk)
     assert again.rows_imported == 1 and Document.objects.count() == 1
+
+
+def test_row_report_quotes_values_only_in_redacted_form(write_file):
+    path = write_file(
+        "d.csv",
+        "customer_id,text,rating,created_at\n"
+        "SECRET-ID-77,Fine,mail jo.b@example.com,2025-01-01\n"
+        "SECRET-ID-78,Fine,4,call 020 7946 0958\n",
+    )
+    job = run(path)
+    report = " ".join(ImportRowIssue.objects.filter(job=job).values_list("reason", flat=True))
+    assert job.rows_rejected == 2
+    assert "[EMAIL]" in report and "jo.b@example.com" not in report
+    assert "7946" not in report and "SECRET-ID" not in report
