@@ -120,6 +120,7 @@ def _missing_service(item) -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected what this run does not run
 def pytest_collection_modifyitems(config, items):
     """Skip real-service tests on a machine without the services; never under CI."""
     for item in items:
