@@ -8,8 +8,10 @@ UI until Ctrl-C, when it stops the worker and the server cleanly.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -63,8 +65,9 @@ class Command(BaseCommand):
     def _start_worker(self) -> subprocess.Popen:
         self.stderr.write("starting a Celery worker …")
         command = [
-            sys.executable, "-m", "celery", "-A", "segapp", "worker",
-            "--loglevel", "warning", "--concurrency", "2", "--without-gossip", "--without-mingle",
+            sys.executable, "-m", "celery", "-A", "segapp", "--quiet", "worker",
+            "--loglevel", "error", "--pool", "solo",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
         return subprocess.Popen(command, env=os.environ.copy(), start_new_session=True)
 
@@ -101,9 +104,21 @@ class Command(BaseCommand):
         command = [
             sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload",
         ]  # fmt: skip
-        return subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=os.environ.copy(), start_new_session=True
+        server = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=os.environ.copy(),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,  # the banner; request logs still go to stderr
         )
+        deadline = time.monotonic() + 60
+        while not _port_open(port):
+            if server.poll() is not None:
+                raise CommandError(f"the web server did not start (is port {port} in use?)")
+            if time.monotonic() > deadline:
+                raise CommandError("the web server did not start within 60 s")
+            time.sleep(0.2)
+        return server
 
     def _announce(self, port: int) -> None:
         self.stdout.write("")
@@ -117,15 +132,20 @@ class Command(BaseCommand):
             self.stdout.write("stopping …")
 
 
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _stop(process: subprocess.Popen | None) -> None:
-    """Stop a child process group: TERM, then KILL if it lingers."""
+    """Stop a child: TERM (a worker finishes its task), then KILL its group if it lingers."""
     if process is None or process.poll() is not None:
         return
+    process.terminate()
     try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-    except ProcessLookupError:
-        pass
