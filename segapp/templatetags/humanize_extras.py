@@ -12,7 +12,8 @@ ROLE_LABELS = {
     "customer_id": "customer id (pseudonymised)",
     "text": "text (redacted)",
     "metadata": "metadata",
-    "attribute": "customer attribute",
+    "attribute": "customer attribute (text)",
+    "behaviour": "behavioural feature (numeric)",
     "sensitive": "sensitive: kept for audits, never segmented on",
     "dropped": "dropped: direct identifier, not stored",
 }

@@ -183,6 +183,13 @@ class RowValidator:
         self._sensitive_columns = plan.columns_with_role("sensitive")
         self._numeric_attribute: dict[str, bool] = {}
 
+    def attribute_roles(self) -> dict[str, str]:
+        """For customer attribute columns seen so far: "behaviour" (numeric) or "attribute"."""
+        return {
+            column: "behaviour" if numeric else "attribute"
+            for column, numeric in self._numeric_attribute.items()
+        }
+
     def validate(self, values: dict[str, Any]) -> tuple[Row | None, list[RowIssue]]:
         """Return the typed row (None when rejected) and the issues found."""
         issues: list[RowIssue] = []

@@ -293,7 +293,7 @@ def _import(job: ImportJob, *, progress: ProgressCallback | None, redactor: Reda
                 _report(job, reader, tally, progress)
             if job.file_type == ImportFileType.EVENTS and tally.imported:
                 refresh_event_features()
-            _mark_succeeded(job, tally)
+            _mark_succeeded(job, tally, validator.attribute_roles())
     _discard_upload(job)
     if progress:
         progress(_snapshot(1.0, tally))
@@ -370,8 +370,10 @@ def _report(job, reader: RecordReader, tally: _Tally, progress: ProgressCallback
         progress(snapshot)
 
 
-def _mark_succeeded(job: ImportJob, tally: _Tally) -> None:
+def _mark_succeeded(job: ImportJob, tally: _Tally, attribute_roles: dict[str, str]) -> None:
     job.status, job.finished_at, job.progress = ImportStatus.SUCCEEDED, timezone.now(), 1.0
+    for item in job.column_roles:  # numeric customer columns turned out to be behaviour
+        item["role"] = attribute_roles.get(item["column"], item["role"])
     job.rows_read, job.rows_imported, job.rows_updated = tally.read, tally.imported, tally.updated
     job.rows_duplicate, job.rows_rejected = tally.duplicates, tally.rejected
     job.warnings, job.redaction_counts = tally.warnings, tally.redactions

@@ -128,7 +128,16 @@ def test_customers_file_upserts_and_flags_sensitive_columns(write_file):
     assert customer.behaviour == {"orders_12m": 3.0, "spend_12m": 120.5}
     assert customer.attributes == {"tier": "gold"}
     assert customer.sensitive == {"age": "34", "gender": "f", "region": "north"}
-    assert {"column": "email", "role": "dropped"} in first.column_roles
+    assert first.column_roles == [
+        {"column": "customer_ref", "role": "customer_id"},
+        {"column": "orders_12m", "role": "behaviour"},
+        {"column": "spend_12m", "role": "behaviour"},
+        {"column": "tier", "role": "attribute"},
+        {"column": "age", "role": "sensitive"},
+        {"column": "gender", "role": "sensitive"},
+        {"column": "region", "role": "sensitive"},
+        {"column": "email", "role": "dropped"},
+    ]
     assert "example.com" not in json.dumps(list(Customer.objects.values()), default=str)
     again = run(path, "customers")
     assert (again.rows_imported, again.rows_duplicate) == (0, 2)
