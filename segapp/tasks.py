@@ -40,3 +40,49 @@ def import_file(self, job_id: int) -> None:
             mark_import_failed(job_id, "The database was unreachable; the import was abandoned.")
             return
         raise
+
+
+RUN_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 120,
+    "max_retries": 4,
+}
+
+
+@shared_task(name="segapp.begin_segmentation", **RUN_TASK_OPTIONS)
+def begin_segmentation(run_id: int) -> None:
+    """Start run `run_id`: fan out the embedding chunks, or go straight to the analysis."""
+    from segapp.services.segmentation.runs import begin_run, claim_analysis
+
+    chunks = begin_run(run_id)
+    for chunk in chunks:
+        embed_segmentation_chunk.delay(run_id, chunk)
+    if not chunks and claim_analysis(run_id):
+        analyse_segmentation.delay(run_id)
+
+
+@shared_task(name="segapp.embed_segmentation_chunk", **RUN_TASK_OPTIONS)
+def embed_segmentation_chunk(run_id: int, text_hashes: list[str]) -> None:
+    """Embed one chunk of a run's texts; the last chunk to finish starts the analysis."""
+    from segapp.services.segmentation.runs import claim_analysis, embed_chunk
+
+    embed_chunk(run_id, text_hashes)
+    if claim_analysis(run_id):
+        analyse_segmentation.delay(run_id)
+
+
+@shared_task(
+    name="segapp.analyse_segmentation",
+    soft_time_limit=6 * 3600,
+    time_limit=6 * 3600 + 300,
+    **RUN_TASK_OPTIONS,
+)
+def analyse_segmentation(run_id: int) -> None:
+    """Sentiment, topics, features, segments, metrics and results of run `run_id`."""
+    from segapp.services.segmentation.runs import analyse_run
+
+    analyse_run(run_id)

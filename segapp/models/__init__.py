@@ -4,9 +4,25 @@ from segapp.models.customers import Customer
 from segapp.models.documents import Document, DocumentKind
 from segapp.models.events import Event
 from segapp.models.imports import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
+from segapp.models.runs import (
+    DocumentResult,
+    Embedding,
+    Membership,
+    RunStatus,
+    Segment,
+    SegmentationRun,
+    Topic,
+)
 
 __all__ = [
     "Customer",
+    "DocumentResult",
+    "Embedding",
+    "Membership",
+    "RunStatus",
+    "Segment",
+    "SegmentationRun",
+    "Topic",
     "Document",
     "DocumentKind",
     "Event",

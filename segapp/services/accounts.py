@@ -16,6 +16,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_imports": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
     "view_customers": frozenset({ADMIN, ANALYST, INTEGRATION}),
     "view_documents": frozenset({ADMIN, ANALYST}),
+    "view_runs": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
+    "start_runs": frozenset({ADMIN, ANALYST}),
+    "view_members": frozenset({ADMIN, ANALYST, INTEGRATION}),
 }
 
 

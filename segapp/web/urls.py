@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from segapp.web import views
+from segapp.web import run_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -14,4 +14,15 @@ urlpatterns = [
     path("imports/<int:job_id>/", views.import_detail, name="import-detail"),
     path("imports/<int:job_id>/status/", views.import_status, name="import-status"),
     path("imports/<int:job_id>/report.csv", views.import_report, name="import-report"),
+    path("runs/", run_views.run_list, name="run-list"),
+    path("runs/<str:run_id>/", run_views.run_detail, name="run-detail"),
+    path("runs/<int:run_id>/status/", run_views.run_status, name="run-status"),
+    path("runs/<int:run_id>/cancel/", run_views.run_cancel, name="run-cancel"),
+    path("runs/<int:run_id>/retry/", run_views.run_retry, name="run-retry"),
+    path(
+        "runs/<int:run_id>/segments/<int:number>/",
+        run_views.segment_detail,
+        name="segment-detail",
+    ),
+    path("runs/<int:run_id>/export/<str:what>.csv", run_views.run_export, name="run-export"),
 ]

@@ -1,0 +1,263 @@
+"""The steps of `SegmentationPipeline.fit`, one function each, over plain arrays.
+
+Kept apart from the pipeline so that `fit` reads as a list of named steps and
+each step can be tested and swapped on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nlp.pipeline import PipelineParams, SegmentationResult
+
+MIN_DOCUMENTS_FOR_TOPICS = 50
+TOP_TOPICS = 5
+
+
+@dataclass
+class SentimentOutput:
+    """Sentiment of every document, and of every sentence for aspect-level figures."""
+
+    compound: np.ndarray
+    labels: list[str]
+    choice: dict[str, Any]
+    sentences: list[list[tuple[str, float]]]
+
+
+@dataclass
+class TopicsOutput:
+    """Topic of every document, the topics, and per-topic sentiment."""
+
+    doc_topics: np.ndarray
+    topics: list[Any]
+    modeler: Any = None
+    n_topics: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def default_embedder(params: PipelineParams):
+    """The embedder named by the run's parameters."""
+    from nlp.embed import make_embedder
+
+    return make_embedder(params.embedder)
+
+
+def score_sentiment(
+    texts: list[str], embeddings: np.ndarray, ratings: pd.Series | None, params: PipelineParams
+) -> SentimentOutput:
+    """VADER, or a head trained on star ratings when enough exist and it scores better."""
+    from nlp.sentiment import VaderScorer, choose_scorer, label_of, score_documents
+
+    values = ratings.tolist() if ratings is not None else [None] * len(texts)
+    rated = [None if v is None or pd.isna(v) else float(v) for v in values]
+    choice, scorer = choose_scorer(texts, embeddings, rated, seed=params.seed)
+    compound = np.asarray(score_documents(scorer, texts, embeddings), dtype=float)
+    sentences = VaderScorer().score_sentences(texts)
+    return SentimentOutput(
+        compound=compound,
+        labels=[label_of(c) for c in compound],
+        choice=choice.__dict__ if hasattr(choice, "__dict__") else dict(choice),
+        sentences=sentences,
+    )
+
+
+def fit_topics(
+    texts: list[str], embeddings: np.ndarray, params: PipelineParams, modeler=None
+) -> TopicsOutput:
+    """Topics of the documents, or none (all -1) when there are too few documents."""
+    if len(texts) < MIN_DOCUMENTS_FOR_TOPICS:
+        return TopicsOutput(
+            doc_topics=np.full(len(texts), -1),
+            topics=[],
+            notes=[
+                f"Only {len(texts)} documents: too few to find topics "
+                f"(at least {MIN_DOCUMENTS_FOR_TOPICS} are needed)."
+            ],
+        )
+    from nlp.topics import TopicModeler
+
+    modeler = modeler or TopicModeler(max_outlier_share=params.max_topic_outliers, seed=params.seed)
+    modeler.fit(texts, embeddings)
+    topics = list(modeler.topics_info_)
+    return TopicsOutput(
+        doc_topics=np.asarray(modeler.topics_, dtype=int),
+        topics=topics,
+        modeler=modeler,
+        n_topics=len(topics),
+    )
+
+
+def default_feature_builder(params: PipelineParams):
+    """Feature builder weighted as the run's parameters say."""
+    from nlp.features import CustomerFeatureBuilder, FeatureWeights
+
+    weights = FeatureWeights(
+        text=params.text_weight,
+        topics=params.topic_weight,
+        sentiment=params.sentiment_weight,
+        behaviour=params.behaviour_weight,
+    )
+    return CustomerFeatureBuilder(weights=weights)
+
+
+def build_features(
+    builder,
+    customer_ids: list[str],
+    behaviour: pd.DataFrame,
+    documents: pd.DataFrame,
+    embeddings: np.ndarray,
+    topics: TopicsOutput,
+    sentiment: SentimentOutput,
+) -> np.ndarray:
+    """One feature row per customer: text, topics, sentiment and behaviour blocks."""
+    numeric = behaviour.select_dtypes(include="number") if not behaviour.empty else None
+    if numeric is not None and numeric.shape[1] == 0:
+        numeric = None
+    has_docs = len(documents) > 0
+    return builder.fit_transform(
+        customer_ids,
+        behaviour=numeric,
+        doc_customer_ids=documents["customer"].tolist() if has_docs else None,
+        doc_embeddings=embeddings if has_docs else None,
+        doc_topics=topics.doc_topics if topics.n_topics else None,
+        n_topics=topics.n_topics or None,
+        doc_sentiment=sentiment.compound if has_docs else None,
+    )
+
+
+def default_segmenter(params: PipelineParams):
+    """HDBSCAN-after-UMAP segmenter configured by the run's parameters."""
+    from nlp.segment import CustomerSegmenter
+
+    return CustomerSegmenter(
+        n_components=params.n_components,
+        min_cluster_size=params.min_cluster_size or None,
+        seed=params.seed,
+        soft_assign=params.soft_assign,
+    )
+
+
+def measure(segmenter, features: np.ndarray, params: PipelineParams, truth) -> dict[str, Any]:
+    """Quality metrics of the fitted segmentation (DBCV, silhouette, stability, ARI)."""
+    from nlp.segment import quality_metrics
+
+    metrics = quality_metrics(
+        segmenter, features, bootstrap=params.stability_resamples, truth=truth, seed=params.seed
+    )
+    return {k: (None if v is None else float(v)) for k, v in metrics.items()}
+
+
+def aspect_sentiment(topics: TopicsOutput, sentiment: SentimentOutput) -> dict[int, float]:
+    """Mean sentence sentiment per topic, sentences assigned to topics by their words."""
+    if topics.modeler is None:
+        return {}
+    flat = [(text, score) for doc in sentiment.sentences for text, score in doc]
+    if not flat:
+        return {}
+    assigned = topics.modeler.sentence_topics([text for text, _ in flat])
+    frame = pd.DataFrame({"topic": assigned, "score": [score for _, score in flat]})
+    frame = frame[frame["topic"] >= 0]
+    return {int(k): round(float(v), 4) for k, v in frame.groupby("topic")["score"].mean().items()}
+
+
+def profile_segments(
+    segmenter,
+    customer_ids: list[str],
+    behaviour: pd.DataFrame,
+    documents: pd.DataFrame,
+    topics: TopicsOutput,
+    sentiment: SentimentOutput,
+) -> list[dict[str, Any]]:
+    """Per segment: size, top topics with share, lift and sentiment, sentiment mix, behaviour."""
+    labels = pd.Series(segmenter.labels_, index=customer_ids)
+    docs = pd.DataFrame(
+        {
+            "segment": documents["customer"].map(labels).fillna(-1).astype(int).to_numpy(),
+            "topic": topics.doc_topics,
+            "sentiment": sentiment.compound,
+            "label": sentiment.labels,
+        }
+    )
+    topic_labels = {t.topic_id: t.label for t in topics.topics}
+    overall = docs[docs["topic"] >= 0]["topic"].value_counts(normalize=True)
+    numeric = behaviour.select_dtypes(include="number") if not behaviour.empty else pd.DataFrame()
+    population = numeric.median() if not numeric.empty else pd.Series(dtype=float)
+    profiles = []
+    for number in sorted(set(labels) - {-1}):
+        members = labels.index[labels == number]
+        mine = docs[docs["segment"] == number]
+        shares = mine[mine["topic"] >= 0]["topic"].value_counts(normalize=True)
+        top = [
+            {
+                "topic": int(t),
+                "label": topic_labels.get(int(t), ""),
+                "share": round(float(share), 4),
+                "lift": round(float(share / overall.get(t, np.nan)), 3) if t in overall else None,
+                "sentiment": round(float(mine[mine["topic"] == t]["sentiment"].mean()), 4),
+            }
+            for t, share in shares.head(TOP_TOPICS).items()
+        ]
+        mix = mine["label"].value_counts(normalize=True)
+        medians = numeric.loc[members].median() if not numeric.empty else pd.Series(dtype=float)
+        profiles.append(
+            {
+                "segment": int(number),
+                "size": int(len(members)),
+                "documents": int(len(mine)),
+                "top_topics": top,
+                "sentiment": round(float(mine["sentiment"].mean()), 4) if len(mine) else None,
+                "sentiment_mix": {k: round(float(v), 4) for k, v in mix.items()},
+                "behaviour": {
+                    col: {"segment": _num(medians[col]), "population": _num(population[col])}
+                    for col in numeric.columns
+                },
+            }
+        )
+    return profiles
+
+
+def _num(value) -> float | None:
+    return None if pd.isna(value) else round(float(value), 4)
+
+
+def assemble(
+    customer_ids: list[str],
+    segmenter,
+    topics: TopicsOutput,
+    sentiment: SentimentOutput,
+    profiles: list[dict[str, Any]],
+    metrics: dict[str, Any],
+    timings: dict[str, float],
+) -> SegmentationResult:
+    """Gather the fitted pieces into one result."""
+    notes = list(topics.notes) + list(getattr(segmenter, "notes_", []) or [])
+    doc_topic_sentiment = (
+        pd.DataFrame({"t": topics.doc_topics, "s": sentiment.compound})
+        .query("t >= 0")
+        .groupby("t")["s"]
+        .mean()
+    )
+    return SegmentationResult(
+        customer_ids=customer_ids,
+        labels=np.asarray(segmenter.labels_),
+        probabilities=np.asarray(segmenter.probabilities_),
+        outlier=np.asarray(segmenter.outlier_mask_),
+        soft_labels=np.asarray(segmenter.soft_labels_),
+        soft_probabilities=np.asarray(segmenter.soft_probabilities_),
+        map_2d=np.asarray(segmenter.embedding_2d_),
+        doc_topics=topics.doc_topics,
+        doc_sentiment=sentiment.compound,
+        doc_sentiment_labels=sentiment.labels,
+        topics=topics.topics,
+        topic_sentiment={int(k): round(float(v), 4) for k, v in doc_topic_sentiment.items()},
+        topic_aspect_sentiment=aspect_sentiment(topics, sentiment),
+        segment_profiles=profiles,
+        sentiment_choice=sentiment.choice,
+        metrics=metrics,
+        timings=timings,
+        notes=notes,
+    )

@@ -1,0 +1,56 @@
+"""Shared door code of export_segments and export_documents: options and writing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable
+
+from django.core.management.base import CommandError
+
+from segapp.selectors.runs import RunNotFound, get_run
+
+
+def add_export_arguments(parser) -> None:
+    """--run ID|latest, --format csv|json, -o PATH."""
+    parser.add_argument("--run", default="latest", help="Run id, or latest (default).")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("-o", "--output", help="File to write (default: standard output).")
+
+
+def resolve(ref: str):
+    """The run asked for, or a clear error."""
+    try:
+        return get_run(ref)
+    except RunNotFound as exc:
+        raise CommandError(str(exc)) from None
+
+
+def write_rows(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, output: str | None) -> int:
+    """Write rows as CSV or a JSON array to a file or stdout; return how many."""
+    if not output:
+        return _write(rows, fields, fmt, sys.stdout)
+    with open(output, "w", newline="", encoding="utf-8") as handle:
+        return _write(rows, fields, fmt, handle)
+
+
+def _write(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, handle) -> int:
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_value(v) for k, v in row.items()})
+            count += 1
+        return count
+    handle.write("[")
+    for row in rows:
+        handle.write(("," if count else "") + "\n" + json.dumps(row))
+        count += 1
+    handle.write("\n]\n")
+    return count
+
+
+def _csv_value(value):
+    return str(value).lower() if isinstance(value, bool) else value

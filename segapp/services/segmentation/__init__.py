@@ -1,0 +1,1 @@
+"""Segmentation runs: embedding with a shared cache, the nlp pipeline, and persisted results."""

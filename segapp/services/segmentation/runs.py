@@ -1,0 +1,244 @@
+"""The run use case: start, embed in parallel chunks, analyse, persist, cancel.
+
+Workers coordinate through the database, not through a result backend: the
+embed stage fans out chunk tasks; each chunk, when it finds no text of the run
+left to embed, tries to claim the analysis with a conditional UPDATE, which
+exactly one caller wins. A chunk redelivered after a worker died embeds only
+what is still missing. `run_in_foreground` runs the same steps in-process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from nlp.pipeline import PipelineParameterError, PipelineParams, SegmentationPipeline
+from segapp.models import RunStatus, SegmentationRun
+from segapp.services.segmentation import embeddings as cache
+from segapp.services.segmentation.inputs import load_run_inputs
+from segapp.services.segmentation.persist import save_results
+
+logger = logging.getLogger(__name__)
+
+MIN_CUSTOMERS = 30
+EMBED, ANALYSE = "embed", "analyse"
+
+
+class RunError(ValueError):
+    """A run cannot be started or continued; message for users."""
+
+
+class RunCancelled(Exception):
+    """The user asked to stop the run."""
+
+
+def create_run(
+    *, parameters: dict, source: str, user=None, truth_path: str | None = None
+) -> SegmentationRun:
+    """Record a run with validated parameters (it starts when a worker or the CLI runs it)."""
+    try:
+        params = PipelineParams.from_dict(parameters)
+    except PipelineParameterError as exc:
+        raise RunError(str(exc)) from None
+    options = {"truth_path": truth_path} if truth_path else {}
+    return SegmentationRun.objects.create(
+        parameters={**params.as_dict(), **options},
+        source=source,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def enqueue_run(run: SegmentationRun) -> None:
+    """Hand the run to the workers once the transaction that created it commits."""
+    from segapp.tasks import begin_segmentation
+
+    transaction.on_commit(lambda: begin_segmentation.delay(run.pk))
+
+
+def request_cancel(run_id: int) -> SegmentationRun:
+    """Ask a run to stop at its next checkpoint; a queued run is cancelled at once."""
+    run = SegmentationRun.objects.get(pk=run_id)
+    if run.is_finished:
+        return run
+    if run.status == RunStatus.QUEUED:
+        _finish(run, RunStatus.CANCELLED, "Cancelled before it started.")
+        return run
+    SegmentationRun.objects.filter(pk=run_id).update(cancel_requested=True)
+    run.refresh_from_db()
+    return run
+
+
+def retry_run(run_id: int, *, user=None) -> SegmentationRun:
+    """A new run with the same parameters as a failed or cancelled one."""
+    old = SegmentationRun.objects.get(pk=run_id)
+    params = {k: v for k, v in old.parameters.items() if k != "truth_path"}
+    return create_run(
+        parameters=params,
+        source=old.source,
+        user=user,
+        truth_path=old.parameters.get("truth_path"),
+    )
+
+
+def embedder_for(run: SegmentationRun):
+    """The embedder a run uses (chosen by its parameters)."""
+    from nlp.embed import make_embedder
+
+    return make_embedder(run.parameters.get("embedder", "default"))
+
+
+def begin_run(run_id: int) -> list[list[str]]:
+    """Start a run: check the data, and return the chunks of texts still to embed.
+
+    Returns [] when the run is not (or no longer) in a state to begin.
+    """
+    run = SegmentationRun.objects.get(pk=run_id)
+    if run.is_finished or run.stage == ANALYSE:
+        return []
+    run.status, run.started_at, run.stage = RunStatus.RUNNING, timezone.now(), EMBED
+    run.save(update_fields=["status", "started_at", "stage"])
+    inputs = load_run_inputs()
+    if inputs.n_customers < MIN_CUSTOMERS:
+        _finish(
+            run,
+            RunStatus.FAILED,
+            f"Too little data for a meaningful segmentation: {inputs.n_customers} consenting "
+            f"customers; at least {MIN_CUSTOMERS} are needed. Import more customers or documents.",
+        )
+        return []
+    embedder = embedder_for(run)
+    todo = cache.missing_hashes(inputs.documents["text_hash"].tolist(), embedder.model_id)
+    run.n_customers, run.n_documents = inputs.n_customers, len(inputs.documents)
+    run.stage_progress = {EMBED: 0.0 if todo else 1.0, "to_embed": len(todo)}
+    run.save(update_fields=["n_customers", "n_documents", "stage_progress"])
+    return cache.chunk(todo)
+
+
+def embed_chunk(run_id: int, text_hashes: list[str]) -> None:
+    """Embed one chunk of a run's texts (idempotent) and note the progress."""
+    run = SegmentationRun.objects.get(pk=run_id)
+    if run.is_finished:
+        return
+    if run.cancel_requested:
+        _finish(run, RunStatus.CANCELLED, "Cancelled by request.")
+        return
+    cache.embed_missing(text_hashes, embedder_for(run))
+
+
+def claim_analysis(run_id: int) -> bool:
+    """True for exactly one caller, once every text of the run is embedded."""
+    run = SegmentationRun.objects.get(pk=run_id)
+    if run.is_finished or run.stage != EMBED:
+        return False
+    left = cache.count_missing_for_run(embedder_for(run).model_id)
+    total = max(run.stage_progress.get("to_embed", 0), 1)
+    SegmentationRun.objects.filter(pk=run_id, stage=EMBED).update(
+        stage_progress={EMBED: round(max(0.0, 1 - left / total), 3), "to_embed": total}
+    )
+    if left:
+        return False
+    claimed = SegmentationRun.objects.filter(pk=run_id, stage=EMBED).update(stage=ANALYSE)
+    return claimed == 1
+
+
+def analyse_run(run_id: int, *, progress: Callable[[str, float], None] | None = None) -> None:
+    """Run the pipeline on the embedded data and save the results atomically."""
+    run = SegmentationRun.objects.get(pk=run_id)
+    if run.is_finished:
+        return
+    try:
+        _analyse(run, progress)
+    except RunCancelled:
+        _finish(run, RunStatus.CANCELLED, "Cancelled by request.")
+    except Exception as exc:  # a failed run says why and can be retried
+        logger.exception("run %s failed", run_id)
+        _finish(run, RunStatus.FAILED, _explain(exc))
+
+
+def _analyse(run: SegmentationRun, progress) -> None:
+    from nlp.pipeline import STAGES
+
+    inputs = load_run_inputs()
+    embedder = embedder_for(run)
+    vectors = cache.load_vectors(
+        inputs.documents["text_hash"].tolist(), embedder.model_id, embedder.dimension
+    )
+    params = PipelineParams.from_dict(
+        {k: v for k, v in run.parameters.items() if k != "truth_path"}
+    )
+    truth = _read_truth(run.parameters.get("truth_path"), inputs)
+
+    def report(stage: str, fraction: float) -> None:
+        _check_cancel(run)
+        done = STAGES.index(stage) + fraction if stage in STAGES else 0
+        SegmentationRun.objects.filter(pk=run.pk).update(
+            stage=ANALYSE,
+            stage_progress={**run.stage_progress, "analyse": round(done / len(STAGES), 3),
+                            "current": stage},
+        )  # fmt: skip
+        if progress:
+            progress(stage, fraction)
+
+    result = SegmentationPipeline(params=params).fit(
+        inputs.documents, inputs.behaviour, embeddings=vectors, progress=report, truth=truth
+    )
+    run.model_versions = {"embedder": embedder.model_id, **_library_versions()}
+    save_results(run, inputs, result, artifact_root=Path(settings.VOXSEG_DATA_DIR) / "runs")
+
+
+def run_in_foreground(run_id: int, *, progress: Callable[[str, float], None] | None = None):
+    """The whole run in this process, through the same steps the workers run."""
+    for chunk in begin_run(run_id):
+        embed_chunk(run_id, chunk)
+        if progress:
+            progress(EMBED, 0.5)
+    if claim_analysis(run_id):
+        analyse_run(run_id, progress=progress)
+    return SegmentationRun.objects.get(pk=run_id)
+
+
+def _check_cancel(run: SegmentationRun) -> None:
+    if SegmentationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+        raise RunCancelled
+
+
+def _read_truth(path: str | None, inputs) -> list[str] | None:
+    if not path:
+        return None
+    import csv
+
+    from segapp.services.pseudonyms import pseudonymise
+
+    with open(path, newline="") as fh:
+        persona = {pseudonymise(r["customer_id"]): r["persona"] for r in csv.DictReader(fh)}
+    return [persona.get(c, "?") for c in inputs.behaviour.index]
+
+
+def _library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {}
+    for name in ("bertopic", "hdbscan", "umap-learn", "sentence-transformers", "vadersentiment"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return versions
+
+
+def _explain(exc: Exception) -> str:
+    from nlp.segment import InsufficientDataError
+
+    if isinstance(exc, InsufficientDataError | PipelineParameterError | RunError):
+        return str(exc)
+    return "The run stopped on an unexpected error (logged); retry it, or ask an administrator."
+
+
+def _finish(run: SegmentationRun, status: str, message: str = "") -> None:
+    run.status, run.finished_at, run.error_message = status, timezone.now(), message
+    run.save(update_fields=["status", "finished_at", "error_message"])
