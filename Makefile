@@ -42,6 +42,7 @@ test-unit: install
 test-integration: install
 	@rm -rf $(TEST_VAR)/integration && mkdir -p $(TEST_VAR)/integration
 	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) CACHE_URL=$(subst /15,/14,$(REDIS_URL)) \
+	CELERY_VISIBILITY_TIMEOUT=20 \
 	VOXSEG_DATA_DIR=$(CURDIR)/$(TEST_VAR)/integration/data \
 	$(PY) -m pytest -m "integration or browser" -p no:cacheprovider
 

@@ -167,7 +167,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+    # Redis redelivers a task whose worker died after this many seconds (RabbitMQ at once).
+    # Work that must not run twice at once is guarded by advisory locks (services/locks.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+    }
 # Job state lives in the database (ImportJob, runs); no result backend needed.
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

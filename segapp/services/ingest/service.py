@@ -41,6 +41,7 @@ from segapp.services.ingest.readers import (
 )
 from segapp.services.ingest.rows import KINDS, RowIssue, RowValidator
 from segapp.services.ingest.writers import ChunkResult, CustomerWriter, DocumentWriter, EventWriter
+from segapp.services.locks import exclusive
 
 logger = logging.getLogger(__name__)
 
@@ -174,13 +175,19 @@ def run_import_job(
 ) -> ImportJob:
     """Run one import job to its end and return it.
 
-    Idempotent: a finished job is returned as it is; a job found running (its
-    worker died) starts again from the top, since its transaction was rolled back.
+    Idempotent: a finished job is returned as it is; a job another worker holds
+    (a redelivered task) is left to it; a job found running whose worker died
+    starts again from the top, since its transaction was rolled back.
     Transient database errors propagate so that the task can retry.
     """
-    job = ImportJob.objects.get(pk=job_id)
-    if job.is_finished:
-        return job
+    with exclusive("import", job_id) as mine:
+        job = ImportJob.objects.get(pk=job_id)
+        if job.is_finished or not mine:  # done, or another worker is on it right now
+            return job
+        return _run_locked(job, progress=progress, redactor=redactor)
+
+
+def _run_locked(job: ImportJob, *, progress, redactor) -> ImportJob:
     _mark_running(job)
     try:
         _import(job, progress=progress, redactor=redactor or shared_redactor())

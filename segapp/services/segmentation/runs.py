@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from nlp.pipeline import PipelineParameterError, PipelineParams, SegmentationPipeline
 from segapp.models import RunStatus, SegmentationRun
+from segapp.services.locks import exclusive
 from segapp.services.segmentation import embeddings as cache
 from segapp.services.segmentation.inputs import load_run_inputs
 from segapp.services.segmentation.persist import save_results
@@ -148,15 +149,20 @@ def claim_analysis(run_id: int) -> bool:
 
 def analyse_run(run_id: int, *, progress: Callable[[str, float], None] | None = None) -> None:
     """Run the pipeline on the embedded data and save the results atomically."""
-    run = SegmentationRun.objects.get(pk=run_id)
-    if run.is_finished:
-        return
+    with exclusive("analysis", run_id) as mine:
+        run = SegmentationRun.objects.get(pk=run_id)
+        if run.is_finished or not mine:  # done, or another worker is analysing it right now
+            return
+        _analyse_locked(run, progress)
+
+
+def _analyse_locked(run: SegmentationRun, progress) -> None:
     try:
         _analyse(run, progress)
     except RunCancelled:
         _finish(run, RunStatus.CANCELLED, "Cancelled by request.")
     except Exception as exc:  # a failed run says why and can be retried
-        logger.exception("run %s failed", run_id)
+        logger.exception("run %s failed", run.pk)
         _finish(run, RunStatus.FAILED, _explain(exc))
 
 
