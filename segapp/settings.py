@@ -31,6 +31,8 @@ VOXSEG_MAX_TEXT_CHARS = env.int("VOXSEG_MAX_TEXT_CHARS", default=5000)
 VOXSEG_MAX_UPLOAD_MB = env.int("VOXSEG_MAX_UPLOAD_MB", default=200)
 # Whether newly imported customers consent to segmentation until told otherwise.
 VOXSEG_DEFAULT_SEGMENTATION_CONSENT = env.bool("VOXSEG_DEFAULT_SEGMENTATION_CONSENT", default=True)
+# Texts per embedding task: the unit of work shared among workers.
+VOXSEG_EMBED_CHUNK = env.int("VOXSEG_EMBED_CHUNK", default=1000)
 # Ambiguous dates like 03/04/2025: day first (UK/EU) or month first (US).
 VOXSEG_DATES_DAYFIRST = env.bool("VOXSEG_DATES_DAYFIRST", default=False)
 

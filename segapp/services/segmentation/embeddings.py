@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from django.conf import settings
 
 from segapp.models import Document, Embedding
-
-CHUNK_TEXTS = 1000
 
 
 def missing_hashes(text_hashes: Sequence[str], model_id: str) -> list[str]:
@@ -30,8 +29,9 @@ def missing_hashes(text_hashes: Sequence[str], model_id: str) -> list[str]:
     return [h for h in dict.fromkeys(text_hashes) if h not in have]
 
 
-def chunk(hashes: Sequence[str], size: int = CHUNK_TEXTS) -> list[list[str]]:
-    """Split hashes into chunks for parallel workers."""
+def chunk(hashes: Sequence[str], size: int | None = None) -> list[list[str]]:
+    """Split hashes into chunks for parallel workers (VOXSEG_EMBED_CHUNK texts each)."""
+    size = size or settings.VOXSEG_EMBED_CHUNK
     return [list(hashes[i : i + size]) for i in range(0, len(hashes), size)]
 
 
