@@ -23,9 +23,18 @@ built from up to four *blocks*:
     clipping to ``[-clip, clip]`` so that one extreme customer cannot stretch
     a whole axis. Constant columns are dropped.
 
-Customers without documents get the centre (all zeros) of the text, topic and
-sentiment blocks: they say nothing, so they are placed where the average
-customer is, and are told apart by their behaviour alone.
+Customers without documents ("silent" customers) have no text, topic or
+sentiment profile. With ``missing_text="nearest"`` (the default, used when
+there is a behaviour block) each borrows the text, topic and sentiment rows of
+a customer *with* documents who behaves like them (hot-deck imputation: of the
+``donor_neighbors`` nearest in the prepared behaviour block, the most typical
+one), so they are segmented by what they do and land in the segment whose
+writers behave like them. ``imputed_text_`` marks them: their segment rests on
+behaviour alone and is less certain. With ``missing_text="neutral"`` (and
+always without a behaviour block) they get the centre of those blocks (zeros).
+Neutral rows are identical in the text blocks, so together they form their own
+"silent" segment; a mean over several behaviour neighbours would instead put
+them between segments and bridge them. A real donor's rows do neither.
 
 Block balance: after its own preparation each block is scaled to unit total
 variance (the sum of its columns' variances over the fitted customers) and
@@ -53,6 +62,7 @@ BLOCKS: tuple[str, ...] = ("text", "topics", "sentiment", "behaviour")
 NEGATIVE_COMPOUND = -0.05
 """A document at or below this compound score counts as negative (VADER's convention)."""
 
+_TEXT_BLOCKS = ("text", "topics", "sentiment")
 _SKEW_THRESHOLD = 1.0  # |skewness| above 1 is the textbook "highly skewed"
 
 
@@ -116,6 +126,15 @@ class CustomerFeatureBuilder:
         Add a 0/1 "missing" column for a behaviour column when at least this
         share of the customers lack it (rarer gaps are just imputed: a column
         marking a handful of customers would only create a spurious group).
+    missing_text:
+        ``"nearest"``: customers without documents borrow the text-derived
+        rows of their nearest neighbour by behaviour among customers with
+        documents; ``"neutral"``: they get zeros (see the module docstring).
+    donor_neighbors:
+        With ``"nearest"``: how many behaviour neighbours are candidate
+        donors; the one most typical of them (closest to their mean text row)
+        is chosen, so one odd neighbour does not decide a silent customer's
+        voice.
     seed:
         Seed of the randomised PCA solver.
 
@@ -130,6 +149,9 @@ class CustomerFeatureBuilder:
     topic_mean_, n_topics_: centre and width of the topic block.
     sentiment_mean_, sentiment_std_: standardisation of the sentiment block.
     n_features_out_: number of output columns.
+    imputed_text_: per fitted customer, True when its text-derived rows were borrowed.
+    donor_behaviour_, donor_text_: prepared rows of the customers with documents,
+        kept to impute silent customers in :meth:`transform` (``None`` when unused).
     """
 
     def __init__(
@@ -140,6 +162,8 @@ class CustomerFeatureBuilder:
         log_skewed: bool = True,
         clip: float | None = 5.0,
         missing_indicator_share: float = 0.05,
+        missing_text: str = "nearest",
+        donor_neighbors: int = 10,
         seed: int = 0,
     ) -> None:
         self.weights = weights
@@ -147,6 +171,8 @@ class CustomerFeatureBuilder:
         self.log_skewed = log_skewed
         self.clip = clip
         self.missing_indicator_share = missing_indicator_share
+        self.missing_text = missing_text
+        self.donor_neighbors = donor_neighbors
         self.seed = seed
 
     # --- public API ------------------------------------------------------------------------
@@ -201,7 +227,7 @@ class CustomerFeatureBuilder:
         raw = self._raw_blocks(
             ids, behaviour, doc_customer_ids, doc_embeddings, doc_topics, n_topics, doc_sentiment
         )
-        if not raw:
+        if len(raw) == 1:  # only the document counts
             raise ValueError(
                 "nothing to build customer features from: give documents, behaviour, or both "
                 "(with a non-zero weight)"
@@ -210,9 +236,13 @@ class CustomerFeatureBuilder:
         self.dropped_columns_: list[str] = []
         self.behaviour_columns_: list[_BehaviourColumn] = []
         for block, values in raw.items():
+            if block == "doc_counts":
+                continue
             matrix, names = getattr(self, f"_fit_{block}")(values)
             if matrix.shape[1] > 0:
                 prepared[block] = (matrix, names)
+        self._fit_donors(prepared, raw["doc_counts"])
+        self.imputed_text_ = self._impute_silent(prepared, raw["doc_counts"])
         self.block_scales_: dict[str, float] = {}
         for block, (matrix, _) in list(prepared.items()):
             total = float(matrix.var(axis=0).sum())
@@ -252,6 +282,7 @@ class CustomerFeatureBuilder:
             if block not in raw:
                 raise ValueError(f"the features were fitted with {block} inputs: give them too")
             prepared[block] = (getattr(self, f"_apply_{block}")(raw[block]), [])
+        self._impute_silent(prepared, raw["doc_counts"])
         return self._assemble(prepared, learn=False)
 
     # --- raw per-customer blocks -----------------------------------------------------------
@@ -263,6 +294,12 @@ class CustomerFeatureBuilder:
             raise ValueError(f"text_components must be at least 1, got {self.text_components}")
         if self.clip is not None and self.clip <= 0:
             raise ValueError(f"clip must be positive, got {self.clip}")
+        if self.donor_neighbors < 1:
+            raise ValueError(f"donor_neighbors must be at least 1, got {self.donor_neighbors}")
+        if self.missing_text not in ("nearest", "neutral"):
+            raise ValueError(
+                f"missing_text must be 'nearest' or 'neutral', got {self.missing_text!r}"
+            )
 
     def _raw_blocks(
         self,
@@ -275,8 +312,8 @@ class CustomerFeatureBuilder:
         doc_sentiment: np.ndarray | None,
     ) -> dict[str, object]:
         """Per-customer, not yet scaled values of each block that has inputs and weight."""
-        raw: dict[str, object] = {}
         owner = _document_owners(ids, doc_customer_ids)
+        raw: dict[str, object] = {"doc_counts": np.bincount(owner[owner >= 0], minlength=ids.size)}
         if self.weights.text > 0 and doc_embeddings is not None:
             raw["text"] = _mean_embeddings(ids.size, owner, _as_docs(doc_embeddings, owner, 2))
         if self.weights.topics > 0 and doc_topics is not None:
@@ -386,6 +423,53 @@ class CustomerFeatureBuilder:
                 parts.append(absent.astype(float))
         return np.column_stack(parts) if parts else np.zeros((len(frame), 0))
 
+    # --- silent customers ------------------------------------------------------------------
+
+    def _fit_donors(
+        self, prepared: dict[str, tuple[np.ndarray, list[str]]], doc_counts: np.ndarray
+    ) -> None:
+        """Keep the customers with documents as donors for silent ones, when imputing."""
+        self.donor_behaviour_: np.ndarray | None = None
+        self.donor_text_: dict[str, np.ndarray] | None = None
+        voiced = doc_counts > 0
+        text_blocks = [b for b in _TEXT_BLOCKS if b in prepared]
+        if (
+            self.missing_text != "nearest"
+            or "behaviour" not in prepared
+            or not text_blocks
+            or not voiced.any()
+        ):
+            return
+        self.donor_behaviour_ = prepared["behaviour"][0][voiced].copy()
+        self.donor_text_ = {b: prepared[b][0][voiced].copy() for b in text_blocks}
+
+    def _impute_silent(
+        self, prepared: dict[str, tuple[np.ndarray, list[str]]], doc_counts: np.ndarray
+    ) -> np.ndarray:
+        """Copy the text-derived rows of each silent customer's behaviour twin, in place."""
+        silent = doc_counts == 0
+        if self.donor_behaviour_ is None or self.donor_text_ is None or not silent.any():
+            return np.zeros(doc_counts.size, dtype=bool)
+        from sklearn.neighbors import NearestNeighbors
+
+        k = min(self.donor_neighbors, self.donor_behaviour_.shape[0])
+        finder = NearestNeighbors(n_neighbors=k).fit(self.donor_behaviour_)
+        _, candidates = finder.kneighbors(prepared["behaviour"][0][silent])
+        donor = _medoids(candidates, self._donor_profiles())
+        for block, rows in self.donor_text_.items():
+            prepared[block][0][silent] = rows[donor]
+        return silent
+
+    def _donor_profiles(self) -> np.ndarray:
+        """The donors' text-derived rows, blocks balanced by weight as in the output."""
+        assert self.donor_text_ is not None
+        parts = []
+        for block, rows in self.donor_text_.items():
+            total = float(rows.var(axis=0).sum())
+            if total > 1e-12:
+                parts.append(rows * np.sqrt(self.weights.of(block) / total))
+        return np.hstack(parts) if parts else np.zeros((self.donor_behaviour_.shape[0], 1))
+
     # --- assembly --------------------------------------------------------------------------
 
     def _assemble(
@@ -412,6 +496,17 @@ class CustomerFeatureBuilder:
 
 
 # --- helpers on raw inputs ---------------------------------------------------------------------
+
+
+def _medoids(candidates: np.ndarray, profiles: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Per row of candidate donors, the one closest to their mean (the medoid in squared L2)."""
+    picks = np.empty(candidates.shape[0], dtype=np.int64)
+    for start in range(0, candidates.shape[0], chunk):
+        rows = candidates[start : start + chunk]
+        stacked = profiles[rows]  # rows x k x features
+        spread = ((stacked - stacked.mean(axis=1, keepdims=True)) ** 2).sum(axis=2)
+        picks[start : start + chunk] = rows[np.arange(rows.shape[0]), spread.argmin(axis=1)]
+    return picks
 
 
 def _customer_index(customer_ids: Sequence[str]) -> pd.Index:

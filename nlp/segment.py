@@ -16,6 +16,7 @@ with the planted personas.
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -130,11 +131,8 @@ class CustomerSegmenter:
 
     def get_params(self) -> dict[str, Any]:
         """The constructor arguments, as given (to clone the segmenter)."""
-        names = (
-            "n_components n_neighbors min_cluster_size min_samples seed soft_assign "
-            "cluster_selection_method metric min_dist segment_map"
-        ).split()
-        return {name: getattr(self, name) for name in names}
+        names = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in names if name != "self"}
 
     # --- fitting ---------------------------------------------------------------------------
 

@@ -54,7 +54,12 @@ def score_sentiment(
 
     values = ratings.tolist() if ratings is not None else [None] * len(texts)
     rated = [None if v is None or pd.isna(v) else float(v) for v in values]
-    choice, scorer = choose_scorer(texts, embeddings, rated, seed=params.seed)
+    known = [v for v in rated if v is not None]
+    scale_max = 10.0 if known and max(known) > 5 else 5.0
+    scale_min = 0.0 if known and min(known) < 1 else 1.0
+    choice, scorer = choose_scorer(
+        texts, embeddings, rated, seed=params.seed, scale_min=scale_min, scale_max=scale_max
+    )
     compound = np.asarray(score_documents(scorer, texts, embeddings), dtype=float)
     sentences = VaderScorer().score_sentences(texts)
     return SentimentOutput(

@@ -27,10 +27,12 @@ def resolve(ref: str):
         raise CommandError(str(exc)) from None
 
 
-def write_rows(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, output: str | None) -> int:
-    """Write rows as CSV or a JSON array to a file or stdout; return how many."""
+def write_rows(
+    rows: Iterable[dict], fields: tuple[str, ...], fmt: str, output: str | None, *, stdout=None
+) -> int:
+    """Write rows as CSV or a JSON array to a file or `stdout`; return how many."""
     if not output:
-        return _write(rows, fields, fmt, sys.stdout)
+        return _write(rows, fields, fmt, stdout or sys.stdout)
     with open(output, "w", newline="", encoding="utf-8") as handle:
         return _write(rows, fields, fmt, handle)
 

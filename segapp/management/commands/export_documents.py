@@ -20,6 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         run = resolve(options["run"])
         rows = document_export_rows(run)
-        count = write_rows(rows, DOCUMENT_EXPORT_FIELDS, options["format"], options["output"])
+        count = write_rows(
+            rows, DOCUMENT_EXPORT_FIELDS, options["format"], options["output"], stdout=self.stdout
+        )
         if options["output"]:
             self.stderr.write(f"wrote {count} documents of run {run.pk} to {options['output']}")

@@ -22,6 +22,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         run = resolve(options["run"])
         rows = segment_export_rows(run, soft=options["soft"])
-        count = write_rows(rows, SEGMENT_EXPORT_FIELDS, options["format"], options["output"])
+        count = write_rows(
+            rows, SEGMENT_EXPORT_FIELDS, options["format"], options["output"], stdout=self.stdout
+        )
         if options["output"]:
             self.stderr.write(f"wrote {count} customers of run {run.pk} to {options['output']}")

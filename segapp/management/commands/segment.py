@@ -88,6 +88,10 @@ class _StageBar:
         self.bar = tqdm(total=100, file=sys.stderr, leave=False, unit="%")
 
     def __call__(self, stage: str, fraction: float) -> None:
+        from nlp.pipeline import STAGES
+
+        if stage in STAGES:
+            self.bar.n = round(100 * (STAGES.index(stage) + fraction) / len(STAGES))
         self.bar.set_description(stage)
         self.bar.refresh()
 

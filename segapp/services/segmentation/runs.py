@@ -137,9 +137,10 @@ def claim_analysis(run_id: int) -> bool:
     if run.is_finished or run.stage != EMBED:
         return False
     left = cache.count_missing_for_run(embedder_for(run).model_id)
-    total = max(run.stage_progress.get("to_embed", 0), 1)
+    total = run.stage_progress.get("to_embed", 0)
+    done = 1.0 if not total else max(0.0, 1 - left / total)
     SegmentationRun.objects.filter(pk=run_id, stage=EMBED).update(
-        stage_progress={EMBED: round(max(0.0, 1 - left / total), 3), "to_embed": total}
+        stage_progress={EMBED: round(done, 3), "to_embed": total}
     )
     if left:
         return False
