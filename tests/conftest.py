@@ -79,6 +79,16 @@ def write_file(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
+def finished_run(db, tmp_path):
+    """A succeeded run (foreground, real model) on 150 demo customers."""
+    from segapp.services.segmentation.runs import create_run, run_in_foreground
+    from tests.segapp.segmentation.conftest import import_demo
+
+    import_demo(tmp_path, n_customers=150)
+    return run_in_foreground(create_run(parameters={}, source="test").pk)
+
+
+@pytest.fixture
 def eager_celery():
     """Run Celery tasks in-process (unit tests only; integration tests use real workers)."""
     from segapp.celery import app

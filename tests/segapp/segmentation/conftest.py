@@ -25,4 +25,4 @@ def import_demo(folder, *, n_customers: int, seed: int = 7) -> dict:
 
 @pytest.fixture
 def small_demo(db, tmp_path):
-    return import_demo(tmp_path, n_customers=400)
+    return import_demo(tmp_path, n_customers=250)
