@@ -45,3 +45,8 @@ def test_demo_imports_the_demo_data_through_a_real_worker(tmp_path):
     redacted = db.execute("select count(*) from segapp_document where text like '%[EMAIL]%'")
     assert redacted.fetchone()[0] > 0
     assert db.execute("select count(*) from auth_user where username='demo'").fetchone()[0] == 1
+    runs = db.execute("select status, n_segments, n_customers from segapp_segmentationrun")
+    [(status, n_segments, n_customers)] = runs.fetchall()
+    segments = db.execute("select count(*) from segapp_segment").fetchone()[0]
+    assert (status, n_customers) == ("succeeded", 300)
+    assert n_segments == segments >= 2

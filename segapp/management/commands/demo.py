@@ -2,8 +2,9 @@
 
 Migrates the embedded database, creates the demo login, writes the demo data,
 starts a real Celery worker on the filesystem transport, imports the data
-through the same import service and task the upload page uses, then serves the
-UI until Ctrl-C, when it stops the worker and the server cleanly.
+through the same import service and task the upload page uses, runs a first
+segmentation through the worker, then serves the UI until Ctrl-C, when it
+stops the worker and the server cleanly.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from segapp.models import ImportJob, ImportStatus
+from segapp.models import ImportJob, ImportStatus, RunStatus
 from segapp.services.accounts import add_user
 from segapp.services.ingest.service import ImportOptions, create_import_job, enqueue_import_job
+from segapp.services.segmentation.runs import create_run, enqueue_run
 
 DEMO_USER, DEMO_PASSWORD = "demo", "voxseg-demo"
 IMPORT_ORDER = ("customers", "documents", "events")
@@ -53,6 +55,7 @@ class Command(BaseCommand):
         server = None
         try:
             self._import_all(data_dir, timeout=options["timeout"])
+            self._segment(data_dir, timeout=options["timeout"])
             if options["no_serve"]:
                 return
             server = self._start_server(options["port"])
@@ -99,6 +102,25 @@ class Command(BaseCommand):
                     )
                     if job.status != ImportStatus.SUCCEEDED:
                         raise CommandError(f"demo import failed: {job.error_message}")
+
+    def _segment(self, data_dir: Path, *, timeout: int) -> None:
+        """A first segmentation run through the worker, scored against the planted personas."""
+        run = create_run(parameters={}, source="demo", truth_path=str(data_dir / "truth.csv"))
+        enqueue_run(run)
+        self.stderr.write(f"segmentation run #{run.pk} queued …")
+        deadline = time.monotonic() + timeout
+        while not run.is_finished:
+            if time.monotonic() > deadline:
+                raise CommandError(f"run {run.pk} did not finish in {timeout} s")
+            time.sleep(1)
+            run.refresh_from_db()
+        if run.status != RunStatus.SUCCEEDED:
+            raise CommandError(f"the demo run failed: {run.error_message}")
+        ari = run.metrics.get("truth_ari")
+        self.stderr.write(
+            f"run #{run.pk}: {run.n_segments} segments, {run.outlier_share:.0%} outliers"
+            + (f", ARI against the planted personas {ari:.2f}" if ari is not None else "")
+        )
 
     def _start_server(self, port: int) -> subprocess.Popen:
         command = [
