@@ -22,7 +22,8 @@ BATCH = 2000
 @transaction.atomic
 def save_results(run: SegmentationRun, inputs, result, *, artifact_root: Path) -> None:
     """Write segments, memberships, topics and per-document results, then mark the run done."""
-    run.refresh_from_db(fields=["cancel_requested"])
+    run.refresh_from_db(fields=["cancel_requested", "timings"])
+    embedding = {"embed": run.timings["embed"]} if "embed" in run.timings else {}
     segments = _save_segments(run, result)
     _save_memberships(run, inputs, result, segments)
     _save_topics(run, inputs, result)
@@ -30,7 +31,8 @@ def save_results(run: SegmentationRun, inputs, result, *, artifact_root: Path) -
     n = len(result.customer_ids)
     run.n_segments = len(segments)
     run.outlier_share = float(result.outlier.sum() / n) if n else None
-    run.metrics, run.timings = result.metrics, result.timings
+    stages = {k: v for k, v in result.timings.items() if not (k == "embed" and embedding)}
+    run.metrics, run.timings = result.metrics, {**embedding, **stages}
     run.notes, run.sentiment = result.notes, result.sentiment_choice
     run.status, run.finished_at, run.stage = RunStatus.SUCCEEDED, timezone.now(), "done"
     run.save()

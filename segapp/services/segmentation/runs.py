@@ -144,7 +144,10 @@ def claim_analysis(run_id: int) -> bool:
     )
     if left:
         return False
-    claimed = SegmentationRun.objects.filter(pk=run_id, stage=EMBED).update(stage=ANALYSE)
+    embed_seconds = round((timezone.now() - run.started_at).total_seconds(), 3)
+    claimed = SegmentationRun.objects.filter(pk=run_id, stage=EMBED).update(
+        stage=ANALYSE, timings={EMBED: embed_seconds}
+    )
     return claimed == 1
 
 
