@@ -49,6 +49,8 @@ test-integration: install
 bench: install
 	$(PY) bench/bench_ingest.py
 	$(PY) bench/bench_redact.py
+	$(PY) bench/bench_embed.py
+	$(PY) bench/bench_pipeline.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -62,9 +62,10 @@ STOP_WORDS: frozenset[str] = frozenset(
         "shouldnt", "thats", "theres", "theyd", "theyll", "theyre", "theyve", "wasnt", "wed",
         "well", "werent", "weve", "whats", "wont", "wouldnt", "youd", "youll", "youre", "youve",
         "ain", "don", "didn", "doesn", "isn", "wasn", "ll", "ve", "re",
-        # filler of reviews and social posts
+        # filler of reviews and social posts, greetings and sign-offs
         "actually", "btw", "gonna", "gotta", "honestly", "idk", "imo", "lie", "like", "literally",
         "lol", "ngl", "omg", "pls", "psa", "really", "tbh", "tho", "ur", "via", "wanna", "yeah",
+        "cheers", "hello", "hey", "hi", "regards", "thank", "thanks",
         # the commonest function words of the other languages customers write in, so
         # that topics of such texts read by their content words ("calidad", "lieferung")
         "al", "como", "con", "del", "el", "es", "esta", "las", "lo", "los", "muy", "para",

@@ -266,7 +266,8 @@ def test_transform_of_the_training_documents_agrees_with_fit(fitted, demo_texts,
 @pytest.mark.slow
 def test_sentence_topics_find_delivery_complaints(fitted):
     delivery = {"deliver", "courier", "track", "parcel", "arriv", "dispatch", "ship"}
-    assert any(delivery & {w[:7] for w in _bank_words(GENERIC)})  # the demo talks about it
+    generic = _bank_words(GENERIC)  # the demo's shared chatter talks about delivery
+    assert any(w.startswith(stem) for w in generic for stem in delivery)
     sentences = ["the delivery took forever", "the courier left it with a random neighbour"]
     for sentence, topic_id in zip(sentences, fitted.sentence_topics(sentences), strict=True):
         assert topic_id >= 0, sentence
