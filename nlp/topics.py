@@ -290,11 +290,12 @@ class TopicModeler:
             n_components=5,
             min_dist=0.0,
             metric="cosine",
-            n_epochs=200,  # UMAP's default for large inputs; 500 below 10,000 is slower, no better here
+            n_epochs=200,  # UMAP's default above 10,000 points; its 500 below is slower here
             # Spectral initialisation fails on these graphs (too small an eigengap) and
             # its fallback gave different layouts on two runs with one seed; PCA does not.
             init="pca",
             random_state=self.seed,
+            n_jobs=1,  # what a seed implies anyway; saying so spares UMAP's warning
         )
 
     def _hdbscan(self, size: int):
@@ -406,14 +407,15 @@ class TopicModeler:
             topics = list(clustered)
         from bertopic.vectorizers import ClassTfidfTransformer
 
-        self.model_.update_topics(
-            documents,
-            topics=topics,
-            top_n_words=N_CANDIDATE_WORDS,
-            vectorizer_model=self.vectorizer_,
-            ctfidf_model=ClassTfidfTransformer(),
-            representation_model=self._representation(),
-        )
+        with _quiet_bertopic():  # it warns that assigning topics by hand must come last: it does
+            self.model_.update_topics(
+                documents,
+                topics=topics,
+                top_n_words=N_CANDIDATE_WORDS,
+                vectorizer_model=self.vectorizer_,
+                ctfidf_model=ClassTfidfTransformer(),
+                representation_model=self._representation(),
+            )
 
     def _nest_topics(self) -> dict[int, int]:
         """Group index of every topic nested with similar ones under a coarse topic.
@@ -498,10 +500,12 @@ class TopicModeler:
         from bertopic.vectorizers import ClassTfidfTransformer
 
         n_groups = max(parents.values()) + 1
+        # Topics outside any group and documents without topic are classes of
+        # their own, so that group keywords say what sets the group apart.
         group_of_doc = np.array(
-            [parents.get(int(t), n_groups) if t >= 0 else -1 for t in self.topics_]
+            [parents.get(int(t), n_groups) if t >= 0 else n_groups + 1 for t in self.topics_]
         )
-        classes = [g for g in range(n_groups + 1) if np.any(group_of_doc == g)]
+        classes = [g for g in range(n_groups + 2) if np.any(group_of_doc == g)]
         joined = [
             " \n ".join(documents[i] for i in np.flatnonzero(group_of_doc == g)) for g in classes
         ]
@@ -510,7 +514,7 @@ class TopicModeler:
         words = self.vectorizer_.get_feature_names_out()
         groups = []
         for row, group in enumerate(classes):
-            if group == n_groups:
+            if group >= n_groups:
                 continue
             scores = np.asarray(weights[row].todense()).ravel()
             top = np.argsort(-scores)[:N_CANDIDATE_WORDS]
@@ -548,8 +552,10 @@ class TopicModeler:
 
     # ------------------------------------------------------------ predict
 
-    def transform(self, texts: Sequence[str], embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Topic and similarity of new documents: nearest topic centroid, ``-1`` below ``threshold_``.
+    def transform(
+        self, texts: Sequence[str], embeddings: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Topic and similarity of new documents: the nearest centroid, ``-1`` below ``threshold_``.
 
         ``texts`` are only checked against ``embeddings``; the same rule holds
         before and after ``save``/``load`` (no UMAP or HDBSCAN needed).
@@ -675,7 +681,9 @@ class TopicModeler:
 # ---------------------------------------------------------------- keywords
 
 
-def readable_keywords(scored: Sequence[tuple[str, float]], *, limit: int = MAX_KEYWORDS) -> list[str]:
+def readable_keywords(
+    scored: Sequence[tuple[str, float]], *, limit: int = MAX_KEYWORDS
+) -> list[str]:
     """Up to ``limit`` keywords from best-first ``(phrase, score)`` candidates.
 
     Drops empty phrases, stop words, placeholders and repeated words
@@ -692,13 +700,18 @@ def readable_keywords(scored: Sequence[tuple[str, float]], *, limit: int = MAX_K
             continue
         stems = _stems([phrase])
         covered = [i for i, (_, _, s) in enumerate(kept) if s <= stems]
-        if len(words) > 1 and covered and score >= 0.5 * min(kept[i][1] for i in covered):
+        touched = [i for i, (_, _, s) in enumerate(kept) if s & stems]
+        if (
+            len(words) > 1
+            and covered
+            and covered == touched
+            and score >= 0.5 * min(kept[i][1] for i in covered)
+        ):
             first = covered[0]
             kept[first] = (phrase, kept[first][1], stems)
             kept = [k for i, k in enumerate(kept) if i not in covered[1:]]
             continue
-        known = frozenset().union(*(s for _, _, s in kept)) if kept else frozenset()
-        if stems & known:  # says again what a kept keyword says ("cardigan fits")
+        if touched:  # says again what a kept keyword says ("cardigan fits")
             continue
         kept.append((phrase, score, stems))
     return [phrase for phrase, _, _ in kept[:limit]]
@@ -809,7 +822,8 @@ class _UnionFind:
 
 
 class _quiet_bertopic:
-    """Silence BERTopic's save/load warnings about the embedding model we never store."""
+    """Silence BERTopic warnings that do not apply here (the embedding model we never
+    store; assigning topics by hand, which is our last step)."""
 
     def __enter__(self) -> None:
         self._logger = logging.getLogger("BERTopic")
