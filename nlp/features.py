@@ -70,15 +70,19 @@ _SKEW_THRESHOLD = 1.0  # |skewness| above 1 is the textbook "highly skewed"
 class FeatureWeights:
     """How much each block counts: a block's total variance equals its weight.
 
-    Defaults give what customers write and what they do equal say. Topics and
-    sentiment are summaries of the same texts as the embedding, so by default
-    they add a little rather than double the text's weight; they only count
-    when their inputs are given.
+    Defaults give what customers write and what they do equal say. Topic
+    shares summarise the same texts as the embedding, so by default they add
+    a little rather than double the text's weight. Sentiment is off by
+    default: mood varies from one document to the next far more than from one
+    kind of customer to another, so two mood numbers mostly add noise to
+    *who* a customer is; it is reported per segment instead (raise the weight
+    to form segments of, say, complainers). Topic and sentiment weights only
+    count when their inputs are given.
     """
 
     text: float = 1.0
     topics: float = 0.25
-    sentiment: float = 0.25
+    sentiment: float = 0.0
     behaviour: float = 1.0
 
     def __post_init__(self) -> None:

@@ -71,7 +71,10 @@ class CustomerSegmenter:
         Smallest segment; ``None`` uses :func:`default_min_cluster_size`.
     min_samples:
         HDBSCAN's conservativeness: higher declares more customers outliers.
-        ``None`` uses ``min(min_cluster_size, n_neighbors)``.
+        ``None`` uses ``min(min_cluster_size, n_neighbors)``: UMAP has already
+        judged closeness over ``n_neighbors`` neighbours, and estimating
+        density over more of them only smooths away small segments and adds
+        outliers.
     seed:
         Seed of UMAP (which then runs single-threaded, so results repeat).
     soft_assign:
@@ -85,6 +88,12 @@ class CustomerSegmenter:
     min_dist:
         UMAP's ``min_dist`` for the clustering space; 0 packs similar customers
         tightly, which is what density clustering wants.
+    allow_single_cluster:
+        Let HDBSCAN conclude that all customers form one population. Without
+        it HDBSCAN must split the data somewhere, and on data with no group
+        structure UMAP's clumps then become invented segments; with it, such
+        data come back as one segment (and a ``note_``) while clearly grouped
+        data are split as before.
     segment_map:
         Also compute ``embedding_2d_``, a 2-D UMAP of the features for the
         segment map (a second UMAP fit, so it costs time).
@@ -116,6 +125,7 @@ class CustomerSegmenter:
         cluster_selection_method: str = "eom",
         metric: str = "euclidean",
         min_dist: float = 0.0,
+        allow_single_cluster: bool = True,
         segment_map: bool = True,
     ) -> None:
         self.n_components = n_components
@@ -127,6 +137,7 @@ class CustomerSegmenter:
         self.cluster_selection_method = cluster_selection_method
         self.metric = metric
         self.min_dist = min_dist
+        self.allow_single_cluster = allow_single_cluster
         self.segment_map = segment_map
 
     def get_params(self) -> dict[str, Any]:
@@ -227,6 +238,7 @@ class CustomerSegmenter:
             min_cluster_size=self.min_cluster_size_,
             min_samples=self.min_samples_,
             cluster_selection_method=self.cluster_selection_method,
+            allow_single_cluster=self.allow_single_cluster,
             prediction_data=True,
             gen_min_span_tree=True,
             core_dist_n_jobs=1,

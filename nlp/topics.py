@@ -335,7 +335,11 @@ class TopicModeler:
             return None
         from bertopic.representation import KeyBERTInspired
 
-        return KeyBERTInspired(top_n_words=20, nr_repr_docs=5, random_state=self.seed)
+        # 40 candidate words per topic (BERTopic's default is 100): each is embedded,
+        # and the readable keywords are taken from the first 20 anyway.
+        return KeyBERTInspired(
+            top_n_words=20, nr_repr_docs=5, nr_candidate_words=40, random_state=self.seed
+        )
 
     def _n_model_topics(self) -> int:
         return len([t for t in self.model_.topic_sizes_ if t != -1])

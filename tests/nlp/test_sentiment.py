@@ -2,12 +2,16 @@
 head and the choice between them.
 
 Quality on the demo reviews (``generate_demo_dataset(n_customers=1500, seed=7)``, 2,617
-rated reviews) is measured as agreement with the star ratings: "binary" on the 1-2 and
-4-5 star rows (a score >= 0 counts as positive), "3-way" on all rows (3 stars neutral).
+rated reviews) is measured as agreement with the star ratings of the label the product
+stores, ``label_of(score)``: "binary" on the 1-2 and 4-5 star rows, where a neutral
+label counts as a miss, and "3-way" on all rows (3 stars neutral). The figure where the
+sign of the score decides (a forced choice, not what is stored) is printed beside it.
 The head is always evaluated out of fold. The demo ratings are noisy on purpose
 (stars = 3.1 + 1.7 x sentiment + N(0, 0.85)), so even the generator's own sentiment
-value would agree on only about 0.90 of the binary rows and 0.72 of all rows 3-way:
-thresholds sit below what was measured, far from that ceiling.
+value would agree on only about 0.89 of the binary rows by its sign, and 0.72 of all
+rows 3-way; and 17-19% of the 1-2 and 4-5 star reviews are written with no sentiment
+at all, so calling those neutral caps the stored-label binary figure near 0.79.
+Thresholds sit below what was measured, far from those ceilings.
 
 Tests marked ``slow`` embed the reviews with the local MiniLM model (one model and one
 set of embeddings per module).
@@ -286,9 +290,48 @@ def _ratings_for(labels: list[str]) -> list[float]:
 
 
 def test_head_init_only_stores_its_arguments():
-    head = RatingHead(C=0.5, max_iter=50)
-    assert head.get_params() == {"C": 0.5, "max_iter": 50}
+    head = RatingHead(C=0.5, max_iter=50, words=False, word_C=2.0)
+    assert head.get_params() == {"C": 0.5, "max_iter": 50, "words": False, "word_C": 2.0}
     assert not hasattr(head, "model_")
+
+
+def _delivery_reviews(n: int, *, seed: int) -> tuple[list[str], np.ndarray, list[str]]:
+    """Reviews whose label is only in words VADER does not know; the embeddings are noise."""
+    rng = np.random.default_rng(seed)
+    phrases = {
+        "negative": ["took forever to arrive", "arrived late", "still waiting for the refund"],
+        "neutral": ["arrived on Tuesday", "came in a box", "ordered for my sister"],
+        "positive": ["arrived the next morning", "came a day early", "reordered in two colours"],
+    }
+    items = ["coat", "scarf", "boots", "jumper", "bag"]
+    labels = [LABELS[i] for i in rng.integers(0, 3, n).tolist()]
+    texts = [f"The {items[rng.integers(5)]} {phrases[label][rng.integers(3)]}." for label in labels]
+    return texts, rng.normal(size=(n, 16)), labels
+
+
+def test_head_learns_words_the_embeddings_and_vader_miss():
+    texts, embeddings, labels = _delivery_reviews(400, seed=13)
+    truth = np.asarray(labels[300:])
+    with_words = RatingHead().fit(embeddings[:300], labels[:300], texts=texts[:300])
+    without = RatingHead(words=False).fit(embeddings[:300], labels[:300], texts=texts[:300])
+    assert (
+        np.mean(np.asarray(with_words.predict_label(embeddings[300:], texts[300:])) == truth) > 0.9
+    )
+    assert np.mean(np.asarray(without.predict_label(embeddings[300:], texts[300:])) == truth) < 0.6
+    # The stored label, label_of(score), on the positive and negative reviews.
+    stored = np.asarray(
+        [label_of(s) for s in score_documents(with_words, texts[300:], embeddings[300:])]
+    )
+    polar = truth != "neutral"
+    assert np.mean(stored[polar] == truth[polar]) > 0.9
+
+
+def test_head_without_shared_words_uses_embeddings_and_vader_only():
+    _, embeddings, labels = _synthetic(100, seed=14)
+    texts = [f"item{i}" for i in range(100)]
+    head = RatingHead().fit(embeddings, labels, texts=texts)
+    assert head.word_model_ is None
+    assert head.predict_proba(embeddings, texts).shape == (100, 3)
 
 
 def test_head_learns_labels_from_embeddings():
@@ -410,14 +453,34 @@ def test_choice_is_deterministic_for_a_seed():
 # --- quality on the demo reviews ----------------------------------------------------------
 
 
-def _binary_agreement(scores: np.ndarray, stars: np.ndarray) -> float:
-    """Agreement on the 1-2 and 4-5 star rows; a score >= 0 counts as positive."""
+def _binary_agreement(labels: list[str], stars: np.ndarray) -> float:
+    """Agreement of stored labels on the 1-2 and 4-5 star rows; neutral counts as a miss."""
+    rows = stars != 3
+    truth = np.where(stars[rows] >= 4, "positive", "negative")
+    return float(np.mean(np.asarray(labels)[rows] == truth))
+
+
+def _sign_agreement(scores: np.ndarray, stars: np.ndarray) -> float:
+    """Agreement on the 1-2 and 4-5 star rows when a score >= 0 counts as positive."""
     rows = stars != 3
     return float(np.mean((scores[rows] >= 0) == (stars[rows] >= 4)))
 
 
 def _three_way_agreement(predicted: list[str], stars: np.ndarray) -> float:
     return float(np.mean(np.asarray(predicted) == np.asarray([rating_label(s) for s in stars])))
+
+
+def _stored_labels(scores: np.ndarray) -> list[str]:
+    """The labels the product stores: ``label_of(score)``."""
+    return [label_of(s) for s in scores.tolist()]
+
+
+def _figures(name: str, scores: np.ndarray, stars: np.ndarray) -> str:
+    labels = _stored_labels(scores)
+    return (
+        f"{name:<30} binary {_binary_agreement(labels, stars):.3f} "
+        f"(sign {_sign_agreement(scores, stars):.3f}), 3-way {_three_way_agreement(labels, stars):.3f}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -458,11 +521,23 @@ def review_embeddings(minilm, demo_reviews) -> np.ndarray:
     return vectors[[row[text] for text in texts]]
 
 
-@pytest.fixture(scope="module")
-def head_out_of_fold(review_embeddings, demo_reviews) -> np.ndarray:
+def _out_of_fold_scores(head: RatingHead, embeddings, demo_reviews) -> np.ndarray:
     texts, stars = demo_reviews
     labels = [rating_label(s) for s in stars]
-    return out_of_fold_proba(RatingHead(), review_embeddings, labels, texts=texts, folds=5, seed=0)
+    proba = out_of_fold_proba(head, embeddings, labels, texts=texts, folds=5, seed=0)
+    return proba[:, LABELS.index("positive")] - proba[:, LABELS.index("negative")]
+
+
+@pytest.fixture(scope="module")
+def head_out_of_fold(review_embeddings, demo_reviews) -> np.ndarray:
+    """Out-of-fold scores of the default head (embeddings, VADER and words)."""
+    return _out_of_fold_scores(RatingHead(), review_embeddings, demo_reviews)
+
+
+@pytest.fixture(scope="module")
+def embedding_head_out_of_fold(review_embeddings, demo_reviews) -> np.ndarray:
+    """Out-of-fold scores of the head without word features (embeddings and VADER)."""
+    return _out_of_fold_scores(RatingHead(words=False), review_embeddings, demo_reviews)
 
 
 @pytest.fixture(scope="module")
@@ -476,30 +551,42 @@ def demo_choice(review_embeddings, demo_reviews) -> SentimentChoice:
 def test_vader_agreement_with_demo_star_ratings(demo_reviews):
     texts, stars = demo_reviews
     scores = VaderScorer().score(texts)
-    binary = _binary_agreement(scores, stars)
-    three_way = _three_way_agreement([label_of(s) for s in scores.tolist()], stars)
-    print(f"\nVADER on {len(texts)} demo reviews: binary {binary:.3f}, 3-way {three_way:.3f}")
-    assert binary >= 0.70
-    assert three_way >= 0.48
+    labels = _stored_labels(scores)
+    print(f"\n{len(texts)} demo reviews: " + _figures("VADER", scores, stars))
+    assert _binary_agreement(labels, stars) >= 0.60
+    assert _sign_agreement(scores, stars) >= 0.70
+    assert _three_way_agreement(labels, stars) >= 0.48
 
 
 @pytest.mark.slow
-def test_head_out_of_fold_agrees_better_than_vader(demo_reviews, head_out_of_fold):
+def test_head_out_of_fold_agrees_better_than_vader(
+    demo_reviews, head_out_of_fold, embedding_head_out_of_fold
+):
     texts, stars = demo_reviews
-    head_scores = head_out_of_fold[:, 2] - head_out_of_fold[:, 0]
-    vader_scores = VaderScorer().score(texts)
-    head_binary, vader_binary = (
-        _binary_agreement(head_scores, stars),
-        _binary_agreement(vader_scores, stars),
-    )
-    head_3way = _three_way_agreement([LABELS[i] for i in head_out_of_fold.argmax(axis=1)], stars)
-    vader_3way = _three_way_agreement([label_of(s) for s in vader_scores.tolist()], stars)
-    print(
-        f"\nhead (5-fold, out of fold): binary {head_binary:.3f}, 3-way {head_3way:.3f}; "
-        f"VADER: binary {vader_binary:.3f}, 3-way {vader_3way:.3f}"
-    )
-    assert head_binary >= 0.75 and head_binary >= vader_binary + 0.03
-    assert head_3way >= 0.53 and head_3way > vader_3way
+    vader = VaderScorer().score(texts)
+    print("\nout of fold, 5 folds; stored label = label_of(score)")
+    for name, scores in [
+        ("VADER", vader),
+        ("head without words", embedding_head_out_of_fold),
+        ("head (embeddings+VADER+words)", head_out_of_fold),
+    ]:
+        print("  " + _figures(name, scores, stars))
+    head, vader_labels = _stored_labels(head_out_of_fold), _stored_labels(vader)
+    assert _binary_agreement(head, stars) >= 0.78
+    assert _binary_agreement(head, stars) >= _binary_agreement(vader_labels, stars) + 0.10
+    assert _sign_agreement(head_out_of_fold, stars) >= 0.82
+    assert _three_way_agreement(head, stars) >= 0.61
+    assert _three_way_agreement(head, stars) >= _three_way_agreement(vader_labels, stars) + 0.08
+
+
+@pytest.mark.slow
+def test_word_features_beat_the_head_without_words(
+    demo_reviews, head_out_of_fold, embedding_head_out_of_fold
+):
+    _, stars = demo_reviews
+    head, without = _stored_labels(head_out_of_fold), _stored_labels(embedding_head_out_of_fold)
+    assert _binary_agreement(head, stars) >= _binary_agreement(without, stars) + 0.04
+    assert _three_way_agreement(head, stars) >= _three_way_agreement(without, stars) + 0.03
 
 
 @pytest.mark.slow
@@ -508,20 +595,21 @@ def test_choose_scorer_picks_the_head_on_demo_reviews(demo_choice, demo_reviews,
     assert demo_choice.scorer == "rating-head"
     assert demo_choice.n_rated == len(stars)
     assert 0 <= demo_choice.vader_accuracy < demo_choice.head_accuracy <= 1
-    # Same folds and seed: its accuracy is the out-of-fold figure measured above.
-    head_3way = _three_way_agreement([LABELS[i] for i in head_out_of_fold.argmax(axis=1)], stars)
-    assert demo_choice.head_accuracy == pytest.approx(head_3way)
-    chosen_binary = _binary_agreement(head_out_of_fold[:, 2] - head_out_of_fold[:, 0], stars)
-    print(f"\nchosen scorer, out of fold: binary {chosen_binary:.3f}")
-    assert chosen_binary >= 0.75
+    # Same folds and seed, and the stored-label rule: its accuracy is the figure above.
+    head_labels = _stored_labels(head_out_of_fold)
+    assert demo_choice.head_accuracy == pytest.approx(_three_way_agreement(head_labels, stars))
+    print(f"\nchosen scorer, out of fold: {_figures('rating head', head_out_of_fold, stars)}")
+    assert _binary_agreement(head_labels, stars) >= 0.78
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="target 0.85 binary agreement not reached: the head measures ~0.77 out of fold "
-    "(ceiling from rating noise ~0.90); word n-gram features reached ~0.85 in exploration",
+    reason="target 0.85 binary agreement of the stored label not reached: the head measures "
+    "0.81 out of fold on generator seeds 7 and 11 (0.84-0.85 if the score's sign decided); "
+    "17-19% of 1-2/4-5 star demo reviews carry no sentiment, which caps a scorer that calls "
+    "them neutral near 0.79 and any text scorer near 0.89",
 )
 def test_chosen_scorer_reaches_the_085_binary_target(demo_reviews, head_out_of_fold):
     _, stars = demo_reviews
-    assert _binary_agreement(head_out_of_fold[:, 2] - head_out_of_fold[:, 0], stars) >= 0.85
+    assert _binary_agreement(_stored_labels(head_out_of_fold), stars) >= 0.85

