@@ -385,8 +385,9 @@ class RatingHead(SentimentScorer, BaseEstimator):
         check_is_fitted(self, "model_")
         embeddings = _as_matrix(embeddings)
         proba = self.model_.predict_proba(self._features(embeddings, texts))
-        if self.word_model_ is not None:
-            words = self.vectorizer_.transform(list(texts))  # type: ignore[arg-type]
+        # _features has already asked for texts when the head was fitted with them.
+        if self.vectorizer_ is not None and self.word_model_ is not None and texts is not None:
+            words = self.vectorizer_.transform(list(texts))
             proba = (proba + self.word_model_.predict_proba(words)) / 2
         full = np.zeros((embeddings.shape[0], len(LABELS)))
         for column, label in enumerate(self.classes_):
@@ -422,9 +423,11 @@ class RatingHead(SentimentScorer, BaseEstimator):
         vectorizer = TfidfVectorizer(**_WORD_FEATURES)
         try:
             matrix = vectorizer.fit_transform(list(texts))
-        except ValueError:
-            # No word in two documents: an empty vocabulary, nothing to learn from.
-            return None, None
+        except ValueError as error:
+            # No word in two documents: nothing to learn from, which is not an error.
+            if "vocabulary" in str(error) or "no terms remain" in str(error):
+                return None, None
+            raise
         return vectorizer, self._classifier(self.word_C).fit(matrix, y)
 
     def _features(self, embeddings: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
@@ -524,8 +527,8 @@ def choose_scorer(
     ``RatingHead()``) is cross-validated on the rated documents and VADER is
     measured on the same rows; the head is kept only if the 3-way accuracy of its
     stored label (``label_of`` of its out-of-fold score) is higher, and is then
-    refitted on all rated documents. Otherwise, or with too
-    few ratings, VADER is used. Missing ratings are ``None`` or NaN.
+    refitted on all rated documents. Otherwise, or with too few ratings, VADER is
+    used. Missing ratings are ``None`` or NaN.
     Deterministic for a given ``seed``.
     """
     if len(texts) != len(embeddings) or len(texts) != len(ratings):
