@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -228,10 +229,10 @@ class CustomerFeatureBuilder:
         """
         self._check_params()
         ids = _customer_index(customer_ids)
-        raw = self._raw_blocks(
+        raw, doc_counts = self._raw_blocks(
             ids, behaviour, doc_customer_ids, doc_embeddings, doc_topics, n_topics, doc_sentiment
         )
-        if len(raw) == 1:  # only the document counts
+        if not raw:
             raise ValueError(
                 "nothing to build customer features from: give documents, behaviour, or both "
                 "(with a non-zero weight)"
@@ -240,13 +241,11 @@ class CustomerFeatureBuilder:
         self.dropped_columns_: list[str] = []
         self.behaviour_columns_: list[_BehaviourColumn] = []
         for block, values in raw.items():
-            if block == "doc_counts":
-                continue
             matrix, names = getattr(self, f"_fit_{block}")(values)
             if matrix.shape[1] > 0:
                 prepared[block] = (matrix, names)
-        self._fit_donors(prepared, raw["doc_counts"])
-        self.imputed_text_ = self._impute_silent(prepared, raw["doc_counts"])
+        self._fit_donors(prepared, doc_counts)
+        self.imputed_text_ = self._impute_silent(prepared, doc_counts)
         self.block_scales_: dict[str, float] = {}
         for block, (matrix, _) in list(prepared.items()):
             total = float(matrix.var(axis=0).sum())
@@ -278,7 +277,7 @@ class CustomerFeatureBuilder:
         ids = _customer_index(customer_ids)
         if n_topics is None and "topics" in self.blocks_:
             n_topics = self.n_topics_
-        raw = self._raw_blocks(
+        raw, doc_counts = self._raw_blocks(
             ids, behaviour, doc_customer_ids, doc_embeddings, doc_topics, n_topics, doc_sentiment
         )
         prepared: dict[str, tuple[np.ndarray, list[str]]] = {}
@@ -286,7 +285,7 @@ class CustomerFeatureBuilder:
             if block not in raw:
                 raise ValueError(f"the features were fitted with {block} inputs: give them too")
             prepared[block] = (getattr(self, f"_apply_{block}")(raw[block]), [])
-        self._impute_silent(prepared, raw["doc_counts"])
+        self._impute_silent(prepared, doc_counts)
         return self._assemble(prepared, learn=False)
 
     # --- raw per-customer blocks -----------------------------------------------------------
@@ -314,10 +313,11 @@ class CustomerFeatureBuilder:
         doc_topics: np.ndarray | None,
         n_topics: int | None,
         doc_sentiment: np.ndarray | None,
-    ) -> dict[str, object]:
-        """Per-customer, not yet scaled values of each block that has inputs and weight."""
+    ) -> tuple[dict[str, Any], np.ndarray]:
+        """Per-customer raw values of each block that has inputs and weight; documents each."""
         owner = _document_owners(ids, doc_customer_ids)
-        raw: dict[str, object] = {"doc_counts": np.bincount(owner[owner >= 0], minlength=ids.size)}
+        doc_counts = np.bincount(owner[owner >= 0], minlength=ids.size)
+        raw: dict[str, Any] = {}
         if self.weights.text > 0 and doc_embeddings is not None:
             raw["text"] = _mean_embeddings(ids.size, owner, _as_docs(doc_embeddings, owner, 2))
         if self.weights.topics > 0 and doc_topics is not None:
@@ -328,7 +328,7 @@ class CustomerFeatureBuilder:
             )
         if self.weights.behaviour > 0 and behaviour is not None:
             raw["behaviour"] = _behaviour_frame(ids, behaviour)
-        return raw
+        return raw, doc_counts
 
     # --- fit and apply, block by block -----------------------------------------------------
 
@@ -461,7 +461,8 @@ class CustomerFeatureBuilder:
         _, candidates = finder.kneighbors(prepared["behaviour"][0][silent])
         donor = _medoids(candidates, self._donor_profiles())
         for block, rows in self.donor_text_.items():
-            prepared[block][0][silent] = rows[donor]
+            if block in prepared:
+                prepared[block][0][silent] = rows[donor]
         return silent
 
     def _donor_profiles(self) -> np.ndarray:

@@ -36,6 +36,7 @@ MIN_CUSTOMERS = 30
 
 _MIN_SEGMENT_FLOOR = 10
 _MIN_SEGMENT_SHARE = 0.02
+_SILHOUETTE_SAMPLE = 5000  # silhouette is quadratic in customers; a sample estimates it well
 
 
 class InsufficientDataError(ValueError):
@@ -106,8 +107,10 @@ class CustomerSegmenter:
     soft_labels_, soft_probabilities_: for clustered customers their segment
         and membership probability; for outliers the most probable segment
         (from ``hdbscan.all_points_membership_vectors``) and its probability.
+        With one segment, outliers get it with probability 0; with none, -1.
     n_segments_: number of segments found (0 or 1 means no segment structure).
     note_: ``None``, or a sentence for users when the result is degenerate.
+    notes_: the same as a list (empty when all is well), to gather with other steps' notes.
     min_cluster_size_, min_samples_: the values used.
     embedding_: the reduced space clustered; embedding_2d_: the segment map.
     reducer_, clusterer_: the fitted UMAP and HDBSCAN objects.
@@ -172,6 +175,7 @@ class CustomerSegmenter:
         self.outlier_mask_ = self.labels_ == -1
         self.n_segments_ = int(self.labels_.max(initial=-1) + 1)
         self.note_ = self._note(n)
+        self.notes_ = [self.note_] if self.note_ else []
         self._soft_assign()
         self.embedding_2d_ = (
             np.asarray(self._umap(n, 2, 0.1).fit_transform(X), dtype=np.float64)
@@ -199,8 +203,21 @@ class CustomerSegmenter:
         import hdbscan
 
         reduced = np.asarray(self.reducer_.transform(X_new), dtype=np.float64)
+        if self.n_segments_ == 1:
+            return self._predict_single(reduced)
         labels, strengths = hdbscan.approximate_predict(self.clusterer_, reduced)
         return np.asarray(labels, dtype=np.int64), np.asarray(strengths, dtype=np.float64)
+
+    def _predict_single(self, reduced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One segment: a new customer shares the fate of its nearest fitted customer.
+
+        (``approximate_predict`` labels everything noise when HDBSCAN kept the root.)
+        """
+        from sklearn.neighbors import NearestNeighbors
+
+        finder = NearestNeighbors(n_neighbors=1).fit(self.embedding_)
+        _, nearest = finder.kneighbors(reduced)
+        return self.labels_[nearest[:, 0]].copy(), self.probabilities_[nearest[:, 0]].copy()
 
     # --- steps -----------------------------------------------------------------------------
 
@@ -290,7 +307,8 @@ def quality_metrics(
     """Quality figures of a fitted segmentation of ``X``; ``None`` where undefined.
 
     - ``dbcv``: HDBSCAN's density-based validity (relative_validity_), in [-1, 1].
-    - ``silhouette``: silhouette of the clustered customers in the reduced space.
+    - ``silhouette``: silhouette of the clustered customers in the reduced space
+      (on a sample of 5,000 of them when there are more).
     - ``outlier_share``: share of customers labelled ``-1``.
     - ``n_segments``: number of segments found.
     - ``stability``: mean adjusted Rand index between the fitted labels and
@@ -320,7 +338,12 @@ def quality_metrics(
     if segmenter.n_segments_ >= 2:
         metrics["dbcv"] = float(segmenter.clusterer_.relative_validity_)
         metrics["silhouette"] = float(
-            silhouette_score(segmenter.embedding_[clustered], labels[clustered])
+            silhouette_score(
+                segmenter.embedding_[clustered],
+                labels[clustered],
+                sample_size=min(int(clustered.sum()), _SILHOUETTE_SAMPLE),
+                random_state=seed,
+            )
         )
     if bootstrap > 0:
         metrics["stability"] = _stability(segmenter, X, bootstrap, seed, sample_share)

@@ -73,7 +73,9 @@ def test_second_run_reuses_embeddings_and_exports_follow_the_contract(small_demo
     assert list(rows[0]) == ["customer", "segment", "segment_name", "probability", "outlier"]
     assert len(rows) == run.n_customers
     numbers = {str(n) for n in Segment.objects.filter(run=run).values_list("number", flat=True)}
-    assert all(r["segment"] in numbers or (r["segment"] == "" and r["outlier"] == "true") for r in rows)
+    assert all(
+        r["segment"] in numbers or (r["segment"] == "" and r["outlier"] == "true") for r in rows
+    )
     out = io.StringIO()
     call_command("export_documents", "--run", str(run.pk), "--format", "json", stdout=out)
     docs = json.loads(out.getvalue())
