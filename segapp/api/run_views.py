@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -21,6 +18,7 @@ from segapp.api.run_serializers import (
     SegmentSerializer,
     TopicSerializer,
 )
+from segapp.selectors.exports import csv_lines
 from segapp.selectors.runs import (
     SEGMENT_EXPORT_FIELDS,
     RunNotFound,
@@ -166,16 +164,8 @@ class TopicListView(generics.ListAPIView):
 
 
 def _csv_response(rows: list[dict], filename: str) -> StreamingHttpResponse:
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=SEGMENT_EXPORT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()}
-            )
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv")
+    response = StreamingHttpResponse(
+        csv_lines(rows, SEGMENT_EXPORT_FIELDS), content_type="text/csv"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from segapp.models import ImportJob, ImportRowIssue, ImportStatus
+from segapp.selectors.exports import csv_lines
 from segapp.services.ingest.progress import read_progress
 
 REPORT_COLUMNS = ("row", "column", "severity", "reason")
@@ -61,18 +60,14 @@ def job_issues(job: ImportJob, *, severity: str | None = None) -> QuerySet[Impor
 
 
 def issue_report_lines(job: ImportJob) -> Iterator[str]:
-    """The row-level report of a job as CSV lines (row, column, severity, reason)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REPORT_COLUMNS)
-    yield _drain(buffer)
-    for issue in job_issues(job).iterator(chunk_size=2000):
-        writer.writerow((issue.row_number, issue.column, issue.severity, issue.reason))
-        yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    value = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return value
+    """The row-level report of a job as CSV text (row, column, severity, reason)."""
+    rows = (
+        {
+            "row": issue.row_number,
+            "column": issue.column,
+            "severity": issue.severity,
+            "reason": issue.reason,
+        }
+        for issue in job_issues(job).iterator(chunk_size=2000)
+    )
+    return csv_lines(rows, REPORT_COLUMNS)

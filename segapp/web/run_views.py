@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from segapp.selectors.exports import csv_lines
 from segapp.selectors.runs import (
     DOCUMENT_EXPORT_FIELDS,
     SEGMENT_EXPORT_FIELDS,
@@ -139,20 +137,6 @@ def run_export(request: HttpRequest, run_id: int, what: str) -> StreamingHttpRes
     else:
         raise Http404("Unknown export.")
 
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()}
-            )
-            if buffer.tell() > 65536:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv")
+    response = StreamingHttpResponse(csv_lines(rows, fields), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-{what}.csv"'
     return response

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.core.management.base import CommandError
 
+from segapp.selectors.exports import csv_lines
 from segapp.selectors.runs import RunNotFound, get_run
 
 
@@ -40,19 +40,19 @@ def write_rows(
 def _write(rows: Iterable[dict], fields: tuple[str, ...], fmt: str, handle) -> int:
     count = 0
     if fmt == "csv":
-        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _csv_value(v) for k, v in row.items()})
-            count += 1
-        return count
+        tally = [0]
+
+        def counted() -> Iterator[dict]:
+            for row in rows:
+                tally[0] += 1
+                yield row
+
+        for piece in csv_lines(counted(), fields):
+            handle.write(piece)
+        return tally[0]
     handle.write("[")
     for row in rows:
         handle.write(("," if count else "") + "\n" + json.dumps(row))
         count += 1
     handle.write("\n]\n")
     return count
-
-
-def _csv_value(value):
-    return str(value).lower() if isinstance(value, bool) else value
