@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from segapp.models.timing import WallTime
+
 
 class ImportFileType(models.TextChoices):
     """What an input file holds (SPEC §11 "Input files")."""
@@ -23,7 +25,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ImportJob(models.Model):
+class ImportJob(WallTime, models.Model):
     """An import of one file: options asked for, mapping used, counts, timing, outcome.
 
     Rows of a job are written in one transaction, so a job that failed wrote
@@ -73,13 +75,6 @@ class ImportJob(models.Model):
     def is_finished(self) -> bool:
         """Whether the job has ended, well or badly."""
         return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
-
-    @property
-    def duration_seconds(self) -> float | None:
-        """Wall time from start to end, or None before it ended."""
-        if not (self.started_at and self.finished_at):
-            return None
-        return (self.finished_at - self.started_at).total_seconds()
 
     @property
     def summary_line(self) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from segapp.models.timing import WallTime
+
 
 class RunStatus(models.TextChoices):
     """Where a run is in its life."""
@@ -23,7 +25,7 @@ class RunStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class SegmentationRun(models.Model):
+class SegmentationRun(WallTime, models.Model):
     """One segmentation of the consenting customers, with everything needed to trust it."""
 
     status = models.CharField(
@@ -62,13 +64,6 @@ class SegmentationRun(models.Model):
     def is_finished(self) -> bool:
         """Whether the run has ended one way or another."""
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED)
-
-    @property
-    def duration_seconds(self) -> float | None:
-        """Wall time from start to end, or None before it ended."""
-        if not (self.started_at and self.finished_at):
-            return None
-        return (self.finished_at - self.started_at).total_seconds()
 
 
 class Segment(models.Model):
