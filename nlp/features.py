@@ -55,7 +55,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BLOCKS", "CustomerFeatureBuilder", "FeatureWeights"]
+from nlp.segment import InsufficientDataError
+
+__all__ = ["BLOCKS", "CustomerFeatureBuilder", "FeatureWeights", "NothingToSegmentError"]
 
 BLOCKS: tuple[str, ...] = ("text", "topics", "sentiment", "behaviour")
 """Block names, in the order their columns appear in the feature matrix."""
@@ -65,6 +67,14 @@ NEGATIVE_COMPOUND = -0.05
 
 _TEXT_BLOCKS = ("text", "topics", "sentiment")
 _SKEW_THRESHOLD = 1.0  # |skewness| above 1 is the textbook "highly skewed"
+
+
+class NothingToSegmentError(InsufficientDataError):
+    """The inputs cannot tell any customer from another; the message says why, for users.
+
+    An :class:`~nlp.segment.InsufficientDataError` (so a ``ValueError``): a run
+    reports it to the user as it is, like too few customers, not as a crash.
+    """
 
 
 @dataclass(frozen=True)
@@ -226,6 +236,8 @@ class CustomerFeatureBuilder:
         topic id per document (``-1`` for none; ``n_topics`` defaults to the
         largest id + 1) or a documents x topics probability matrix.
         ``doc_sentiment`` is a compound score in [-1, 1] per document.
+        Raises :class:`NothingToSegmentError` when no block has inputs, or every
+        block is the same for all customers.
         """
         self._check_params()
         ids = _customer_index(customer_ids)
@@ -233,9 +245,10 @@ class CustomerFeatureBuilder:
             ids, behaviour, doc_customer_ids, doc_embeddings, doc_topics, n_topics, doc_sentiment
         )
         if not raw:
-            raise ValueError(
-                "nothing to build customer features from: give documents, behaviour, or both "
-                "(with a non-zero weight)"
+            raise NothingToSegmentError(
+                f"There is nothing to build customer features from: the {ids.size} customers "
+                "have no documents and no numeric behaviour columns (or those weights are 0). "
+                "Import documents, or a customers file with numeric columns."
             )
         prepared: dict[str, tuple[np.ndarray, list[str]]] = {}
         self.dropped_columns_: list[str] = []
@@ -254,9 +267,10 @@ class CustomerFeatureBuilder:
                 continue
             self.block_scales_[block] = float(np.sqrt(self.weights.of(block) / total))
         if not prepared:
-            raise ValueError(
-                "customer features are constant: every customer has the same documents and "
-                "behaviour values, so there is nothing to segment on"
+            raise NothingToSegmentError(
+                f"Nothing tells these customers apart: all {ids.size} have the same documents "
+                "and the same behaviour values, so any segments would be invented. Import "
+                "documents or behaviour columns that differ between customers."
             )
         return self._assemble(prepared, learn=True)
 

@@ -10,6 +10,7 @@ without touching the others. Usable from a notebook on pandas DataFrames:
     >>> behaviour = pd.DataFrame({...}, index=[...])  # numeric columns, a row per customer
     >>> result = SegmentationPipeline().fit(docs, behaviour)
     >>> result.labels, result.topics, result.metrics
+    >>> labels, strength = result.model.predict(new_docs, new_behaviour, new_embeddings)
 
 `fit` reads as the list of its steps; every step reports progress through an
 optional callback `progress(stage, fraction)`.
@@ -122,6 +123,7 @@ class SegmentationResult:
     metrics: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    model: Any = None  # nlp.model.FittedSegmentation: assigns new customers without refitting
 
 
 class SegmentationPipeline:
@@ -158,6 +160,7 @@ class SegmentationPipeline:
         per document) skips the embedding step when given.
         """
         from nlp import steps
+        from nlp.model import FittedSegmentation
 
         params = self.params or PipelineParams()
         report = progress or (lambda stage, fraction: None)
@@ -177,8 +180,9 @@ class SegmentationPipeline:
         with _timed(timings, "features", report):
             builder = self.feature_builder or steps.default_feature_builder(params)
             features = steps.build_features(
-                builder, customer_ids, behaviour, documents, embeddings, topics, sentiment
-            )
+                builder, customer_ids, behaviour, documents, embeddings, topics, sentiment,
+                topics.notes,
+            )  # fmt: skip
         with _timed(timings, "segments", report):
             segmenter = self.segmenter or steps.default_segmenter(params)
             segmenter.fit(features)
@@ -188,9 +192,16 @@ class SegmentationPipeline:
             profiles = steps.profile_segments(
                 segmenter, customer_ids, behaviour, documents, topics, sentiment
             )
-        return steps.assemble(
+        result = steps.assemble(
             customer_ids, segmenter, topics, sentiment, profiles, metrics, timings
         )
+        result.model = FittedSegmentation(
+            sentiment_scorer=sentiment.scorer,
+            topic_modeler=topics.modeler,
+            feature_builder=builder,
+            segmenter=segmenter,
+        )
+        return result
 
 
 class _timed:

@@ -15,6 +15,7 @@ import pandas as pd
 from nlp.pipeline import PipelineParams, SegmentationResult
 
 MIN_DOCUMENTS_FOR_TOPICS = 50
+LOW_STABILITY = 0.5  # below this, refits on resamples disagree too much to trust the segments
 TOP_TOPICS = 5
 
 
@@ -26,6 +27,7 @@ class SentimentOutput:
     labels: list[str]
     choice: dict[str, Any]
     sentences: list[list[tuple[str, float]]]
+    scorer: Any = None
 
 
 @dataclass
@@ -57,6 +59,15 @@ def score_sentiment(
     known = [v for v in rated if v is not None]
     scale_max = 10.0 if known and max(known) > 5 else 5.0
     scale_min = 0.0 if known and min(known) < 1 else 1.0
+    if not texts:
+        return SentimentOutput(
+            compound=np.zeros(0),
+            labels=[],
+            choice={"scorer": "none", "n_rated": 0, "vader_accuracy": None,
+                    "head_accuracy": None, "reason": "No documents: nothing to score."},
+            sentences=[],
+            scorer=VaderScorer(),
+        )  # fmt: skip
     choice, scorer = choose_scorer(
         texts, embeddings, rated, seed=params.seed, scale_min=scale_min, scale_max=scale_max
     )
@@ -67,6 +78,7 @@ def score_sentiment(
         labels=[label_of(c) for c in compound],
         choice=choice.__dict__ if hasattr(choice, "__dict__") else dict(choice),
         sentences=sentences,
+        scorer=scorer,
     )
 
 
@@ -81,6 +93,8 @@ def fit_topics(
             notes=[
                 f"Only {len(texts)} documents: too few to find topics "
                 f"(at least {MIN_DOCUMENTS_FOR_TOPICS} are needed)."
+                if texts
+                else "No documents: segments come from behaviour only; no topics or sentiment."
             ],
         )
     from nlp.topics import TopicModeler
@@ -117,12 +131,18 @@ def build_features(
     embeddings: np.ndarray,
     topics: TopicsOutput,
     sentiment: SentimentOutput,
+    notes: list[str],
 ) -> np.ndarray:
-    """One feature row per customer: text, topics, sentiment and behaviour blocks."""
+    """One feature row per customer: text, topics, sentiment and behaviour blocks.
+
+    Appends to `notes` what the features could not use.
+    """
     numeric = behaviour.select_dtypes(include="number") if not behaviour.empty else None
     if numeric is not None and numeric.shape[1] == 0:
         numeric = None
     has_docs = len(documents) > 0
+    if numeric is None and has_docs:
+        notes.append("No behaviour columns: segments come from what customers write only.")
     return builder.fit_transform(
         customer_ids,
         behaviour=numeric,
@@ -240,6 +260,13 @@ def assemble(
 ) -> SegmentationResult:
     """Gather the fitted pieces into one result."""
     notes = list(topics.notes) + list(getattr(segmenter, "notes_", []) or [])
+    stability = metrics.get("stability")
+    if stability is not None and segmenter.n_segments_ >= 2 and stability < LOW_STABILITY:
+        notes.append(
+            f"Unstable segments: refits on resamples of the customers agree only {stability:.2f} "
+            "(adjusted Rand index) with these segments, so they may be arbitrary cuts. "
+            "Add behaviour columns or documents, or raise min_cluster_size."
+        )
     doc_topic_sentiment = (
         pd.DataFrame({"t": topics.doc_topics, "s": sentiment.compound})
         .query("t >= 0")

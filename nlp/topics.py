@@ -409,7 +409,9 @@ class TopicModeler:
         best = np.sort(similarity[~members].max(axis=1))[::-1]
         allowed = int(np.floor(self.max_outlier_share * len(documents) + 1e-9))
         must_assign = len(best) - allowed
-        needed = float(best[must_assign - 1]) if must_assign > 0 else float("inf")
+        # A hair below the boundary document's similarity: BERTopic recomputes it in
+        # float32, and the document that decides the share must not fall just short.
+        needed = float(best[must_assign - 1]) - 1e-5 if must_assign > 0 else float("inf")
         self.threshold_ = min(natural, needed)
         if len(best) and best[0] >= self.threshold_:
             topics = self.model_.reduce_outliers(
@@ -452,7 +454,7 @@ class TopicModeler:
         from sklearn.metrics.pairwise import cosine_similarity
 
         centroids = _unit_rows(self._centroids())
-        words = self.model_.c_tf_idf_[self.model_._outliers :]
+        words = self._topic_rows(self.model_.c_tf_idf_)
         similarity = (centroids @ centroids.T + cosine_similarity(words)) / 2
         distance = np.clip(1.0 - similarity, 0.0, None)
         np.fill_diagonal(distance, 0.0)
@@ -479,7 +481,16 @@ class TopicModeler:
     # ------------------------------------------------------------- describe
 
     def _centroids(self) -> np.ndarray:
-        return np.asarray(self.model_.topic_embeddings_)[self.model_._outliers :]
+        return self._topic_rows(np.asarray(self.model_.topic_embeddings_))
+
+    def _topic_rows(self, matrix):
+        """The rows of topics 0..n-1 in a per-topic BERTopic matrix, without the outlier row.
+
+        Topic rows come last, in order. After outliers are reassigned the
+        c-TF-IDF matrix may lose its outlier row while the centroids keep
+        theirs, so BERTopic's ``_outliers`` flag cannot be trusted for both.
+        """
+        return matrix[matrix.shape[0] - self._n_model_topics() :]
 
     def _keywords(self, topic: int) -> list[str]:
         words = self.model_.topic_representations_.get(topic, [])
@@ -600,7 +611,7 @@ class TopicModeler:
 
         counts = self.model_.vectorizer_model.transform(sentences)
         weights = self.model_.ctfidf_model.transform(counts)
-        similarity = cosine_similarity(weights, self.model_.c_tf_idf_[self.model_._outliers :])
+        similarity = cosine_similarity(weights, self._topic_rows(self.model_.c_tf_idf_))
         best = similarity.argmax(axis=1)
         score = similarity[np.arange(len(best)), best]
         return np.where(score >= MIN_SENTENCE_SIMILARITY, best, -1).astype(int)

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 
 from segapp.models import ImportJob
 from segapp.services.ingest.service import mark_import_failed, run_import_job
+from segapp.services.segmentation.assign import schedule_assignment
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,13 @@ def import_file(self, job_id: int) -> None:
         logger.warning("import job %s no longer exists; nothing to do", job_id)
         return
     try:
-        run_import_job(job_id)
+        job = run_import_job(job_id)
     except (OperationalError, InterfaceError):
         if self.request.retries >= self.max_retries:
             mark_import_failed(job_id, "The database was unreachable; the import was abandoned.")
             return
         raise
+    schedule_assignment(job)
 
 
 RUN_TASK_OPTIONS = {
@@ -86,3 +88,11 @@ def analyse_segmentation(run_id: int) -> None:
     from segapp.services.segmentation.runs import analyse_run
 
     analyse_run(run_id)
+
+
+@shared_task(name="segapp.assign_new_customers", **RUN_TASK_OPTIONS)
+def assign_new_customers() -> None:
+    """Place customers who arrived since the latest run in its segments (no refitting)."""
+    from segapp.services.segmentation.assign import assign_to_latest_run
+
+    assign_to_latest_run()

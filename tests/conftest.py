@@ -19,6 +19,12 @@ from rest_framework.test import APIClient
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(autouse=True)
+def _run_files_in_tmp(settings, tmp_path_factory):
+    """Runs save their model files under a fresh folder, never under var/."""
+    settings.VOXSEG_DATA_DIR = tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture
 def make_user(db) -> Callable:
     """Create a user with one role (and a password 'pw-<username>')."""
@@ -145,7 +151,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real Celery worker process on the real broker and the test database."""
     import subprocess
     import sys
@@ -160,6 +166,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     env["DATABASE_URL"] = (
         f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     )
+    env["VOXSEG_DATA_DIR"] = str(tmp_path_factory.mktemp("worker-data"))
     app.control.purge()
     command = [
         sys.executable, "-m", "celery", "-A", "segapp", "worker", "--loglevel", "warning",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from segapp.models import Segment, SegmentationRun, Topic
+from segapp.models import Segment, SegmentationRun
 
 
 class RunCreateSerializer(serializers.Serializer):
@@ -25,7 +26,8 @@ class RunSerializer(serializers.ModelSerializer):
             "id", "status", "stage", "stage_progress", "parameters", "model_versions",
             "timings", "metrics", "sentiment", "notes", "error_message", "n_customers",
             "n_documents", "n_segments", "outlier_share", "source", "created_by",
-            "created_at", "started_at", "finished_at", "duration_seconds",
+            "created_at", "started_at", "finished_at", "duration_seconds", "reused_from",
+            "input_fingerprint",
         ]  # fmt: skip
 
 
@@ -39,17 +41,68 @@ class SegmentSerializer(serializers.ModelSerializer):
         fields = ["segment", "name", "size", "share", "profile"]
 
 
-class TopicSerializer(serializers.ModelSerializer):
-    """A topic with keywords, size, sentiment and representative documents."""
+class RepresentativeDocumentSerializer(serializers.Serializer):
+    """A document quoted for a topic: redacted text, kind, rating, sentiment in this run."""
+
+    id = serializers.IntegerField(help_text="The document's id, as in /api/v1/documents/.")
+    text = serializers.CharField(help_text="The text as stored: PII already redacted.")
+    kind = serializers.CharField(help_text="review | survey | social")
+    rating = serializers.FloatField(allow_null=True)
+    sentiment = serializers.FloatField(help_text="Compound sentiment in [-1, 1].")
+    sentiment_label = serializers.CharField(help_text="positive | neutral | negative")
+
+
+class TopicSegmentSerializer(serializers.Serializer):
+    """A segment that talks about a topic."""
+
+    segment = serializers.IntegerField(source="number")
+    name = serializers.CharField()
+    share = serializers.FloatField(help_text="Share of the segment's documents on this topic.")
+    lift = serializers.FloatField(
+        allow_null=True, help_text="That share against everyone's (2.0: twice as often)."
+    )
+    sentiment = serializers.FloatField(
+        allow_null=True, help_text="Mean sentiment of the segment's documents on this topic."
+    )
+
+
+class TopicSerializer(serializers.Serializer):
+    """A topic: keywords, size, sentiment, related topics, segments and representative documents.
+
+    `representative_documents` holds the quoted texts only for roles that may
+    read documents (`view_documents`); for other roles it is an empty list and
+    `representative_documents_hidden` is true.
+    """
 
     topic = serializers.IntegerField(source="number")
+    label = serializers.CharField()
+    keywords = serializers.ListField(child=serializers.CharField())
+    size = serializers.IntegerField(help_text="Documents assigned to the topic.")
+    share = serializers.FloatField(
+        allow_null=True, help_text="The topic's share of all documents of the run."
+    )
+    sentiment = serializers.FloatField(allow_null=True)
+    aspect_sentiment = serializers.FloatField(
+        allow_null=True, help_text="Sentiment of the sentences about this topic."
+    )
+    parent_number = serializers.IntegerField(allow_null=True)
+    children = serializers.SerializerMethodField()
+    segments = TopicSegmentSerializer(
+        many=True, help_text="The segments that talk about this topic most, by share."
+    )
+    representative_documents = RepresentativeDocumentSerializer(
+        many=True,
+        help_text="Documents typical of the topic; empty when "
+        "`representative_documents_hidden` is true.",
+    )
+    representative_documents_hidden = serializers.BooleanField(
+        source="documents_hidden",
+        help_text="True when your role may not read documents, so no texts are given.",
+    )
 
-    class Meta:
-        model = Topic
-        fields = [
-            "topic", "label", "keywords", "size", "sentiment", "aspect_sentiment",
-            "representative_documents", "parent_number",
-        ]  # fmt: skip
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_children(self, topic) -> list[int]:
+        return [child.number for child in topic.children]
 
 
 class MemberSerializer(serializers.Serializer):

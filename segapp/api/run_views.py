@@ -26,8 +26,8 @@ from segapp.selectors.runs import (
     runs,
     segment_export_rows,
     segments_of,
-    topics_of,
 )
+from segapp.selectors.topics import TopicNotFound, get_topic, topic_overviews
 from segapp.services.accounts import can
 from segapp.services.segmentation.runs import (
     RunError,
@@ -152,15 +152,33 @@ class SegmentMembersView(generics.GenericAPIView):
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
 
 
-class TopicListView(generics.ListAPIView):
-    """The topics of a run, largest first."""
+class TopicListView(APIView):
+    """The topics of a run, largest first, with segments and representative documents.
 
-    serializer_class = TopicSerializer
+    Document texts need `view_documents`; other roles get the topics with
+    `representative_documents` empty and `representative_documents_hidden` true.
+    """
+
     permission_classes = [require("view_runs")]
-    pagination_class = None
 
-    def get_queryset(self):
-        return topics_of(_run(self.kwargs["run"]))
+    @extend_schema(responses=TopicSerializer(many=True))
+    def get(self, request, run):
+        topics = topic_overviews(_run(run), with_documents=can(request.user, "view_documents"))
+        return Response(TopicSerializer(topics, many=True).data)
+
+
+class TopicDetailView(APIView):
+    """One topic of a run by number, in the same shape as an item of the topic list."""
+
+    permission_classes = [require("view_runs")]
+
+    @extend_schema(responses=TopicSerializer)
+    def get(self, request, run, number):
+        try:
+            topic = get_topic(_run(run), number, with_documents=can(request.user, "view_documents"))
+        except TopicNotFound as exc:
+            raise NotFound(str(exc)) from None
+        return Response(TopicSerializer(topic).data)
 
 
 def _csv_response(rows: list[dict], filename: str) -> StreamingHttpResponse:

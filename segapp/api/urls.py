@@ -30,5 +30,10 @@ urlpatterns = [
         name="segment-members",
     ),
     path("runs/<str:run>/topics/", run_views.TopicListView.as_view(), name="topic-list"),
+    path(
+        "runs/<str:run>/topics/<int:number>/",
+        run_views.TopicDetailView.as_view(),
+        name="topic-detail",
+    ),
     path("", include(router.urls)),
 ]

@@ -46,6 +46,11 @@ class SegmentationRun(WallTime, models.Model):
     n_segments = models.PositiveIntegerField(default=0)
     outlier_share = models.FloatField(null=True, blank=True)
     artifact_dir = models.CharField(max_length=500, blank=True, default="")
+    artifact_digest = models.CharField(max_length=64, blank=True, default="")
+    input_fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    reused_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reused_by"
+    )
     source = models.CharField(max_length=16, default="ui")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
@@ -104,6 +109,7 @@ class Membership(models.Model):
     soft_probability = models.FloatField(null=True, blank=True)
     x = models.FloatField(default=0.0)
     y = models.FloatField(default=0.0)
+    assigned_after_fit = models.BooleanField(default=False)  # placed by the saved model later
 
     class Meta:
         ordering = ["run", "id"]

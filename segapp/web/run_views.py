@@ -22,6 +22,7 @@ from segapp.selectors.runs import (
     segments_of,
     topics_of,
 )
+from segapp.selectors.topics import TopicNotFound, get_topic
 from segapp.services.accounts import can
 from segapp.services.segmentation.runs import (
     RunError,
@@ -122,6 +123,18 @@ def segment_detail(request: HttpRequest, run_id: int, number: int) -> HttpRespon
     if segment is None:
         raise Http404("No such segment in this run.")
     return render(request, "runs/segment.html", {"run": run, "segment": segment})
+
+
+@login_required
+def topic_detail(request: HttpRequest, run_id, number: int) -> HttpResponse:
+    """One topic: what it is, how people feel about it, who talks about it, typical quotes."""
+    _require(request, "view_runs")
+    run = _run_or_404(run_id)
+    try:
+        topic = get_topic(run, number, with_documents=can(request.user, "view_documents"))
+    except TopicNotFound as exc:
+        raise Http404(str(exc)) from None
+    return render(request, "runs/topic.html", {"run": run, "topic": topic})
 
 
 @login_required

@@ -24,5 +24,10 @@ urlpatterns = [
         run_views.segment_detail,
         name="segment-detail",
     ),
+    path(
+        "runs/<str:run_id>/topics/<int:number>/",
+        run_views.topic_detail,
+        name="topic-detail",
+    ),
     path("runs/<int:run_id>/export/<str:what>.csv", run_views.run_export, name="run-export"),
 ]

@@ -310,3 +310,15 @@ def test_the_callers_embedding_model_reranks_keywords_offline(minilm, demo_texts
     assert modeler.n_topics_ >= 5
     for topic in modeler.topics_info_:
         assert not _keyword_words(topic) & (STOP_WORDS | {"handle"}), topic
+
+
+@pytest.mark.slow
+def test_every_document_can_be_given_a_topic(demo_texts, demo_embeddings):
+    """With no outliers allowed the outlier row leaves some BERTopic matrices but not others."""
+    texts, embeddings = demo_texts[:600], demo_embeddings[:600]
+    modeler = TopicModeler(seed=3, max_outlier_share=0.0).fit(texts, embeddings)
+    assert (modeler.topics_ >= 0).all()
+    assert len(modeler._centroids()) == modeler.n_topics_ >= 3
+    assigned, _ = modeler.transform(texts[:50], embeddings[:50])
+    assert (assigned == modeler.topics_[:50]).mean() >= 0.8
+    assert len(modeler.sentence_topics(["The delivery was late again."])) == 1

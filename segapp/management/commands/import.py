@@ -23,6 +23,9 @@ from segapp.services.ingest.service import (
     create_import_job,
     run_import_job,
 )
+from segapp.services.segmentation.assign import (
+    schedule_assignment,
+)
 
 
 class Command(BaseCommand):
@@ -93,6 +96,7 @@ class Command(BaseCommand):
         bar.close()
         if job.status != ImportStatus.SUCCEEDED:
             self._fail(job.error_message)
+        schedule_assignment(job)
         columns = ", ".join(f"{c['column']} -> {c['role']}" for c in job.column_roles)
         self.stderr.write(
             f"import #{job.pk}: {job.original_filename} ({job.file_format}, {job.encoding}); "

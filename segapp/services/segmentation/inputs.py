@@ -23,15 +23,20 @@ class RunInputs:
         return len(self.behaviour.index)
 
 
-def load_run_inputs() -> RunInputs:
+def load_run_inputs(*, exclude_customer_ids=None) -> RunInputs:
     """Load every consenting customer, their documents and behaviour features.
 
-    Customers without segmentation consent, and their documents, are left out.
-    Sensitive attributes are not read at all.
+    Customers without segmentation consent, and their documents, are left out,
+    as are the customers whose database ids `exclude_customer_ids` (ids or a
+    queryset of ids) lists. Sensitive
+    attributes are not read at all.
     """
-    rows = Customer.objects.filter(segmentation_consent=True).values_list(
-        "id", "pseudonym", "behaviour", "event_features"
-    )
+    customers = Customer.objects.filter(segmentation_consent=True)
+    documents = Document.objects.filter(customer__segmentation_consent=True)
+    if exclude_customer_ids is not None:
+        customers = customers.exclude(pk__in=exclude_customer_ids)
+        documents = documents.exclude(customer_id__in=exclude_customer_ids)
+    rows = customers.order_by("id").values_list("id", "pseudonym", "behaviour", "event_features")
     ids: dict[str, int] = {}
     records: list[dict] = []
     for pk, pseudonym, behaviour, event_features in rows.iterator(chunk_size=5000):
@@ -42,8 +47,7 @@ def load_run_inputs() -> RunInputs:
         behaviour.apply(pd.to_numeric, errors="coerce") if not behaviour.empty else behaviour
     )
     documents = pd.DataFrame.from_records(
-        Document.objects.filter(customer__segmentation_consent=True)
-        .order_by("id")
+        documents.order_by("id")
         .values_list("id", "customer__pseudonym", "text", "text_hash", "rating", "kind")
         .iterator(chunk_size=5000),
         columns=["document_id", "customer", "text", "text_hash", "rating", "kind"],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +18,7 @@ BATCH = 2000
 
 
 @transaction.atomic
-def save_results(run: SegmentationRun, inputs, result, *, artifact_root: Path) -> None:
+def save_results(run: SegmentationRun, inputs, result) -> None:
     """Write segments, memberships, topics and per-document results, then mark the run done."""
     run.refresh_from_db(fields=["cancel_requested", "timings"])
     embedding = {"embed": run.timings["embed"]} if "embed" in run.timings else {}

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from nlp.pipeline import PipelineParameterError, PipelineParams, SegmentationPipeline
 from segapp.models import RunStatus, SegmentationRun
 from segapp.services.locks import exclusive
+from segapp.services.segmentation import artifacts, reuse
 from segapp.services.segmentation import embeddings as cache
 from segapp.services.segmentation.inputs import load_run_inputs
 from segapp.services.segmentation.persist import save_results
@@ -164,9 +163,11 @@ def _analyse_locked(run: SegmentationRun, progress) -> None:
     try:
         _analyse(run, progress)
     except RunCancelled:
+        artifacts.delete_files(run.pk)
         _finish(run, RunStatus.CANCELLED, "Cancelled by request.")
     except Exception as exc:  # a failed run says why and can be retried
         logger.exception("run %s failed", run.pk)
+        artifacts.delete_files(run.pk)
         _finish(run, RunStatus.FAILED, _explain(exc))
 
 
@@ -175,13 +176,18 @@ def _analyse(run: SegmentationRun, progress) -> None:
 
     inputs = load_run_inputs()
     embedder = embedder_for(run)
-    vectors = cache.load_vectors(
-        inputs.documents["text_hash"].tolist(), embedder.model_id, embedder.dimension
-    )
-    params = PipelineParams.from_dict(
-        {k: v for k, v in run.parameters.items() if k != "truth_path"}
-    )
+    run_params = {k: v for k, v in run.parameters.items() if k != "truth_path"}
+    params = PipelineParams.from_dict(run_params)
     truth = _read_truth(run.parameters.get("truth_path"), inputs)
+    versions = {"embedder": embedder.model_id, **_library_versions()}
+    run.input_fingerprint = reuse.input_fingerprint(
+        inputs, params.as_dict(), embedder.model_id, versions
+    )
+    source = reuse.find_reusable(run, run.input_fingerprint)
+    if source is not None:
+        _check_cancel(run)
+        reuse.save_reused_results(run, source, inputs, truth)
+        return
 
     def report(stage: str, fraction: float) -> None:
         _check_cancel(run)
@@ -194,11 +200,16 @@ def _analyse(run: SegmentationRun, progress) -> None:
         if progress:
             progress(stage, fraction)
 
+    vectors = cache.load_vectors(
+        inputs.documents["text_hash"].tolist(), embedder.model_id, embedder.dimension
+    )
     result = SegmentationPipeline(params=params).fit(
         inputs.documents, inputs.behaviour, embeddings=vectors, progress=report, truth=truth
     )
-    run.model_versions = {"embedder": embedder.model_id, **_library_versions()}
-    save_results(run, inputs, result, artifact_root=Path(settings.VOXSEG_DATA_DIR) / "runs")
+    _check_cancel(run)
+    run.model_versions = versions
+    run.artifact_dir, run.artifact_digest = artifacts.save_model(run, result.model, inputs)
+    save_results(run, inputs, result)
 
 
 def run_in_foreground(run_id: int, *, progress: Callable[[str, float], None] | None = None):

@@ -106,3 +106,61 @@ def test_unknown_parameter_is_refused(db):
 def test_queued_run_can_be_cancelled(db):
     run = create_run(parameters={}, source="test")
     assert request_cancel(run.pk).status == RunStatus.CANCELLED
+
+
+def _memberships(run) -> dict[int, tuple]:
+    return {
+        m.customer_id: (m.segment.number if m.segment else None, round(m.probability, 6))
+        for m in Membership.objects.filter(run=run).select_related("segment")
+    }
+
+
+def test_unchanged_rerun_reuses_results_and_any_change_fits_again(small_demo):
+    truth = str(small_demo["truth"])
+    first = run_in_foreground(create_run(parameters={}, source="test", truth_path=truth).pk)
+    again = run_in_foreground(create_run(parameters={}, source="test", truth_path=truth).pk)
+    assert first.status == again.status == RunStatus.SUCCEEDED
+    assert again.reused_from_id == first.pk and first.reused_from_id is None
+    assert again.input_fingerprint == first.input_fingerprint != ""
+    assert _memberships(again) == _memberships(first)
+    assert list(Topic.objects.filter(run=again).values_list("number", "label", "size")) == list(
+        Topic.objects.filter(run=first).values_list("number", "label", "size")
+    )
+    assert DocumentResult.objects.filter(run=again).count() == first.n_documents
+    assert again.metrics["truth_ari"] == pytest.approx(first.metrics["truth_ari"])
+    assert "reuse" in again.timings and any("reused" in note for note in again.notes)
+    assert again.artifact_dir != first.artifact_dir and again.artifact_digest
+    print(f"\nfirst analysis {sum(v for k, v in first.timings.items() if k != 'embed'):.1f} s, "
+          f"reused in {again.timings['reuse']:.2f} s")  # fmt: skip
+
+    Customer.objects.filter(pk=Customer.objects.order_by("pk").values("pk")[:1]).update(
+        segmentation_consent=False
+    )
+    changed = run_in_foreground(create_run(parameters={}, source="test").pk)
+    assert changed.status == RunStatus.SUCCEEDED and changed.reused_from_id is None
+    assert changed.n_customers == first.n_customers - 1
+    other = run_in_foreground(create_run(parameters={"seed": 3}, source="test").pk)
+    assert other.reused_from_id is None
+
+
+def test_customers_arriving_later_are_assigned_by_the_saved_model(
+    small_demo, tmp_path, eager_celery, django_capture_on_commit_callbacks
+):
+    from nlp.datasets import generate_demo_dataset, write_demo_dataset
+    from segapp.services.segmentation.assign import assign_to_latest_run
+
+    run = run_in_foreground(create_run(parameters={}, source="test").pk)
+    sizes = dict(Segment.objects.filter(run=run).values_list("number", "size"))
+    later = write_demo_dataset(generate_demo_dataset(n_customers=40, seed=99), tmp_path / "later")
+    with django_capture_on_commit_callbacks(execute=True):
+        for file_type in ("customers", "documents"):
+            call_command("import", str(later[file_type]), "--type", file_type,
+                         stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    new = Membership.objects.filter(run=run, assigned_after_fit=True)
+    assert new.count() == 40
+    assert Membership.objects.filter(run=run).count() == run.n_customers + 40
+    assert new.filter(outlier=False).count() >= 20
+    assert all(m.segment is None or m.segment.run_id == run.pk for m in new)
+    assert dict(Segment.objects.filter(run=run).values_list("number", "size")) == sizes
+    again = assign_to_latest_run()  # placed again with what is known of them now
+    assert again.assigned == 40 and new.count() == 40
