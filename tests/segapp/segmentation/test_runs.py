@@ -115,7 +115,7 @@ def _memberships(run) -> dict[int, tuple]:
     }
 
 
-def test_unchanged_rerun_reuses_results_and_any_change_fits_again(small_demo):
+def test_unchanged_rerun_reuses_results_and_any_change_fits_again(small_demo, client, alice):
     truth = str(small_demo["truth"])
     first = run_in_foreground(create_run(parameters={}, source="test", truth_path=truth).pk)
     again = run_in_foreground(create_run(parameters={}, source="test", truth_path=truth).pk)
@@ -130,6 +130,9 @@ def test_unchanged_rerun_reuses_results_and_any_change_fits_again(small_demo):
     assert again.metrics["truth_ari"] == pytest.approx(first.metrics["truth_ari"])
     assert "reuse" in again.timings and any("reused" in note for note in again.notes)
     assert again.artifact_dir != first.artifact_dir and again.artifact_digest
+    client.force_login(alice)
+    page = client.get(f"/runs/{again.pk}/").content.decode()
+    assert "Results reused from" in page and f"run #{first.pk}" in page
     print(f"\nfirst analysis {sum(v for k, v in first.timings.items() if k != 'embed'):.1f} s, "
           f"reused in {again.timings['reuse']:.2f} s")  # fmt: skip
 
