@@ -19,10 +19,16 @@ from rest_framework.test import APIClient
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    """VOXSEG_DATA_DIR of the tests and of their worker processes (uploads, run files)."""
+    return tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture(autouse=True)
-def _run_files_in_tmp(settings, tmp_path_factory):
-    """Runs save their model files under a fresh folder, never under var/."""
-    settings.VOXSEG_DATA_DIR = tmp_path_factory.mktemp("data")
+def _data_files_in_tmp(settings, data_dir):
+    """Uploads and run files go to the session's folder, never under var/."""
+    settings.VOXSEG_DATA_DIR = data_dir
 
 
 @pytest.fixture
@@ -151,7 +157,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker_process(django_db_setup, django_db_blocker, data_dir):
     """A real Celery worker process on the real broker and the test database."""
     import subprocess
     import sys
@@ -166,7 +172,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     env["DATABASE_URL"] = (
         f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     )
-    env["VOXSEG_DATA_DIR"] = str(tmp_path_factory.mktemp("worker-data"))
+    env["VOXSEG_DATA_DIR"] = str(data_dir)
     app.control.purge()
     command = [
         sys.executable, "-m", "celery", "-A", "segapp", "worker", "--loglevel", "warning",
