@@ -35,6 +35,8 @@ VOXSEG_DEFAULT_SEGMENTATION_CONSENT = env.bool("VOXSEG_DEFAULT_SEGMENTATION_CONS
 VOXSEG_EMBED_CHUNK = env.int("VOXSEG_EMBED_CHUNK", default=1000)
 # Ambiguous dates like 03/04/2025: day first (UK/EU) or month first (US).
 VOXSEG_DATES_DAYFIRST = env.bool("VOXSEG_DATES_DAYFIRST", default=False)
+# k-anonymity: nothing about a group of fewer customers is shown or exported.
+VOXSEG_MIN_GROUP_SIZE = env.int("VOXSEG_MIN_GROUP_SIZE", default=10)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,6 @@
 """VoxSeg's data model, one module per aggregate."""
 
+from segapp.models.audit import AuditAction, AuditEvent
 from segapp.models.customers import Customer
 from segapp.models.documents import Document, DocumentKind
 from segapp.models.events import Event
@@ -15,6 +16,8 @@ from segapp.models.runs import (
 )
 
 __all__ = [
+    "AuditAction",
+    "AuditEvent",
     "Customer",
     "DocumentResult",
     "Embedding",

@@ -39,6 +39,8 @@ class SegmentationRun(WallTime, models.Model):
     metrics = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=list, blank=True)
     sentiment = models.JSONField(default=dict, blank=True)
+    # Population statistics of the interpretable features (nlp.explain), for "why this customer".
+    explain_context = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True, default="")
     cancel_requested = models.BooleanField(default=False)
     n_customers = models.PositiveIntegerField(default=0)

@@ -9,8 +9,10 @@ from django.db import transaction
 ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION = "admin", "analyst", "product_manager", "integration"
 ROLES = (ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION)
 
-# Who may do what. Product managers read segments and personas (later), never
-# individual customers or their texts; integrations push files and pull customers.
+# Who may do what. Product managers read segments, personas and aggregates, never
+# individual customers, member lists or texts; integrations push files and pull
+# runs, segments, memberships and exports; only analysts and admins see why a
+# customer is in a segment.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "import_data": frozenset({ADMIN, ANALYST, INTEGRATION}),
     "view_imports": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
@@ -19,6 +21,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_runs": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
     "start_runs": frozenset({ADMIN, ANALYST}),
     "view_members": frozenset({ADMIN, ANALYST, INTEGRATION}),
+    "export_members": frozenset({ADMIN, ANALYST, INTEGRATION}),
+    "view_personas": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
+    "explain_customers": frozenset({ADMIN, ANALYST}),
+    "view_audit_log": frozenset({ADMIN}),
 }
 
 
