@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 ProgressCallback = Callable[[str, float], None]
-STAGES = ("embed", "sentiment", "topics", "features", "segments", "metrics", "profiles")
+STAGES = ("embed", "sentiment", "topics", "features", "segments", "metrics", "profiles", "explain")
 
 
 class PipelineParameterError(ValueError):
@@ -49,6 +49,7 @@ class PipelineParams:
     max_topic_outliers: float = 0.2
     stability_resamples: int = 3
     embedder: str = "default"
+    min_group_size: int = 10  # k-anonymity: no persona details for segments smaller than this
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> PipelineParams:
@@ -75,6 +76,8 @@ class PipelineParams:
             raise PipelineParameterError(
                 "min_cluster_size must be ≥ 0 and n_components between 2 and 50."
             )
+        if self.min_group_size < 1:
+            raise PipelineParameterError("min_group_size must be at least 1.")
         if not 0 <= self.max_topic_outliers <= 1:
             raise PipelineParameterError("max_topic_outliers is a share between 0 and 1.")
 
@@ -123,6 +126,7 @@ class SegmentationResult:
     metrics: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    explain_context: dict[str, Any] = field(default_factory=dict)  # nlp.explain population stats
     model: Any = None  # nlp.model.FittedSegmentation: assigns new customers without refitting
 
 
@@ -192,9 +196,16 @@ class SegmentationPipeline:
             profiles = steps.profile_segments(
                 segmenter, customer_ids, behaviour, documents, topics, sentiment
             )
+        with _timed(timings, "explain", report):
+            explanation = steps.explain_segments(
+                segmenter, customer_ids, behaviour, documents, embeddings, topics, sentiment,
+                params,
+            )  # fmt: skip
+            profiles = steps.merge_explanations(profiles, explanation.profiles)
         result = steps.assemble(
             customer_ids, segmenter, topics, sentiment, profiles, metrics, timings
         )
+        result.explain_context = explanation.context
         result.model = FittedSegmentation(
             sentiment_scorer=sentiment.scorer,
             topic_modeler=topics.modeler,

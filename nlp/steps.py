@@ -245,6 +245,61 @@ def profile_segments(
     return profiles
 
 
+def explain_segments(
+    segmenter,
+    customer_ids: list[str],
+    behaviour: pd.DataFrame,
+    documents: pd.DataFrame,
+    embeddings: np.ndarray,
+    topics: TopicsOutput,
+    sentiment: SentimentOutput,
+    params: PipelineParams,
+    explainer=None,
+):
+    """Personas of the segments: traits, topics by lift, quotes, rules, names (`nlp.explain`)."""
+    from nlp.explain import PersonaExplainer
+
+    explainer = explainer or PersonaExplainer(
+        min_group_size=params.min_group_size, seed=params.seed
+    )
+    has_docs = len(documents) > 0
+    space = getattr(segmenter, "embedding_", None)
+    return explainer.explain(
+        customer_ids=customer_ids,
+        labels=np.asarray(segmenter.labels_),
+        probabilities=np.asarray(segmenter.probabilities_),
+        behaviour=behaviour,
+        doc_customers=documents["customer"].astype(str).tolist() if has_docs else [],
+        doc_topics=topics.doc_topics if has_docs else None,
+        doc_sentiment=sentiment.compound if has_docs else None,
+        topic_labels={t.topic_id: t.label for t in topics.topics},
+        doc_embeddings=embeddings if has_docs else None,
+        doc_texts=documents["text"].astype(str).tolist() if has_docs else None,
+        space=space if space is not None else getattr(segmenter, "embedding_2d_", None),
+    )
+
+
+def merge_explanations(
+    profiles: list[dict[str, Any]], explained: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The profiles with their explanation keys added (explained top topics replace the others).
+
+    A small segment keeps only its number, size and documents count besides the
+    explanation: no aggregate of fewer than k customers is stored.
+    """
+    merged = []
+    for profile in profiles:
+        extra = explained.get(profile["segment"], {})
+        if extra.get("small"):
+            base = {k: profile[k] for k in ("segment", "size", "documents") if k in profile}
+            merged.append(
+                {**base, "sentiment": None, "sentiment_mix": {}, "behaviour": {}, **extra}
+            )
+        else:
+            merged.append({**profile, **extra})
+    return merged
+
+
 def _num(value) -> float | None:
     return None if pd.isna(value) else round(float(value), 4)
 

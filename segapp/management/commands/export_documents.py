@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from segapp.management.commands._export import add_export_arguments, resolve, write_rows
+from segapp.management.commands._export import (
+    add_export_arguments,
+    record_export,
+    resolve,
+    write_rows,
+)
+from segapp.models import AuditAction
 from segapp.selectors.runs import DOCUMENT_EXPORT_FIELDS, document_export_rows
 
 
@@ -22,6 +28,9 @@ class Command(BaseCommand):
         rows = document_export_rows(run)
         count = write_rows(
             rows, DOCUMENT_EXPORT_FIELDS, options["format"], options["output"], stdout=self.stdout
+        )
+        record_export(
+            AuditAction.EXPORT_DOCUMENTS, run, options["format"], count, options["output"]
         )
         if options["output"]:
             self.stderr.write(f"wrote {count} documents of run {run.pk} to {options['output']}")

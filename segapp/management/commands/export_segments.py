@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from segapp.management.commands._export import add_export_arguments, resolve, write_rows
+from segapp.management.commands._export import (
+    add_export_arguments,
+    record_export,
+    resolve,
+    write_rows,
+)
+from segapp.models import AuditAction
 from segapp.selectors.runs import SEGMENT_EXPORT_FIELDS, segment_export_rows
 
 
@@ -25,5 +31,6 @@ class Command(BaseCommand):
         count = write_rows(
             rows, SEGMENT_EXPORT_FIELDS, options["format"], options["output"], stdout=self.stdout
         )
+        record_export(AuditAction.EXPORT_SEGMENTS, run, options["format"], count, options["output"])
         if options["output"]:
             self.stderr.write(f"wrote {count} customers of run {run.pk} to {options['output']}")

@@ -13,17 +13,23 @@ from segapp.models import (
     SegmentationRun,
     Topic,
 )
+from segapp.services.segmentation.naming import carry_names
 
 BATCH = 2000
 
 
 @transaction.atomic
 def save_results(run: SegmentationRun, inputs, result) -> None:
-    """Write segments, memberships, topics and per-document results, then mark the run done."""
+    """Write segments, memberships, topics and per-document results, then mark the run done.
+
+    Persona quotes are stored as Document ids; names of segments that persist
+    from the previous successful run are carried over (`naming.carry_names`).
+    """
     run.refresh_from_db(fields=["cancel_requested", "timings"])
     embedding = {"embed": run.timings["embed"]} if "embed" in run.timings else {}
-    segments = _save_segments(run, result)
+    segments = _save_segments(run, inputs, result)
     _save_memberships(run, inputs, result, segments)
+    carry_names(run)
     _save_topics(run, inputs, result)
     _save_document_results(run, inputs, result)
     n = len(result.customer_ids)
@@ -32,23 +38,29 @@ def save_results(run: SegmentationRun, inputs, result) -> None:
     stages = {k: v for k, v in result.timings.items() if not (k == "embed" and embedding)}
     run.metrics, run.timings = result.metrics, {**embedding, **stages}
     run.notes, run.sentiment = result.notes, result.sentiment_choice
+    run.explain_context = result.explain_context
     run.status, run.finished_at, run.stage = RunStatus.SUCCEEDED, timezone.now(), "done"
     run.save()
 
 
-def _save_segments(run, result) -> dict[int, Segment]:
+def _save_segments(run, inputs, result) -> dict[int, Segment]:
     n = len(result.customer_ids)
-    segments = [
-        Segment(
-            run=run,
-            number=profile["segment"],
-            name=profile.get("name") or f"Segment {profile['segment'] + 1}",
-            size=profile["size"],
-            share=profile["size"] / n if n else 0.0,
-            profile=profile,
+    document_ids = inputs.documents["document_id"].tolist()
+    name_length = Segment._meta.get_field("name").max_length
+    segments = []
+    for profile in result.segment_profiles:
+        quotes = [int(document_ids[i]) for i in profile.get("quotes", [])]
+        name = (profile.get("name") or f"Segment {profile['segment'] + 1}")[:name_length]
+        segments.append(
+            Segment(
+                run=run,
+                number=profile["segment"],
+                name=name,
+                size=profile["size"],
+                share=profile["size"] / n if n else 0.0,
+                profile={**profile, "name": name, "quotes": quotes},
+            )
         )
-        for profile in result.segment_profiles
-    ]
     Segment.objects.bulk_create(segments)
     return {s.number: s for s in Segment.objects.filter(run=run)}
 

@@ -94,6 +94,7 @@ def save_reused_results(
     run.n_segments, run.outlier_share = source.n_segments, source.outlier_share
     run.metrics = _metrics(source.metrics, labels, inputs, truth)
     run.sentiment, run.model_versions = source.sentiment, source.model_versions
+    run.explain_context = source.explain_context  # profiles (names, quotes) come with the segments
     run.notes = [
         *source.notes,
         f"Documents, behaviour and parameters are unchanged since run {source.pk}: "

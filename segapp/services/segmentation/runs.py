@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,9 +41,17 @@ class RunCancelled(Exception):
 def create_run(
     *, parameters: dict, source: str, user=None, truth_path: str | None = None
 ) -> SegmentationRun:
-    """Record a run with validated parameters (it starts when a worker or the CLI runs it)."""
+    """Record a run with validated parameters (it starts when a worker or the CLI runs it).
+
+    The k-anonymity group size comes from the `VOXSEG_MIN_GROUP_SIZE` setting,
+    never from the caller, and is recorded with the parameters.
+    """
+    if "min_group_size" in parameters:
+        raise RunError("min_group_size is set by VOXSEG_MIN_GROUP_SIZE, not per run.")
     try:
-        params = PipelineParams.from_dict(parameters)
+        params = PipelineParams.from_dict(
+            {**parameters, "min_group_size": settings.VOXSEG_MIN_GROUP_SIZE}
+        )
     except PipelineParameterError as exc:
         raise RunError(str(exc)) from None
     options = {"truth_path": truth_path} if truth_path else {}
@@ -76,7 +85,7 @@ def request_cancel(run_id: int) -> SegmentationRun:
 def retry_run(run_id: int, *, user=None) -> SegmentationRun:
     """A new run with the same parameters as a failed or cancelled one."""
     old = SegmentationRun.objects.get(pk=run_id)
-    params = {k: v for k, v in old.parameters.items() if k != "truth_path"}
+    params = {k: v for k, v in old.parameters.items() if k not in ("truth_path", "min_group_size")}
     return create_run(
         parameters=params,
         source=old.source,
@@ -177,7 +186,9 @@ def _analyse(run: SegmentationRun, progress) -> None:
     inputs = load_run_inputs()
     embedder = embedder_for(run)
     run_params = {k: v for k, v in run.parameters.items() if k != "truth_path"}
-    params = PipelineParams.from_dict(run_params)
+    params = PipelineParams.from_dict(
+        {"min_group_size": settings.VOXSEG_MIN_GROUP_SIZE, **run_params}
+    )
     truth = _read_truth(run.parameters.get("truth_path"), inputs)
     versions = {"embedder": embedder.model_id, **_library_versions()}
     run.input_fingerprint = reuse.input_fingerprint(

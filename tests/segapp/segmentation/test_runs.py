@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from segapp.models import (
+    AuditAction,
+    AuditEvent,
     Customer,
     Document,
     DocumentResult,
@@ -86,6 +88,11 @@ def test_second_run_reuses_embeddings_and_exports_follow_the_contract(small_demo
     assert len(docs) == run.n_documents
     assert all(-1 <= d["sentiment"] <= 1 for d in docs)
     assert {d["sentiment_label"] for d in docs} <= {"positive", "neutral", "negative"}
+    logged = list(AuditEvent.objects.order_by("id").values_list("action", "target", "channel"))
+    assert logged == [
+        (AuditAction.EXPORT_SEGMENTS, f"run {run.pk}", "cli"),
+        (AuditAction.EXPORT_DOCUMENTS, f"run {run.pk}", "cli"),
+    ]
 
 
 def test_too_little_data_says_so(db, tmp_path):
