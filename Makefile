@@ -51,6 +51,7 @@ bench: install
 	$(PY) bench/bench_redact.py
 	$(PY) bench/bench_embed.py
 	$(PY) bench/bench_pipeline.py
+	$(PY) bench/bench_pages.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -582,7 +582,7 @@ _PERSONAS: tuple[tuple[Any, str, str], ...] = (
      "lapsed customers", "recent buyers"),
     (lambda t: t & {"tenure", "seniority"}, "long-standing customers", "newcomers"),
     (lambda t: t & {"return", "returns", "returned", "refund", "refunds"},
-     "frequent returners", "rare returners"),
+     "frequent returners", "low-return customers"),
     (lambda t: t & {"coupon", "coupons", "discount", "discounts", "promo", "voucher", "vouchers",
                     "deal", "deals"}, "coupon users", "full-price buyers"),
     (lambda t: (t & {"basket", "aov", "ticket"})
@@ -591,7 +591,7 @@ _PERSONAS: tuple[tuple[Any, str, str], ...] = (
     (lambda t: t & {"spend", "spent", "spending", "monetary", "revenue", "value", "ltv", "clv",
                     "sales"}, "big spenders", "light spenders"),
     (lambda t: t & {"sessions", "session", "visits", "visit", "logins", "login", "pageviews",
-                    "app"}, "frequent visitors", "rare visitors"),
+                    "app"}, "frequent visitors", "infrequent visitors"),
     (lambda t: t & {"orders", "order", "purchases", "purchase", "frequency", "transactions",
                     "transaction", "bookings"}, "frequent buyers", "occasional buyers"),
     (lambda t: t & {"events", "activity", "interactions", "engagement"},

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from django.http import JsonResponse
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -60,3 +61,23 @@ def json_server_error(request) -> JsonResponse:
         error_body(500, "server_error", "Something went wrong on our side; it was logged."),
         status=500,
     )
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """The body of an error: status, code, message and details."""
+
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(help_text="Machine-readable: not_found, permission_denied, …")
+    message = serializers.CharField(help_text="What went wrong, for people.")
+    details = serializers.DictField(help_text="Per-field messages of invalid input; else {}.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The API's one error shape (every 4xx and 5xx answer)."""
+
+    error = ErrorDetailSerializer()
+
+
+def error_response(description: str) -> OpenApiResponse:
+    """An OpenAPI response in the error shape, for `extend_schema(responses=...)`."""
+    return OpenApiResponse(ErrorSerializer, description=description)

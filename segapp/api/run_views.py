@@ -1,32 +1,19 @@
-"""API views of runs: list/start/cancel/retry, segments, members, topics."""
+"""API views of runs: list/start/cancel/retry and topics (personas: persona_views.py)."""
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import JSONRenderer
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from segapp.api import examples
+from segapp.api.caching import lookup_run, run_list_cache, run_results_cache
+from segapp.api.errors import error_response
 from segapp.api.permissions import require
-from segapp.api.run_serializers import (
-    MemberSerializer,
-    RunCreateSerializer,
-    RunSerializer,
-    SegmentSerializer,
-    TopicSerializer,
-)
-from segapp.selectors.exports import csv_lines
-from segapp.selectors.runs import (
-    SEGMENT_EXPORT_FIELDS,
-    RunNotFound,
-    get_run,
-    runs,
-    segment_export_rows,
-    segments_of,
-)
+from segapp.api.run_serializers import RunCreateSerializer, RunSerializer, TopicSerializer
+from segapp.selectors.runs import RunNotFound, runs
 from segapp.selectors.topics import TopicNotFound, get_topic, topic_overviews
 from segapp.services.accounts import can
 from segapp.services.segmentation.runs import (
@@ -37,10 +24,17 @@ from segapp.services.segmentation.runs import (
     retry_run,
 )
 
+NOT_FOUND = error_response("No such run (the error shape).")
+FORBIDDEN = error_response("Your role does not allow this (the error shape).")
+TOPIC_PARAMETER = OpenApiParameter(
+    "number", int, OpenApiParameter.PATH, description="The topic's number within the run."
+)
 
-def _run(ref: str):
+
+def run_or_404(request, ref: str):
+    """The run a path names (an id or `latest`), or a 404 in the error shape."""
     try:
-        return get_run(ref)
+        return lookup_run(request, ref)
     except RunNotFound as exc:
         raise NotFound(str(exc)) from None
 
@@ -54,13 +48,30 @@ class RunListView(generics.ListAPIView):
     def get_queryset(self):
         return runs()
 
-    @extend_schema(request=RunCreateSerializer, responses={202: RunSerializer})
+    @extend_schema(
+        summary="Runs",
+        description="Segmentation runs, newest first, with status, progress and metrics.",
+        responses={200: RunSerializer(many=True), 403: FORBIDDEN},
+        examples=[examples.RUN_LIST_EXAMPLE],
+    )
+    @run_list_cache
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Start a run",
+        description="Queue a segmentation run with the given parameters (admins, analysts).",
+        request=RunCreateSerializer,
+        responses={
+            202: RunSerializer,
+            400: error_response("Unknown or invalid parameter (the error shape)."),
+            403: FORBIDDEN,
+        },
+        examples=[examples.RUN_CREATE_EXAMPLE, examples.RUN_ACCEPTED_EXAMPLE],
+    )
     def post(self, request):
         if not can(request.user, "start_runs"):
-            return Response(
-                {"detail": "Your role does not allow starting runs."},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise PermissionDenied("Your role does not allow starting runs.")
         data = RunCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -78,9 +89,15 @@ class RunDetailView(APIView):
 
     permission_classes = [require("view_runs")]
 
-    @extend_schema(responses=RunSerializer)
+    @extend_schema(
+        summary="A run",
+        parameters=[examples.RUN_PARAMETER],
+        responses={200: RunSerializer, 404: NOT_FOUND},
+        examples=[examples.RUN_EXAMPLE],
+    )
+    @run_results_cache
     def get(self, request, run):
-        return Response(RunSerializer(_run(run)).data)
+        return Response(RunSerializer(run_or_404(request, run)).data)
 
 
 class RunCancelView(APIView):
@@ -88,9 +105,15 @@ class RunCancelView(APIView):
 
     permission_classes = [require("start_runs")]
 
-    @extend_schema(request=None, responses=RunSerializer)
+    @extend_schema(
+        summary="Cancel a run",
+        parameters=[examples.RUN_PARAMETER],
+        request=None,
+        responses={200: RunSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[examples.RUN_EXAMPLE],
+    )
     def post(self, request, run):
-        return Response(RunSerializer(request_cancel(_run(run).pk)).data)
+        return Response(RunSerializer(request_cancel(run_or_404(request, run).pk)).data)
 
 
 class RunRetryView(APIView):
@@ -98,58 +121,25 @@ class RunRetryView(APIView):
 
     permission_classes = [require("start_runs")]
 
-    @extend_schema(request=None, responses={202: RunSerializer})
+    @extend_schema(
+        summary="Retry a run",
+        parameters=[examples.RUN_PARAMETER],
+        request=None,
+        responses={
+            202: RunSerializer,
+            400: error_response("The run cannot be started again (the error shape)."),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[examples.RUN_ACCEPTED_EXAMPLE],
+    )
     def post(self, request, run):
-        new = retry_run(_run(run).pk, user=request.user)
+        try:
+            new = retry_run(run_or_404(request, run).pk, user=request.user)
+        except RunError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
         enqueue_run(new)
         return Response(RunSerializer(new).data, status=status.HTTP_202_ACCEPTED)
-
-
-class SegmentListView(generics.ListAPIView):
-    """The segments of a run with their profiles."""
-
-    serializer_class = SegmentSerializer
-    permission_classes = [require("view_runs")]
-    pagination_class = None
-
-    def get_queryset(self):
-        return segments_of(_run(self.kwargs["run"]))
-
-
-class SegmentDetailView(APIView):
-    """One segment of a run."""
-
-    permission_classes = [require("view_runs")]
-
-    @extend_schema(responses=SegmentSerializer)
-    def get(self, request, run, segment):
-        found = segments_of(_run(run)).filter(number=segment).first()
-        if found is None:
-            raise NotFound(f"No segment {segment} in this run.")
-        return Response(SegmentSerializer(found).data)
-
-
-class SegmentMembersView(generics.GenericAPIView):
-    """Members of a segment (pseudonyms); `?format=csv` for activation in other tools."""
-
-    permission_classes = [require("view_members")]
-    serializer_class = MemberSerializer
-
-    def perform_content_negotiation(self, request, force=False):
-        if request.query_params.get("format") == "csv":  # answered as CSV below, not a renderer
-            return (JSONRenderer(), "application/json")
-        return super().perform_content_negotiation(request, force)
-
-    def get(self, request, run, segment):
-        the_run = _run(run)
-        if not segments_of(the_run).filter(number=segment).exists():
-            raise NotFound(f"No segment {segment} in this run.")
-        soft = request.query_params.get("soft") in ("1", "true", "yes")
-        rows = [r for r in segment_export_rows(the_run, soft=soft) if r["segment"] == segment]
-        if request.query_params.get("format") == "csv":
-            return _csv_response(rows, f"run-{the_run.pk}-segment-{segment}.csv")
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(MemberSerializer(page, many=True).data)
 
 
 class TopicListView(APIView):
@@ -161,9 +151,17 @@ class TopicListView(APIView):
 
     permission_classes = [require("view_runs")]
 
-    @extend_schema(responses=TopicSerializer(many=True))
+    @extend_schema(
+        summary="Topics of a run",
+        parameters=[examples.RUN_PARAMETER],
+        responses={200: TopicSerializer(many=True), 404: NOT_FOUND},
+        examples=[examples.TOPIC_LIST_EXAMPLE],
+    )
+    @run_results_cache
     def get(self, request, run):
-        topics = topic_overviews(_run(run), with_documents=can(request.user, "view_documents"))
+        topics = topic_overviews(
+            run_or_404(request, run), with_documents=can(request.user, "view_documents")
+        )
         return Response(TopicSerializer(topics, many=True).data)
 
 
@@ -172,18 +170,18 @@ class TopicDetailView(APIView):
 
     permission_classes = [require("view_runs")]
 
-    @extend_schema(responses=TopicSerializer)
+    @extend_schema(
+        summary="A topic",
+        parameters=[examples.RUN_PARAMETER, TOPIC_PARAMETER],
+        responses={200: TopicSerializer, 404: NOT_FOUND},
+        examples=[examples.TOPIC_EXAMPLE],
+    )
+    @run_results_cache
     def get(self, request, run, number):
         try:
-            topic = get_topic(_run(run), number, with_documents=can(request.user, "view_documents"))
+            topic = get_topic(
+                run_or_404(request, run), number, with_documents=can(request.user, "view_documents")
+            )
         except TopicNotFound as exc:
             raise NotFound(str(exc)) from None
         return Response(TopicSerializer(topic).data)
-
-
-def _csv_response(rows: list[dict], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        csv_lines(rows, SEGMENT_EXPORT_FIELDS), content_type="text/csv"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from rest_framework import serializers
 
+from segapp.api.persona_serializers import CustomerMembershipSerializer, ExplanationSerializer
 from segapp.models import Customer, Document, ImportFileType, ImportJob, ImportRowIssue
 from segapp.selectors.imports import job_status
 
@@ -162,6 +163,28 @@ class CustomerSerializer(serializers.ModelSerializer):
             "events",
             "created_at",
             "updated_at",
+        ]
+
+
+class CustomerDetailSerializer(CustomerSerializer):
+    """A customer with their place in every successful run and, for analysts, an explanation."""
+
+    memberships = CustomerMembershipSerializer(many=True, help_text="Newest run first.")
+    explanation = ExplanationSerializer(
+        allow_null=True,
+        help_text="Why the customer is in their segment in the latest successful run (or "
+        "?run=ID); null when your role may not see it or the customer was not in that run.",
+    )
+    explanation_hidden = serializers.BooleanField(
+        help_text="True when your role may not see explanations."
+    )
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [
+            *CustomerSerializer.Meta.fields,
+            "memberships",
+            "explanation",
+            "explanation_hidden",
         ]
 
 

@@ -4,24 +4,38 @@ from __future__ import annotations
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from segapp.api import examples
+from segapp.api.errors import error_response
 from segapp.api.filters import CustomerFilter, DocumentFilter, ImportJobFilter
 from segapp.api.permissions import ImportPermission, require
+from segapp.api.persona_serializers import CustomerMembershipSerializer, ExplanationSerializer
 from segapp.api.serializers import (
+    CustomerDetailSerializer,
     CustomerSerializer,
     DocumentSerializer,
     ImportCreateSerializer,
     ImportJobSerializer,
     ImportRowIssueSerializer,
 )
+from segapp.models import AuditAction
 from segapp.selectors.customers import customers_with_counts, documents
 from segapp.selectors.imports import import_jobs, issue_report_lines, job_issues
+from segapp.selectors.personas import CustomerNotFound, customer_memberships, explain_customer
+from segapp.selectors.runs import RunNotFound, get_run
+from segapp.services.accounts import can
+from segapp.services.audit import record
 from segapp.services.ingest.service import (
     ImportOptions,
     ImportRequestError,
@@ -29,7 +43,22 @@ from segapp.services.ingest.service import (
     enqueue_import_job,
 )
 
+FORBIDDEN = error_response("Your role does not allow this (the error shape).")
+NOT_FOUND = error_response("No such resource (the error shape).")
 
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Import jobs",
+        responses={200: ImportJobSerializer(many=True), 403: FORBIDDEN},
+        examples=[examples.IMPORT_LIST_EXAMPLE],
+    ),
+    retrieve=extend_schema(
+        summary="An import job",
+        responses={200: ImportJobSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[examples.IMPORT_JOB_EXAMPLE],
+    ),
+)
 class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Import jobs: upload a file to start one, then follow its status and read its report."""
 
@@ -41,7 +70,16 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         return import_jobs()
 
-    @extend_schema(request=ImportCreateSerializer, responses={202: ImportJobSerializer})
+    @extend_schema(
+        summary="Start an import",
+        request=ImportCreateSerializer,
+        responses={
+            202: ImportJobSerializer,
+            400: error_response("Invalid upload (the error shape)."),
+            403: FORBIDDEN,
+        },
+        examples=[examples.IMPORT_ACCEPTED_EXAMPLE],
+    )
     def create(self, request):
         """Upload a documents, customers or events file; the import runs on a worker."""
         data = ImportCreateSerializer(data=request.data)
@@ -71,7 +109,14 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         body = ImportJobSerializer(job, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={200: ImportRowIssueSerializer(many=True)})
+    @extend_schema(
+        summary="Row-level issues of an import",
+        parameters=[
+            OpenApiParameter("severity", OpenApiTypes.STR, enum=["error", "warning"]),
+        ],
+        responses={200: ImportRowIssueSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[examples.ISSUES_EXAMPLE],
+    )
     @action(detail=True, methods=["get"])
     def issues(self, request, pk=None):
         """Row-level issues of the job (rejected rows and warnings), paginated."""
@@ -81,7 +126,16 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         )
         return self.get_paginated_response(ImportRowIssueSerializer(page, many=True).data)
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        summary="Row-level report of an import (CSV)",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, examples=[examples.REPORT_EXAMPLE]
+            ),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
         """The row-level report as CSV: row, column, severity, reason (values redacted)."""
@@ -91,6 +145,13 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return response
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="Customers",
+        responses={200: CustomerSerializer(many=True), 403: FORBIDDEN},
+        examples=[examples.CUSTOMER_LIST_EXAMPLE],
+    ),
+)
 class CustomerViewSet(viewsets.ReadOnlyModelViewSet):
     """Customers by pseudonym (HMAC-SHA256 of the external id under PSEUDONYM_KEY)."""
 
@@ -103,7 +164,62 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return customers_with_counts()
 
+    @extend_schema(
+        summary="A customer, their memberships and why they are in their segment",
+        description="The customer's data and their place in every successful run. Roles "
+        "that may explain customers (admin, analyst) also get `explanation` for the latest "
+        "successful run, or the run chosen with `?run=ID`; each such view is written to "
+        "the audit log. Other roles get `explanation: null` and `explanation_hidden: true`.",
+        parameters=[
+            OpenApiParameter(
+                "run",
+                OpenApiTypes.STR,
+                description="Explain the customer in this run (an id or `latest`).",
+            )
+        ],
+        responses={200: CustomerDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[examples.CUSTOMER_DETAIL_EXAMPLE],
+    )
+    def retrieve(self, request, pseudonym=None):
+        customer = self.get_object()
+        explanation, hidden = None, not can(request.user, "explain_customers")
+        if not hidden:
+            explanation = self._explanation(request, customer.pseudonym)
+        memberships = customer_memberships(customer.pseudonym)
+        return Response(
+            {
+                **CustomerSerializer(customer).data,
+                "memberships": CustomerMembershipSerializer(memberships, many=True).data,
+                "explanation": ExplanationSerializer(explanation).data if explanation else None,
+                "explanation_hidden": hidden,
+            }
+        )
 
+    def _explanation(self, request, pseudonym: str) -> dict | None:
+        chosen = request.query_params.get("run")
+        try:
+            run = get_run(chosen or "latest")
+            explanation = explain_customer(run, pseudonym)
+        except (RunNotFound, CustomerNotFound) as exc:
+            if chosen:  # asked for this run: say why there is nothing
+                raise NotFound(str(exc)) from None
+            return None
+        record(request.user, AuditAction.VIEW_CUSTOMER, pseudonym, channel="api", run=run.pk)
+        return explanation
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Documents",
+        responses={200: DocumentSerializer(many=True), 403: FORBIDDEN},
+        examples=[examples.DOCUMENT_LIST_EXAMPLE],
+    ),
+    retrieve=extend_schema(
+        summary="A document",
+        responses={200: DocumentSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        examples=[examples.DOCUMENT_EXAMPLE],
+    ),
+)
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """Documents as stored: redacted text, kind, channel, time, rating, metadata."""
 

@@ -12,7 +12,14 @@ def handler404_view(request: HttpRequest, exception=None) -> HttpResponse:
     """Not found."""
     if request.path.startswith("/api/"):
         return json_not_found(request, exception)
-    return render(request, "error.html", {"title": "Not found", "code": 404}, status=404)
+    context = {"title": "Not found", "code": 404, "message": _message(exception)}
+    return render(request, "error.html", context, status=404)
+
+
+def _message(exception) -> str:
+    """The sentence a view raised Http404 with (the URL resolver's own details are not shown)."""
+    args = getattr(exception, "args", ())
+    return args[0] if args and isinstance(args[0], str) else ""
 
 
 def handler500_view(request: HttpRequest) -> HttpResponse:

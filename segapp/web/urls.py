@@ -3,12 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from segapp.web import run_views, views
+from segapp.web import assets, persona_views, run_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("assets/plotly-<str:version>.min.js", assets.plotly_js, name="plotly-js"),
     path("imports/", views.import_list, name="import-list"),
     path("imports/new/", views.import_new, name="import-new"),
     path("imports/<int:job_id>/", views.import_detail, name="import-detail"),
@@ -19,15 +20,24 @@ urlpatterns = [
     path("runs/<int:run_id>/status/", run_views.run_status, name="run-status"),
     path("runs/<int:run_id>/cancel/", run_views.run_cancel, name="run-cancel"),
     path("runs/<int:run_id>/retry/", run_views.run_retry, name="run-retry"),
+    path("runs/<str:run_id>/map/", persona_views.segment_overview, name="segment-map"),
+    path("runs/<str:run_id>/compare/", persona_views.segment_compare, name="segment-compare"),
     path(
-        "runs/<int:run_id>/segments/<int:number>/",
-        run_views.segment_detail,
+        "runs/<str:run_id>/segments/<int:number>/",
+        persona_views.segment_detail,
         name="segment-detail",
     ),
+    path(
+        "runs/<str:run_id>/segments/<int:number>/members.<str:fmt>",
+        persona_views.segment_export,
+        name="segment-export",
+    ),
+    path("runs/<str:run_id>/topics/", persona_views.topic_index, name="topic-index"),
     path(
         "runs/<str:run_id>/topics/<int:number>/",
         run_views.topic_detail,
         name="topic-detail",
     ),
     path("runs/<int:run_id>/export/<str:what>.csv", run_views.run_export, name="run-export"),
+    path("customers/<str:pseudonym>/", persona_views.customer_detail, name="customer-detail"),
 ]

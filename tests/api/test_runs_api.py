@@ -7,23 +7,27 @@ import io
 
 import pytest
 
-from segapp.models import Membership, SegmentationRun
+from segapp.models import AuditEvent, Document, Membership, SegmentationRun
 from segapp.services.segmentation.runs import create_run
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.slow
-def test_run_results_are_served_to_integrations(finished_run, dave, carol, api_as):
+def test_run_results_are_served_to_integrations(finished_run, dave, carol, bob, api_as):
     client = api_as(dave)
     latest = client.get("/api/v1/runs/latest/").json()
     assert latest["id"] == finished_run.pk and latest["status"] == "succeeded"
     assert latest["n_segments"] >= 2 and "stability" in latest["metrics"]
     segments = client.get(f"/api/v1/runs/{finished_run.pk}/segments/").json()
     assert [s["segment"] for s in segments] == list(range(finished_run.n_segments))
-    first = segments[0]
+    shown = [s for s in segments if not s["small"]]
+    assert shown and len({s["name"] for s in shown}) == len(shown)
+    first = shown[0]
+    assert first["description"] and first["size"] >= 10
     detail = client.get(f"/api/v1/runs/latest/segments/{first['segment']}/").json()
-    assert detail["size"] == first["size"] and "top_topics" in detail["profile"]
+    assert detail["size"] == first["size"] and detail["traits"] and detail["top_topics"]
+    assert detail["quotes"] == [] and detail["quotes_hidden"] is True
     members = client.get(f"/api/v1/runs/latest/segments/{first['segment']}/members/").json()
     assert members["count"] == first["size"]
     assert all(len(m["customer"]) == 64 for m in members["results"])
@@ -35,10 +39,27 @@ def test_run_results_are_served_to_integrations(finished_run, dave, carol, api_a
     assert {r["customer"] for r in rows} == set(
         in_segment.values_list("customer__pseudonym", flat=True)
     )
+    assert AuditEvent.objects.get().details["rows"] == first["size"]
     topics = client.get(f"/api/v1/runs/{finished_run.pk}/topics/").json()
     assert topics and all(t["keywords"] for t in topics)
     assert api_as(carol).get("/api/v1/runs/latest/segments/0/members/").status_code == 403
     assert api_as(carol).get("/api/v1/runs/latest/segments/").status_code == 200
+
+    # an analyst reads the persona's quotes (its own members' words) and a customer's explanation
+    analyst = api_as(bob)
+    persona = analyst.get(f"/api/v1/runs/latest/segments/{first['segment']}/").json()
+    quoted = Document.objects.filter(pk__in=[q["document"] for q in persona["quotes"]])
+    assert persona["quotes"] and set(quoted.values_list("customer__pseudonym", flat=True)) <= set(
+        in_segment.values_list("customer__pseudonym", flat=True)
+    )
+    customer = persona["representative_customers"][0]
+    explained = analyst.get(f"/api/v1/customers/{customer}/").json()["explanation"]
+    assert explained["segment"]["number"] == first["segment"]
+    assert explained["pulls"] and explained["topics"]
+    compared = analyst.get(
+        f"/api/v1/runs/latest/segments/compare/?a={shown[0]['segment']}&b={shown[1]['segment']}"
+    ).json()
+    assert compared["traits"] and compared["a"]["name"] != compared["b"]["name"]
 
 
 def test_unknown_run_and_segment_are_404_in_the_error_shape(bob, api_as):

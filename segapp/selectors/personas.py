@@ -1,0 +1,541 @@
+"""Reading personas: segment summaries, persona pages, comparisons, members and "why this customer".
+
+Shared by the persona pages, the API and (later) the chat. Everything here reads
+what the run stored (`Segment.profile`, `SegmentationRun.explain_context`) and
+applies k-anonymity at read time against the current `VOXSEG_MIN_GROUP_SIZE`:
+
+- a segment with fewer than k members is listed only as "Small segment (fewer
+  than k)", with no size, share, name, traits, topics, quotes, rules or members;
+- a topic row written about by fewer than k of a segment's members loses its
+  sentiment;
+- a rule covering fewer than k members is dropped.
+
+Quote texts are read from `Document` rows (one query for all of a persona's
+quotes); profiles keep only document ids, so an erased document simply drops out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, Q, QuerySet
+
+from segapp.models import (
+    Customer,
+    Document,
+    DocumentResult,
+    Membership,
+    RunStatus,
+    Segment,
+    SegmentationRun,
+    Topic,
+)
+
+MEMBER_EXPORT_FIELDS = ("customer", "segment", "segment_name", "probability", "outlier")
+# How many topics a persona summary in a list carries, and a comparison at most.
+SUMMARY_TOPICS = 3
+COMPARE_TOPICS = 12
+
+
+class SegmentNotFound(LookupError):
+    """No such segment in the run, or one too small to report on; message for users."""
+
+
+class CustomerNotFound(LookupError):
+    """No such customer, or not part of the run asked about; message for users."""
+
+
+def min_group_size() -> int:
+    """k of k-anonymity: the smallest group anything is reported about."""
+    return int(settings.VOXSEG_MIN_GROUP_SIZE)
+
+
+def small_segment_name(k: int | None = None) -> str:
+    """How a segment below k is named wherever it is listed."""
+    return f"Small segment (fewer than {min_group_size() if k is None else k})"
+
+
+def is_small(segment: Segment, k: int | None = None) -> bool:
+    """Whether a segment is below k now (or was marked small when the run fitted it)."""
+    k = min_group_size() if k is None else k
+    return segment.size < k or bool((segment.profile or {}).get("small"))
+
+
+# --- personas ---------------------------------------------------------------------------------
+
+
+def persona_list(run: SegmentationRun) -> list[dict[str, Any]]:
+    """Every segment of a run as a short persona summary, by number (one query).
+
+    A small segment gives only {"number", "small": True, "name", "size": None,
+    "share": None}.
+    """
+    k = min_group_size()
+    return [_summary(segment, k) for segment in _segments(run)]
+
+
+def get_persona(run: SegmentationRun, number: int, *, with_quotes: bool) -> dict[str, Any]:
+    """The full persona of one segment: summary, traits, all top topics, rules, quotes.
+
+    `with_quotes` is for roles that may read documents: it adds the quote texts
+    and the representative customers; otherwise `quotes` is empty and
+    `quotes_hidden` true. Raises SegmentNotFound for a missing or small segment.
+    """
+    segment = _segment(run, number)
+    return _persona(run, segment, min_group_size(), with_quotes=with_quotes)
+
+
+def compare_personas(
+    run: SegmentationRun, a: int, b: int, *, with_quotes: bool = False
+) -> dict[str, Any]:
+    """Two segments side by side: traits, topic shares and sentiment, overall sentiment, rules.
+
+    Traits cover every interpretable feature either profile has a mean for,
+    most different first (standardised by the population's spread when the run
+    stored it). Topic shares and sentiment are counted from the run's document
+    results in one query, so a topic outside one segment's top list still gets
+    its share there. Raises SegmentNotFound when either segment is missing or small.
+    """
+    k = min_group_size()
+    first, second = _segment(run, a), _segment(run, b)
+    persona_a = _persona(run, first, k, with_quotes=with_quotes)
+    persona_b = _persona(run, second, k, with_quotes=with_quotes)
+    return {
+        "a": persona_a,
+        "b": persona_b,
+        "traits": _compare_traits(run, first.profile or {}, second.profile or {}),
+        "topics": _compare_topics(run, first, second, k),
+        "sentiment": {"a": persona_a["sentiment"], "b": persona_b["sentiment"]},
+        "rules": {"a": persona_a["rules"], "b": persona_b["rules"]},
+    }
+
+
+def _segments(run: SegmentationRun) -> QuerySet[Segment]:
+    return Segment.objects.filter(run=run).order_by("number")
+
+
+def _segment(run: SegmentationRun, number: int) -> Segment:
+    segment = _segments(run).filter(number=number).first()
+    if segment is None:
+        raise SegmentNotFound(f"No segment {number} in run {run.pk}.")
+    k = min_group_size()
+    if is_small(segment, k):
+        raise SegmentNotFound(
+            f"Segment {number} of run {run.pk} has fewer than {k} customers; "
+            "nothing is reported about groups that small."
+        )
+    return segment
+
+
+def _summary(segment: Segment, k: int) -> dict[str, Any]:
+    if is_small(segment, k):
+        return {
+            "number": segment.number,
+            "small": True,
+            "name": small_segment_name(k),
+            "size": None,
+            "share": None,
+        }
+    profile = segment.profile or {}
+    return {
+        "number": segment.number,
+        "name": segment.name,
+        "size": segment.size,
+        "share": segment.share,
+        "small": False,
+        "description": profile.get("description", ""),
+        "top_topics": _safe_topics(profile.get("top_topics"), k)[:SUMMARY_TOPICS],
+        "sentiment": profile.get("sentiment"),
+        "sentiment_mix": profile.get("sentiment_mix") or {},
+    }
+
+
+def _persona(
+    run: SegmentationRun, segment: Segment, k: int, *, with_quotes: bool
+) -> dict[str, Any]:
+    profile = segment.profile or {}
+    persona = _summary(segment, k)
+    persona.update(
+        documents=profile.get("documents"),
+        top_topics=_safe_topics(profile.get("top_topics"), k),
+        traits=list(profile.get("traits") or []),
+        rules=[r for r in profile.get("rules") or [] if _rule_members(r, segment.size) >= k],
+        quotes=quotes_of(run, profile.get("quotes") or []) if with_quotes else [],
+        quotes_hidden=not with_quotes,
+        representative_customers=(
+            list(profile.get("representative_customers") or []) if with_quotes else []
+        ),
+    )
+    return persona
+
+
+def _safe_topics(topics: list[dict] | None, k: int) -> list[dict[str, Any]]:
+    """Topic rows with the sentiment of any topic fewer than k members wrote about removed."""
+    safe = []
+    for row in topics or []:
+        row = dict(row)
+        if (row.get("customers") or 0) < k:
+            row["sentiment"] = None
+        safe.append(row)
+    return safe
+
+
+def _rule_members(rule: dict, size: int) -> int:
+    """How many of the segment's members a rule covers."""
+    return round(float(rule.get("coverage") or 0.0) * size)
+
+
+def quotes_of(run: SegmentationRun, document_ids: list[int]) -> list[dict[str, Any]]:
+    """The quoted documents' texts in the given order, in one query; erased ones drop out."""
+    wanted = [int(pk) for pk in document_ids]
+    if not wanted:
+        return []
+    rows = Document.objects.filter(pk__in=wanted).values("pk", "text", "created_at", "kind")
+    found = {row["pk"]: row for row in rows}
+    return [
+        {
+            "document": pk,
+            "text": found[pk]["text"],
+            "created_at": found[pk]["created_at"],
+            "kind": found[pk]["kind"],
+        }
+        for pk in wanted
+        if pk in found
+    ]
+
+
+def _compare_traits(run: SegmentationRun, a: dict, b: dict) -> list[dict[str, Any]]:
+    """Every feature either segment has a mean for, most different first."""
+    context = (run.explain_context or {}).get("features", {})
+    traits = {t["feature"]: t for t in (b.get("traits") or []) + (a.get("traits") or [])}
+    means_a, means_b = _feature_means(a), _feature_means(b)
+    rows = []
+    for feature in sorted(set(means_a) | set(means_b)):
+        info, trait = context.get(feature, {}), traits.get(feature, {})
+        value_a, value_b = means_a.get(feature), means_b.get(feature)
+        difference = None if value_a is None or value_b is None else value_a - value_b
+        rows.append(
+            {
+                "feature": feature,
+                "label": info.get("label") or trait.get("label") or feature,
+                "a": value_a,
+                "b": value_b,
+                "population": info.get("mean", trait.get("population_mean")),
+                "difference": difference,
+            }
+        )
+
+    def most_different(row: dict) -> tuple[float, str]:
+        if row["difference"] is None:
+            return (1.0, row["feature"])
+        spread = context.get(row["feature"], {}).get("std") or 1.0
+        return (-abs(row["difference"]) / spread, row["feature"])
+
+    return sorted(rows, key=most_different)
+
+
+def _feature_means(profile: dict) -> dict[str, float]:
+    """The profile's mean of every interpretable feature (from its traits when older)."""
+    means = {t["feature"]: t.get("segment_mean") for t in profile.get("traits") or []}
+    means.update(profile.get("feature_means") or {})
+    return {feature: value for feature, value in means.items() if value is not None}
+
+
+def _compare_topics(run: SegmentationRun, a: Segment, b: Segment, k: int) -> list[dict[str, Any]]:
+    """Each topic's share of either segment's documents and their sentiment on it (one query)."""
+    counts = (
+        DocumentResult.objects.filter(
+            run=run,
+            topic__gte=0,
+            document__customer__memberships__run=run,
+            document__customer__memberships__segment__in=(a, b),
+        )
+        .values("document__customer__memberships__segment__number", "topic")
+        .annotate(
+            n=Count("id"),
+            sentiment=Avg("sentiment"),
+            writers=Count("document__customer", distinct=True),
+        )
+        .order_by()
+    )
+    by_topic: dict[int, dict[str, dict]] = {}
+    totals = {"a": 0, "b": 0}
+    for row in counts:
+        side = "a" if row["document__customer__memberships__segment__number"] == a.number else "b"
+        by_topic.setdefault(row["topic"], {})[side] = row
+        totals[side] += row["n"]
+    labels = dict(
+        Topic.objects.filter(run=run, number__in=list(by_topic)).values_list("number", "label")
+    )
+    rows = []
+    for topic, sides in by_topic.items():
+        row: dict[str, Any] = {"topic": topic, "label": labels.get(topic, f"Topic {topic}")}
+        for side in ("a", "b"):
+            found = sides.get(side)
+            row[f"{side}_share"] = (
+                round(found["n"] / totals[side], 4) if found and totals[side] else 0.0
+            )
+            row[f"{side}_sentiment"] = (
+                round(found["sentiment"], 4) if found and found["writers"] >= k else None
+            )
+        rows.append(row)
+    rows.sort(key=lambda r: (-max(r["a_share"], r["b_share"]), r["topic"]))
+    return rows[:COMPARE_TOPICS]
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+def members(
+    run: SegmentationRun,
+    number: int | None = None,
+    *,
+    min_probability: float | None = None,
+    max_probability: float | None = None,
+    outlier: bool | None = None,
+    soft: bool = False,
+) -> QuerySet[Membership]:
+    """A run's memberships, optionally of one segment, filtered by probability and outlier flag.
+
+    With `number`, the members of that segment (with `soft`, also the outliers
+    softly assigned to it); raises SegmentNotFound for a missing or small
+    segment. Without it, every customer of the run except the members of
+    segments smaller than k. Ordered by id, customer and segments loaded.
+    """
+    found = Membership.objects.filter(run=run)
+    if number is not None:
+        segment = _segment(run, number)
+        in_segment = Q(segment=segment)
+        if soft:
+            in_segment |= Q(segment__isnull=True, soft_segment=segment)
+        found = found.filter(in_segment)
+    else:
+        small = [s.pk for s in _segments(run).only("pk", "size", "profile") if is_small(s)]
+        if small:
+            found = found.exclude(segment__in=small)
+    if min_probability is not None:
+        found = found.filter(probability__gte=min_probability)
+    if max_probability is not None:
+        found = found.filter(probability__lte=max_probability)
+    if outlier is not None:
+        found = found.filter(outlier=outlier)
+    return found.select_related("customer", "segment", "soft_segment").order_by("id")
+
+
+def small_segment_numbers(run: SegmentationRun) -> set[int]:
+    """Numbers of the run's segments below k (so callers can hide a soft assignment to one)."""
+    return {s.number for s in _segments(run).only("number", "size", "profile") if is_small(s)}
+
+
+def member_export_rows(
+    run: SegmentationRun,
+    number: int,
+    *,
+    min_probability: float | None = None,
+    max_probability: float | None = None,
+    outlier: bool | None = None,
+    soft: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Every member of a segment as an activation row: customer, segment, segment_name,
+    probability, outlier (pseudonyms only), streamed from the database in chunks.
+
+    Raises SegmentNotFound (before the first row) for a missing or small segment.
+    """
+    segment = _segment(run, number)
+    chosen = members(
+        run,
+        number,
+        min_probability=min_probability,
+        max_probability=max_probability,
+        outlier=outlier,
+        soft=soft,
+    ).values_list("customer__pseudonym", "probability", "soft_probability", "segment_id", "outlier")
+    return _export_rows(segment, chosen)
+
+
+def _export_rows(segment: Segment, chosen) -> Iterator[dict[str, Any]]:
+    rows = chosen.iterator(chunk_size=5000)
+    for pseudonym, probability, soft_probability, segment_id, outlier in rows:
+        hard = segment_id is not None
+        yield {
+            "customer": pseudonym,
+            "segment": segment.number,
+            "segment_name": segment.name,
+            "probability": round((probability if hard else soft_probability) or 0.0, 4),
+            "outlier": outlier,
+        }
+
+
+# --- customers --------------------------------------------------------------------------------
+
+
+def explain_customer(run: SegmentationRun, pseudonym: str) -> dict[str, Any]:
+    """Why one customer is where they are in a run.
+
+    Their segment (or soft segment when an outlier), probability, the features
+    pulling them towards it (their values against the segment's and the
+    population's), the rule they satisfy, the topics they write about and the
+    segment's representative customers. The feature values are computed here
+    from `Customer.features` and the run's document results; the reasoning is
+    `nlp.explain.explain_customer`. Nothing about a segment below k is given.
+    Raises CustomerNotFound when the customer does not exist or was not in the run.
+    """
+    customer = Customer.objects.filter(pseudonym=pseudonym).first()
+    if customer is None:
+        raise CustomerNotFound("No customer with this pseudonym.")
+    membership = (
+        Membership.objects.filter(run=run, customer=customer)
+        .select_related("segment", "soft_segment")
+        .first()
+    )
+    if membership is None:
+        raise CustomerNotFound(f"This customer was not part of run {run.pk}.")
+    k = min_group_size()
+    topics = _customer_topics(run, customer)
+    explained = membership.segment or membership.soft_segment
+    answer: dict[str, Any] = {
+        "customer": customer.pseudonym,
+        "run": run.pk,
+        "segment": _segment_ref(membership.segment, k),
+        "probability": membership.probability,
+        "outlier": membership.outlier,
+        "soft_segment": (
+            None
+            if membership.soft_segment is None or membership.segment is not None
+            else {
+                **_segment_ref(membership.soft_segment, k),
+                "probability": membership.soft_probability,
+            }
+        ),
+        "assigned_after_fit": membership.assigned_after_fit,
+        "pulls": [],
+        "rule": None,
+        "topics": topics,
+        "representative_customers": [],
+    }
+    if explained is None or is_small(explained, k):
+        return answer
+    # Imported here: the reasoning lives in nlp/, needed only once a segment is explained.
+    from nlp.explain import explain_customer as explain
+
+    profile = explained.profile or {}
+    context = run.explain_context or {}
+    values = customer_feature_values(customer, topics, context)
+    reasons = explain(values, profile, context)
+    rule = reasons.get("rule")
+    answer.update(
+        pulls=list(reasons.get("pulls") or []),
+        rule=rule if rule and _rule_members(rule, explained.size) >= k else None,
+        representative_customers=[
+            p for p in profile.get("representative_customers") or [] if p != customer.pseudonym
+        ],
+    )
+    return answer
+
+
+def _segment_ref(segment: Segment | None, k: int) -> dict[str, Any] | None:
+    if segment is None:
+        return None
+    small = is_small(segment, k)
+    return {
+        "number": segment.number,
+        "name": small_segment_name(k) if small else segment.name,
+        "small": small,
+    }
+
+
+def _customer_topics(run: SegmentationRun, customer: Customer) -> list[dict[str, Any]]:
+    """The customer's documents in the run per topic (-1: no clear topic), in one query."""
+    rows = (
+        DocumentResult.objects.filter(run=run, document__customer=customer)
+        .values("topic")
+        .annotate(documents=Count("id"), sentiment=Avg("sentiment"))
+        .order_by("-documents", "topic")
+    )
+    rows = list(rows)
+    labels = dict(
+        Topic.objects.filter(run=run, number__in=[r["topic"] for r in rows]).values_list(
+            "number", "label"
+        )
+    )
+    return [
+        {
+            "topic": row["topic"],
+            "label": labels.get(row["topic"], "No clear topic" if row["topic"] < 0 else ""),
+            "documents": row["documents"],
+            "sentiment": round(row["sentiment"], 4),
+        }
+        for row in rows
+    ]
+
+
+def customer_feature_values(
+    customer: Customer, topics: list[dict[str, Any]], context: dict
+) -> dict[str, float | None]:
+    """The customer's interpretable feature values (nlp.explain's definitions).
+
+    Behaviour columns are the customer's own numbers; "topic:<n>" is the share
+    of their documents in topic n (0 without documents); "sentiment" the mean
+    compound sentiment of their documents (None without documents). Every feature the run's context
+    names gets a value (None when unknown).
+    """
+    behaviour = customer.features
+    written = sum(t["documents"] for t in topics)
+    shares = {f"topic:{t['topic']}": t["documents"] / written for t in topics if written}
+    sentiment = sum(t["sentiment"] * t["documents"] for t in topics) / written if written else None
+    values: dict[str, float | None] = {}
+    for feature in (context.get("features") or {}).keys() | _numeric_keys(behaviour):
+        if feature == "sentiment":
+            values[feature] = sentiment
+        elif feature.startswith("topic:"):
+            values[feature] = shares.get(feature, 0.0)
+        else:
+            values[feature] = _number(behaviour.get(feature))
+    return values
+
+
+def _numeric_keys(values: dict) -> set[str]:
+    return {key for key, value in values.items() if _number(value) is not None}
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number  # NaN is unknown
+
+
+def customer_memberships(pseudonym: str) -> list[dict[str, Any]]:
+    """The customer's place in every successful run, newest first (one query).
+
+    Raises CustomerNotFound for an unknown pseudonym.
+    """
+    if not Customer.objects.filter(pseudonym=pseudonym).exists():
+        raise CustomerNotFound("No customer with this pseudonym.")
+    k = min_group_size()
+    rows = (
+        Membership.objects.filter(customer__pseudonym=pseudonym, run__status=RunStatus.SUCCEEDED)
+        .select_related("run", "segment", "soft_segment")
+        .order_by("-run__created_at", "-run_id")
+    )
+    return [
+        {
+            "run": m.run_id,
+            "run_finished_at": m.run.finished_at,
+            "segment": _segment_ref(m.segment, k),
+            "probability": m.probability,
+            "outlier": m.outlier,
+            "soft_segment": (
+                None
+                if m.soft_segment is None or m.segment is not None
+                else {**_segment_ref(m.soft_segment, k), "probability": m.soft_probability}
+            ),
+            "assigned_after_fit": m.assigned_after_fit,
+        }
+        for m in rows
+    ]
