@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from segapp.api import persona_views, run_views, views
+from segapp.api import chat_views, persona_views, run_views, views
 
 router = DefaultRouter()
 router.register("imports", views.ImportJobViewSet, basename="import")
@@ -32,5 +32,7 @@ urlpatterns = [
     path(SEGMENT + "members/", persona_views.SegmentMembersView.as_view(), name="segment-members"),
     path(RUN + "topics/", run_views.TopicListView.as_view(), name="topic-list"),
     path(RUN + "topics/<int:number>/", run_views.TopicDetailView.as_view(), name="topic-detail"),
+    path("chat/", chat_views.ChatView.as_view(), name="chat"),
+    path("chat/<int:id>/", chat_views.ConversationView.as_view(), name="chat-conversation"),
     path("", include(router.urls)),
 ]

@@ -1,6 +1,7 @@
 """VoxSeg's data model, one module per aggregate."""
 
 from segapp.models.audit import AuditAction, AuditEvent
+from segapp.models.chat import ChatMessage, Conversation
 from segapp.models.customers import Customer
 from segapp.models.documents import Document, DocumentKind
 from segapp.models.events import Event
@@ -18,6 +19,8 @@ from segapp.models.runs import (
 __all__ = [
     "AuditAction",
     "AuditEvent",
+    "ChatMessage",
+    "Conversation",
     "Customer",
     "DocumentResult",
     "Embedding",

@@ -13,6 +13,7 @@ class AuditAction(models.TextChoices):
     EXPORT_MEMBERS = "export_members", "Exported a segment's members"
     EXPORT_SEGMENTS = "export_segments", "Exported a run's memberships"
     EXPORT_DOCUMENTS = "export_documents", "Exported a run's documents"
+    CHAT_QUESTION = "chat_question", "Asked the chat"
 
 
 class AuditEvent(models.Model):
