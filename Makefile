@@ -37,14 +37,14 @@ test-unit: install
 	@rm -rf $(TEST_VAR)/unit && mkdir -p $(TEST_VAR)/unit
 	VOXSEG_DATA_DIR=$(TEST_VAR)/unit/data CACHE_URL=filecache://$(CURDIR)/$(TEST_VAR)/unit/cache \
 	CELERY_BROKER_DIR=$(TEST_VAR)/unit/broker \
-	$(PY) -m pytest -m "not integration and not browser" -p no:cacheprovider
+	$(PY) -m pytest -m "not integration and not browser" -p no:cacheprovider --durations=15
 
 test-integration: install
 	@rm -rf $(TEST_VAR)/integration && mkdir -p $(TEST_VAR)/integration
 	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) CACHE_URL=$(subst /15,/14,$(REDIS_URL)) \
 	CELERY_VISIBILITY_TIMEOUT=20 \
 	VOXSEG_DATA_DIR=$(CURDIR)/$(TEST_VAR)/integration/data \
-	$(PY) -m pytest -m "integration or browser" -p no:cacheprovider
+	$(PY) -m pytest -m "integration or browser" -p no:cacheprovider --durations=10
 
 bench: install
 	$(PY) bench/bench_ingest.py
@@ -52,6 +52,7 @@ bench: install
 	$(PY) bench/bench_embed.py
 	$(PY) bench/bench_pipeline.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_chat.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -659,6 +659,7 @@ MOST_WORDS = frozenset(
 LEAST_WORDS = frozenset(
     [
         "least",
+        "shortest",
         "lowest",
         "smallest",
         "fewest",
@@ -745,6 +746,17 @@ TREND_PHRASES = (
     "spiked",
     "peak",
     "peaked",
+    "develop",
+    "developed",
+    "developing",
+    "development",
+    "over the year",
+    "over the months",
+    "during the year",
+    "across the year",
+    "through the year",
+    "month after month",
+    "year on year",
 )
 RUN_PHRASES = (
     "last run",
@@ -843,6 +855,7 @@ TOPIC_VERBS = frozenset(
 )
 DRIVER_WORDS = frozenset(
     [
+        "behind",
         "driving",
         "drivers",
         "driver",
@@ -954,6 +967,37 @@ class MeasureConcept:
     fallbacks: tuple[str, ...] = ()
 
 
+#: Verbs of buying that "without", "not", "never", "since last" turn into recency.
+_GONE_VERBS = [
+    "ordering",
+    "ordered",
+    "order",
+    "orders",
+    "buying",
+    "bought",
+    "buy",
+    "purchasing",
+    "purchased",
+    "purchase",
+    "shopping",
+    "shopped",
+    "shop",
+    "booking",
+    "booked",
+    "visiting",
+    "visited",
+    "visit",
+    "transacting",
+    "transaction",
+    "transacted",
+    "transact",
+    "travelled",
+    "traveled",
+    "stayed",
+    "renewed",
+]
+
+
 def _terms(words: str, polarity: int = 1) -> dict[str, int]:
     return {w.replace("_", " "): polarity for w in words.split()}
 
@@ -974,6 +1018,12 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
                 "disengaged lost inactivity gone_quiet stopped_buying"
             ),
             **_terms("recent recently most_recent", -1),
+            # gone without buying: "longest without ordering", "not ordered for 30 days"
+            **{
+                f"{lead} {verb}": 1
+                for lead in ("without", "not", "never", "since last", "since their last")
+                for verb in _GONE_VERBS
+            },
         },
     ),
     MeasureConcept(
@@ -1055,7 +1105,10 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
     MeasureConcept(
         "balance",
         frozenset(["balance", "balances", "savings", "deposit", "deposits", "assets", "aum"]),
-        _terms("balance balances savings deposit deposits wealth wealthy rich assets"),
+        {
+            **_terms("balance balances savings deposit deposits wealth wealthy rich assets"),
+            **_terms("in_their_account in_the_account in_their_accounts in_the_bank saved_up"),
+        },
         fallbacks=("spend",),
     ),
     MeasureConcept(

@@ -7,12 +7,16 @@
   per intent (:data:`nlp.chat.lexicon.INTENT_EXEMPLARS`); light structural cues
   (comparatives, ordinals, "how many" with a number filter, "over time", "since the
   last run", a 64-hex pseudonym, "quotes") shift the scores;
-- **entity linking**: segments by number ("segment 3", "#3", "cluster three"), by name
-  (typo-tolerant word match, partial names such as "the eco people") or by description
+- **entity linking**: segments by number ("segment 3", "#3", "cluster three"), by full
+  name first (words split at hyphens and aligned in order with each name, typo-tolerant
+  per word, so "Qaulity-minded big-basket shoppers" links before "big" reads as size),
+  by partial name ("the eco people"), by what they talk about ("the segment that
+  talks about school": the segment whose top topics hold it) or by description
   (embedding similarity of the unexplained words of the question with each segment's
   name, description and topics, above a threshold so unrelated words link nothing);
   topics by keyword or by meaning; measures through a synonym table mapped onto the
-  run's own columns (spend/revenue/money -> columns with those words), sentiment words
+  run's own columns (spend/revenue/money -> columns with those words; phrases such as
+  "without ordering" or "haven't bought for" beat single words), sentiment words
   and size words; numbers with comparators become filters;
 - **follow-ups**: pronouns, "and the second largest?", "what about X?" resolve against
   the previous understanding passed as ``context``.
@@ -23,6 +27,7 @@ vocabulary are embedded once per interpreter.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -32,7 +37,15 @@ import numpy as np
 
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
-from nlp.chat.text import HEX_RE, column_tokens, correct, normalise, parse_number, same_word
+from nlp.chat.text import (
+    HEX_RE,
+    column_tokens,
+    correct,
+    normalise,
+    parse_number,
+    same_word,
+    stem,
+)
 from nlp.chat.vocabulary import MeasureTerm, Vocabulary
 
 INTENTS = (
@@ -63,9 +76,29 @@ LINK_MARGIN = 0.02
 # Below this best exemplar similarity a question with no linked entity is out of scope.
 SCOPE_THRESHOLD = 0.38
 MAX_CHUNKS = 3
+# A segment is named by its full name when a run of question words covers this share of it.
+FULL_NAME_COVERAGE = 0.6
 
 _WHERE_MEASURES = (None, "topic_share", "documents", "size")
+# "describe the segment that talks about X", "tell me about the customers into X"
+_DESCRIBE_BY_TOPIC = re.compile(
+    r"^(?:can you |could you |please )*(?:describe|tell me (?:more )?about|who are|who is|what are"
+    r"|profile|characteri[sz]e|explain|summari[sz]e|give me the profile of)"
+    r" (?:the |those |these |that |our )?(?:\w+ ){0,2}?"
+    r"(?:segments?|groups?|clusters?|personas?|visitors?|"
+    + "|".join(sorted(lx.PEOPLE_NOUNS, key=len, reverse=True))
+    + r")"
+    r" (?:that|who|which|into|talking|interested|obsessed|mentioning|discussing|focused|keen"
+    r"|passionate|care|caring|asking|writing|complaining|raving|all)\b"
+)
 _CUE_WORDS = frozenset(w for phrase in (*lx.TREND_PHRASES, *lx.RUN_PHRASES) for w in phrase.split())
+_BAD_WORDS = frozenset(["bad", "poor", "awful", "terrible", "worse", "worst", "negative"])
+_MOOD_WORDS = frozenset(["bad", "ok", "okay", "meh", "good", "great", "poor", "fine", "awful"])
+_RANK_PHRASES = ("rank", "ranking", "sort", "sorted", "order by")
+_TALK_WORDS = frozenset(
+    ["how", "much", "often", "talk", "talks", "mention", "mentions", "discuss", "about", "share"]
+)
+_CHANGE_FORMS = frozenset(["changed", "changing", "change", "changes", "shifted", "moved"])
 _TOPIC_PREPS = frozenset(
     ["about", "on", "regarding", "concerning", "re", "around", "of", "with", "over", "for"]
 )
@@ -316,7 +349,10 @@ class Interpreter:
         for words in self.segment_keys_.values():
             vocab_words |= set(words)
         for words in self.topic_words_.values():
-            vocab_words |= {w for w in words if " " not in w}
+            vocab_words |= {part for w in words for part in w.split() if part.isalpha()}
+        for segment in self.named_segments_:
+            vocab_words |= {x for x in _name_tokens(segment.name) if len(x) > 2}
+        self.name_tokens_ = {s.number: _name_tokens(s.name) for s in self.named_segments_}
         for measure in vocab.behaviour():
             vocab_words |= set(column_tokens(measure.key))
         self.vocab_words_ = frozenset(vocab_words)
@@ -358,6 +394,8 @@ class Interpreter:
         intent = self._settle_intent(intent, scores, parse, context)
         self._link_chunks(parse, vectors[1:], intent, follow=bool(context))
         intent = self._settle_intent(intent, scores, parse, context)
+        if self._segment_by_topic(parse) or self._own_topics_only(parse):
+            intent = "describe_segment"
         parse.segments.sort(key=lambda n: parse.seg_at.get(n, len(parse.words)))
         understanding = self._assemble(parse, intent, confidence)
         if context:
@@ -379,11 +417,13 @@ class Interpreter:
         self._runs(parse)
         self._period(parse)
         self._segment_numbers(parse)
+        self._full_names(parse)
         self._filters(parse)
         self._ordinals(parse)
         self._segment_names(parse)
         self._topic_keywords(parse)
         self._measure(parse)
+        self._rank_by(parse)
         self._chunks(parse)
         return parse
 
@@ -392,6 +432,8 @@ class Interpreter:
         text = " " + " ".join(w) + " "
         if any(x in lx.COMPARE_WORDS for x in w):
             p.cues.add("compare")
+        elif re.search(r" (against|next to|alongside|side by side with) ", text):
+            p.cues.add("compare_maybe")  # "set the savers against the mortgage holders"
         if any(f" {phrase} " in text for phrase in lx.TREND_PHRASES):
             p.cues.add("trend")
         if any(f" {phrase} " in text for phrase in lx.RUN_PHRASES) or re.search(
@@ -423,7 +465,9 @@ class Interpreter:
             p.cues.add("which")
         if any(x in lx.PRONOUNS for x in w) and not re.search(r" (this|that) (run|topic) ", text):
             p.cues.add("pronoun")
-        if any(f" {phrase} " in text for phrase in (" rank ", " ranking ", " sort ", " order by ")):
+        if any(
+            f" {phrase} " in text for phrase in ("rank", "ranking", "sort", "sorted", "order by")
+        ):
             p.cues.add("rank")
         if text.lstrip().startswith(_FOLLOWUP_STARTS):
             p.cues.add("followup_start")
@@ -472,6 +516,90 @@ class Interpreter:
                     p.period = {"since" if word in {"since", "from"} else "year": int(nxt)}
                     p.used.add(i + 1)
                     return
+
+    def _full_names(self, p: _Parse) -> None:
+        """Segments named by (most of) their full name, typo-tolerant per word.
+
+        Names are long and hyphenated ("Quality-minded big-basket shoppers"): the words
+        of the question are split at hyphens and aligned, in order, with each name's
+        words; a name is linked when a run of question words covers at least
+        :data:`FULL_NAME_COVERAGE` of its words, two at least, one of them distinctive.
+        The words linked are used, so they do not read as measures or topics later.
+        """
+        subs: list[tuple[str, int]] = [
+            (part, i)
+            for i, word in enumerate(p.words)
+            if i not in p.used
+            for part in re.split(r"[-']", word)
+            if part
+        ]
+        candidates: list[tuple[float, int, int, int]] = []
+        for number, tokens in self.name_tokens_.items():
+            if len(tokens) == 1:
+                self._single_name(p, number, tokens[0], candidates)
+                continue
+            best: tuple[float, int, int] | None = None
+            for start in range(len(subs)):
+                found: list[int] = []
+                j, k = start, 0
+                while j < len(subs) and k < len(tokens):
+                    ahead = range(k, min(len(tokens), k + 3))
+                    hit = next((m for m in ahead if _name_word(subs[j][0], tokens[m])), None)
+                    if hit is None:
+                        break
+                    found.append(hit)
+                    k, j = hit + 1, j + 1
+                matched = len(found)
+                if matched < 2 or not self._says_who(tokens, found):
+                    continue
+                coverage = matched / len(tokens)
+                if coverage >= FULL_NAME_COVERAGE and (best is None or coverage > best[0]):
+                    best = (coverage, subs[start][1], subs[j - 1][1])
+            if best:
+                candidates.append((best[0], number, best[1], best[2]))
+        candidates.sort(key=lambda c: (-c[0], c[2]))
+        for _cov, number, start, end in candidates:
+            span = set(range(start, end + 1))
+            if span & p.used:
+                continue
+            if number not in p.segments:
+                p.segments.append(number)
+            p.segment_spans.append((start, end + 1))
+            p.seg_at.setdefault(number, start)
+            p.used.update(span)
+            p.cues.add("full_name")
+
+    def _says_who(self, tokens: list[str], found: list[int]) -> bool:
+        """Whether the matched words of a name say who the people are, not only what they
+        talk about: "talking about organic cotton and plastic" is a topic, not a name.
+
+        A name's head is its words before "talking"/"about"/"who"; one matched head word
+        must be neither generic nor a topic keyword, or the match holds "-minded".
+        """
+        cut = next(
+            (n for n, t in enumerate(tokens) if t in {"talking", "about", "who", "with"}),
+            len(tokens),
+        )
+        head = {tokens[m] for m in found if m < cut}
+        if "minded" in head:
+            return True
+        return any(x not in _GENERIC_NAME_WORDS and not self._topic_part(x) for x in head)
+
+    def _single_name(
+        self, p: _Parse, number: int, token: str, out: list[tuple[float, int, int, int]]
+    ) -> None:
+        """A one-word name ("Newcomers") written as a noun phrase: "the newcomers"."""
+        w = p.words
+        if len(token) < 5 or token in _GENERIC_NAME_WORDS:
+            return
+        for i, word in enumerate(w):
+            if i in p.used or i == 0 or (word != token and stem(word) != stem(token)):
+                continue
+            if w[i - 1] in {"the", "those", "these", "our"} and (
+                i < 2 or w[i - 2] not in lx.MOST_WORDS | lx.LEAST_WORDS
+            ):
+                out.append((1.0, number, i, i))
+                return
 
     def _segment_numbers(self, p: _Parse) -> None:
         w = p.words
@@ -597,6 +725,7 @@ class Interpreter:
 
     def _segment_names(self, p: _Parse) -> None:
         w = p.words
+        phrased = self._topic_phrase_words(p)
         candidates: list[tuple[float, int, int, int]] = []
         for number, keys in self.segment_keys_.items():
             if not keys:
@@ -605,6 +734,7 @@ class Interpreter:
                 i
                 for i, word in enumerate(w)
                 if i not in p.used
+                and not (i in phrased and not (i + 1 < len(w) and w[i + 1] in lx.PEOPLE_NOUNS))
                 and word not in lx.MOST_WORDS | lx.LEAST_WORDS
                 and any(same_word(word, k) for k in keys)
             ]
@@ -641,11 +771,82 @@ class Interpreter:
             p.segments.append(number) if number not in p.segments else None
             p.segment_spans.append((start, end + 1))
             p.seg_at.setdefault(number, start)
-            if end + 1 < len(w) and w[end + 1] in lx.PEOPLE_NOUNS:
+            if end + 1 < len(w) and (w[end + 1] in lx.PEOPLE_NOUNS or self._agent_noun(p, end + 1)):
                 span.add(end + 1)
+                p.segment_spans[-1] = (start, end + 2)
             p.used.update(span)
         order = sorted(zip(p.segment_spans, p.segments, strict=False))
         p.segments = list(dict.fromkeys(n for _span, n in order))
+
+    def _sentiment_topic(self, number: int) -> bool:
+        """Whether a topic's label is mostly sentiment words ("ok · bad · meh")."""
+        words = (self.topic_words_.get(number) or [])[:3]
+        hits = sum(1 for x in words if x in lx.SENTIMENT_TERMS or x in _MOOD_WORDS)
+        return bool(words) and hits >= 1
+
+    def _topic_phrase_words(self, p: _Parse) -> set[int]:
+        """Indices of words inside a multi-word topic keyword the question writes out."""
+        w = p.words
+        out: set[int] = set()
+        for keywords in self.topic_words_.values():
+            for keyword in keywords:
+                parts = keyword.split()
+                if len(parts) < 2:
+                    continue
+                for i in range(len(w) - len(parts) + 1):
+                    if all(same_word(w[i + j], part) for j, part in enumerate(parts)):
+                        out.update(range(i, i + len(parts)))
+        return out
+
+    def _own_topics_only(self, p: _Parse) -> bool:
+        """ "Who are the X who talk about Y" where Y is X's own top topic: a description."""
+        if len(p.segments) != 1 or not p.topics or not _DESCRIBE_BY_TOPIC.search(" ".join(p.words)):
+            return False
+        term = self.vocabulary.segment(p.segments[0])
+        if term is None:
+            return False
+        own = [
+            t
+            for t in p.topics
+            if any(_same_topic(x, self.vocabulary.topic(t)) for x in term.topics)
+        ]
+        if len(own) != len(p.topics):
+            return False
+        p.topics = []
+        return True
+
+    def _segment_by_topic(self, p: _Parse) -> bool:
+        """ "Describe the segment that talks about X": the segment whose top topics hold X.
+
+        Only for a describing question about people defined by what they talk about;
+        the segment is the one where the topic ranks highest among its top topics.
+        """
+        if p.segments or not p.topics or not _DESCRIBE_BY_TOPIC.search(" ".join(p.words)):
+            return False
+        wanted = self.vocabulary.topic(p.topics[0])
+        best: tuple[int, int] | None = None
+        for segment in self.named_segments_:
+            for rank, label in enumerate(segment.topics):
+                if _same_topic(label, wanted) and (best is None or rank < best[0]):
+                    best = (rank, segment.number)
+        if best is None:
+            return False
+        p.segments = [best[1]]
+        p.seg_at[best[1]] = p.topic_spans[0][0] if p.topic_spans else 0
+        p.topics = []
+        p.unknown = []
+        return True
+
+    def _agent_noun(self, p: _Parse, i: int) -> bool:
+        """Whether word ``i`` names people by what they do ("complainers", "fanatics")."""
+        word = p.words[i]
+        return (
+            i not in p.used
+            and len(word) > 5
+            and word.endswith(("ers", "ists", "ians", "ees", "ics"))
+            and not self._is_measure_word(word)
+            and not self._is_topic_word(word)
+        )
 
     def _main_topics(self, segments: list[int]) -> list[int]:
         """The run topics whose label is the main topic of these segments."""
@@ -655,6 +856,13 @@ class Interpreter:
             if term and term.topics:
                 out += [t.number for t in self.vocabulary.topics if t.label == term.topics[0]]
         return out
+
+    def _topic_part(self, word: str) -> bool:
+        """Whether a word is a topic keyword or part of a multi-word one ("box" of "gift box")."""
+        return any(
+            any(same_word(word, part) for k in kws for part in k.split())
+            for kws in self.topic_words_.values()
+        )
 
     def _is_topic_word(self, word: str) -> bool:
         return any(
@@ -723,11 +931,46 @@ class Interpreter:
             if sentiment[0] < 0:
                 p.cues.add("negative")
 
+    def _rank_by(self, p: _Parse) -> None:
+        """ "Rank/sort the segments by <phrase>": the phrase names a measure, known or not.
+
+        When no measure was found and the phrase does not ask about talk ("by how much
+        they talk about X"), it is an unknown measure (the answer declines and lists
+        the measures there are), never a topic whose keyword it happens to share.
+        """
+        if "rank" not in p.cues or p.measure or p.measure_unknown:
+            return
+        w = p.words
+        for i, word in enumerate(w):
+            if word != "by" or not any(x in {"rank", "ranking", "sort", "order"} for x in w[:i]):
+                continue
+            j = i + 1
+            while j < len(w) and w[j] in {"the", "their", "its", "a"}:
+                j += 1
+            phrase = [x for x in w[j:] if x.isalpha() or "-" in x]
+            if not phrase or any(x in _TALK_WORDS or x in lx.TOPIC_VERBS for x in phrase):
+                return
+            if any(self._is_measure_word(x) for x in phrase):
+                return
+            if any(same_word(x, t) for x in phrase for t in lx.SIZE_TERMS if " " not in t):
+                return
+            p.measure_unknown.append(" ".join(phrase))
+            keep = [
+                (n, span) for n, span in zip(p.topics, p.topic_spans, strict=False) if span[1] <= j
+            ]
+            p.topics = [n for n, _ in keep]
+            p.topic_spans = [span for _, span in keep]
+            p.used.update(range(j, len(w)))
+            p.cues.add("rank_unknown")
+            return
+
     def _behaviour_measure(self, words: list[str]) -> tuple[str, int] | None:
         """The run's behaviour column the words ask about (and the polarity), or None."""
         if not words:
             return None
-        text = " " + " ".join(words) + " "
+        words = ["not" if x.endswith("n't") else x for x in words]
+        # articles do not break a phrase: "without a booking" reads as "without booking"
+        text = " " + " ".join(x for x in words if x not in {"a", "an", "any", "anything"}) + " "
         scores: dict[str, float] = {}
         polarity: dict[str, int] = {}
         consumed: set[int] = set()
@@ -745,8 +988,14 @@ class Interpreter:
                 scores.setdefault(f"?{concept.name}", 0.5)
                 polarity[f"?{concept.name}"] = hit
                 continue
+            # a phrase ("without ordering") is more specific than a single word ("ordering"),
+            # and its words are not read again by another concept
+            phrase = _phrase_hit(concept, text)
+            weight = 2.0 if phrase else 1.5
+            if phrase:
+                consumed |= _phrase_indices(concept, words)
             for rank, column in enumerate(columns):
-                scores[column.key] = scores.get(column.key, 0.0) + 1.5 - 0.01 * rank
+                scores[column.key] = scores.get(column.key, 0.0) + weight - 0.01 * rank
                 polarity.setdefault(column.key, hit)
         for measure in self.vocabulary.behaviour():
             tokens = [t for t in column_tokens(measure.key) if not t[0].isdigit()]
@@ -888,6 +1137,8 @@ class Interpreter:
         w = p.words
         if not self._is_measure_word(w[i]):
             return False
+        if i > 0 and w[i - 1] in lx.MOST_WORDS | lx.LEAST_WORDS:
+            return True  # "brings in the most money": a measure, whatever the verbs
         after_prep = any(w[j] in _TOPIC_PREPS for j in range(max(0, i - 2), i))
         topical = p.cues & {"topic_verb", "say", "quotes", "trend"}
         return not after_prep and not topical
@@ -933,6 +1184,7 @@ class Interpreter:
                 and word not in {"x"}
                 and word not in _CUE_WORDS
                 and word not in lx.DRIVER_WORDS
+                and word not in _CHANGE_FORMS
             )
             if content:
                 current.append(i)
@@ -1008,6 +1260,8 @@ class Interpreter:
             if measure_words:
                 continue
             slot = chunk["people"] or chunk["about"] or need_seg and not p.segments
+            if _modifies(chunk, p):
+                continue  # "late" in "late delivery": a word qualifying an entity found
             if slot and intent not in {"overview", "run_change", "unsupported"}:
                 p.unknown.append(chunk["text"])
 
@@ -1037,6 +1291,8 @@ class Interpreter:
             s["run_change"] += 0.35 if ("change" in c or "compare" in c) else 0.2
         if "compare" in c:
             s["compare_segments"] += 0.2 if n_seg >= 2 or "pronoun" in c else 0.1
+        if "compare_maybe" in c and n_seg + len(p.chunks) >= 2 and n_seg >= 1:
+            s["compare_segments"] += 0.25
         if "trend" in c:
             s["topic_trend"] += 0.3
         if "quotes" in c:
@@ -1081,7 +1337,8 @@ class Interpreter:
         if intent == "unsupported" and bare and p.segments and len(p.words) <= 6:
             return "describe_segment"
         mentions = len(p.segments) + sum(1 for ch in p.chunks if ch["people"])
-        if "compare" in p.cues and "run" not in p.cues and mentions >= 2:
+        compares = "compare" in p.cues or "compare_maybe" in p.cues
+        if compares and "run" not in p.cues and mentions >= 2:
             return "compare_segments"
         if intent != "unsupported" and not linked and not has_context:
             best_other = max(v for k, v in scores.items() if k != "unsupported")
@@ -1097,6 +1354,19 @@ class Interpreter:
             second = _second(scores, exclude={"unsupported"})
             if scores[second] >= scores["unsupported"] - 0.15:
                 return second
+        if intent == "describe_segment" and p.segments and p.topics and "say" in p.cues:
+            return "segment_topic"  # a topic linked by meaning after the first reading
+        if "rank_unknown" in p.cues and not p.segments:
+            return "rank_segments"
+        if (
+            "driver" in p.cues
+            and p.segments
+            and not (p.direction or p.ordinal)
+            and "compare" not in p.cues
+            and any(lx.SENTIMENT_TERMS.get(x, 0) < 0 or x in _BAD_WORDS for x in p.words)
+        ):
+            p.topics = [t for t in p.topics if not self._sentiment_topic(t)]
+            return "negative_drivers"
         if intent == "compare_segments" and "run" in p.cues and len(p.segments) < 2:
             return "run_change"
         if intent == "run_change" and "run" not in p.cues and "change" not in p.cues:
@@ -1295,7 +1565,7 @@ def _base_lexicon() -> set[str]:
     for terms in (lx.SENTIMENT_TERMS, lx.SIZE_TERMS, lx.DOCUMENT_TERMS):
         words |= {t for t in terms if " " not in t}
     for concept in lx.CONCEPTS:
-        words |= {t for t in concept.terms if " " not in t}
+        words |= {part for t in concept.terms for part in t.split()}
     for phrase in (*lx.TREND_PHRASES, *lx.RUN_PHRASES):
         words |= set(phrase.split())
     return {w for w in words if w.isalpha()}
@@ -1351,6 +1621,20 @@ _GENERIC_NAME_WORDS = frozenset(
 )
 
 
+def _name_tokens(name: str) -> list[str]:
+    """Every word of a segment name, in order ("Quality-minded big-basket" -> 4 words)."""
+    return re.findall(r"[a-z]+", name.lower())
+
+
+def _name_word(word: str, token: str) -> bool:
+    """Whether a question word is this word of a name (inflection and typos allowed)."""
+    if word == token or same_word(word, token):
+        return True
+    if min(len(word), len(token)) < 5:
+        return False
+    return difflib.SequenceMatcher(None, word, token).ratio() >= 0.8
+
+
 def _name_keys(name: str) -> list[str]:
     """The distinctive words of a segment name ("Eco-minded coupon users" -> ["eco", "coupon"])."""
     words = re.findall(r"[a-z]+", name.lower())
@@ -1390,6 +1674,43 @@ def _concept_hit(
             if i not in consumed and same_word(word, term) and word not in lx.STOP_WORDS:
                 return polarity
     return None
+
+
+def _same_topic(label: str, topic: Any) -> bool:
+    """Whether a segment's top-topic label is this topic (same label or same lead keywords)."""
+    if topic is None:
+        return False
+    if label == topic.label:
+        return True
+    mine = [k.lower() for k in _keywords_of(label)[:2]]
+    return bool(mine) and mine == [k.lower() for k in _keywords_of(topic.label)[:2]]
+
+
+def _modifies(chunk: dict[str, Any], p: _Parse) -> bool:
+    """Whether a leftover chunk sits right before or after a linked topic or segment."""
+    if chunk["people"]:
+        return False
+    spans = [*p.topic_spans, *p.segment_spans]
+    return any(start == chunk["end"] or end == chunk["start"] for start, end in spans)
+
+
+def _phrase_indices(concept: lx.MeasureConcept, words: list[str]) -> set[int]:
+    """The indices of the words that make up multi-word terms of ``concept``."""
+    out: set[int] = set()
+    kept = [i for i, x in enumerate(words) if x not in {"a", "an", "any", "anything"}]
+    for term in concept.terms:
+        parts = term.split()
+        if len(parts) < 2:
+            continue
+        for n in range(len(kept) - len(parts) + 1):
+            if [words[kept[n + j]] for j in range(len(parts))] == parts:
+                out.update(kept[n + j] for j in range(len(parts)))
+    return out
+
+
+def _phrase_hit(concept: lx.MeasureConcept, text: str) -> bool:
+    """Whether a multi-word term of ``concept`` is in the (space-padded) text."""
+    return any(" " in term and f" {term} " in text for term in concept.terms)
 
 
 def _polarity_hits(words: list[str], terms: dict[str, int]) -> list[int]:

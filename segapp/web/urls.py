@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from segapp.web import assets, persona_views, run_views, views
+from segapp.web import assets, chat_views, persona_views, run_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -40,4 +40,7 @@ urlpatterns = [
     ),
     path("runs/<int:run_id>/export/<str:what>.csv", run_views.run_export, name="run-export"),
     path("customers/<str:pseudonym>/", persona_views.customer_detail, name="customer-detail"),
+    path("chat/", chat_views.chat_page, name="chat-page"),
+    path("chat/ask/", chat_views.chat_ask, name="chat-ask"),
+    path("chat/<int:conversation_id>/", chat_views.chat_page, name="chat-thread"),
 ]

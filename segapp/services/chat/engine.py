@@ -167,10 +167,14 @@ def _answer(
     steps = [
         (step.tool, dict(step.args), _execute(ctx, step.tool, step.args)) for step in plan.steps
     ]
+    _name_the_segments(steps, vocabulary)
     response = _response(steps, intent=plan.intent)
     if all(result.refused for _, _, result in steps):
         response["suggestions"] = suggest_questions(vocabulary)
-    problems = grounding.check(response["answer"], response["quotes"], [r for _, _, r in steps])
+    evidence: list[Any] = [r for _, _, r in steps]
+    if any(result.refused for _, _, result in steps):
+        evidence.append(_refusal_evidence(question, ctx, steps, vocabulary))
+    problems = grounding.check(response["answer"], response["quotes"], evidence)
     if problems:  # a bug in composing, never shown as fact: say so instead
         logger.error("chat answer not grounded (%s): %s", plan.intent, problems)
         response["answer"] = "I could not put that answer together reliably, so I won't guess."
@@ -179,6 +183,43 @@ def _answer(
     saved["understanding"]["result_segments"] = _result_entities(steps, "segment")
     saved["understanding"]["result_topics"] = _result_entities(steps, "topic")
     return _with_run(response, run), saved, run
+
+
+def _refusal_evidence(
+    question: str, ctx: ToolContext, steps: list[tuple[str, dict, ToolResult]], vocabulary
+) -> dict[str, Any]:
+    """What a refusal may cite besides tool data: the question's own numbers, the step
+    arguments, the run, k and the run's segment numbers (never a computed figure)."""
+    return {
+        "data": {
+            "question": grounding.numbers_in(question),
+            "args": [args for _, args, result in steps if result.refused],
+            "run": ctx.run.pk,
+            "k": ctx.k,
+            "segments": [s.number for s in vocabulary.segments],
+        },
+        "facts": [],
+        "quotes": [],
+        "table": None,
+    }
+
+
+def _name_the_segments(steps: list[tuple[str, dict, ToolResult]], vocabulary) -> None:
+    """A refusal about a segment the run lacks also says which segments there are."""
+    numbers = sorted(s.number for s in vocabulary.segments)
+    if not numbers:
+        return
+    known = set(numbers)
+    for _, _, result in steps:
+        asked = result.data.get("segment") if result.refused else None
+        if isinstance(asked, int) and asked not in known and "segments are" not in result.refused:
+            span = (
+                f"{numbers[0]}-{numbers[-1]}"
+                if numbers == list(range(numbers[0], numbers[-1] + 1))
+                else ", ".join(str(n) for n in numbers)
+            )
+            result.refused = f"{result.refused.rstrip('.')}; segments are {span}."
+            result.data.setdefault("segments", numbers)
 
 
 def _execute(ctx: ToolContext, tool: str, args: dict[str, Any]) -> ToolResult:

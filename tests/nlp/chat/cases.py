@@ -466,6 +466,140 @@ HELD_OUT: list[Case] = [
         after="describe the lapsed customers",
         segments=[3],
     ),
+    # full persona names, with typos (linked before "big" can read as size)
+    C(
+        "bank",
+        "Who exactly are the Mortgage-minded big spenders?",
+        "describe_segment",
+        segments=[1],
+    ),
+    C(
+        "grocery",
+        "give me the rundown on Lapsed customers talking about freshnes",
+        "describe_segment",
+        segments=[3],
+    ),
+    C("travel", "what are the Cruse-minded big spenders like", "describe_segment", segments=[2]),
+    C("grocery", "describe Organic-minded big-baskit shoppers", "describe_segment", segments=[0]),
+    # a segment named by what it talks about
+    C(
+        "travel",
+        "describe the group that keeps talking about museums",
+        "describe_segment",
+        segments=[1],
+    ),
+    C(
+        "bank",
+        "tell me about the people who write about remortgages",
+        "describe_segment",
+        segments=[1],
+    ),
+    # recency: "without", "haven't ... for N days"
+    C(
+        "travel",
+        "which segment has gone longest without booking",
+        "rank_segments",
+        measure="days_since_last_booking",
+        order="desc",
+    ),
+    C(
+        "grocery",
+        "how many shoppers haven't shopped for more than 30 days",
+        "count_filter",
+        filters=[("days_since_last_shop", ">", 30.0)],
+    ),
+    # a topic named by a later (multi-word) keyword
+    C(
+        "bank",
+        "what does segment 2 think about the phone wait",
+        "segment_topic",
+        segments=[2],
+        first_topic=6,
+    ),
+    # compare by aliases and full names
+    C(
+        "grocery",
+        "the voucher people versus the lapsed customers",
+        "compare_segments",
+        segments=[1, 3],
+    ),  # fmt: skip
+    C(
+        "travel",
+        "how are the Cruise-minded big spenders different from Adventure-minded customers",
+        "compare_segments",
+        segments=[2, 4],
+    ),
+    # counts in a segment named in full
+    C(
+        "travel",
+        "how many Beach-minded frequent buyers are older than 40",
+        "count_filter",
+        segments=[0],
+        filters=[("age", ">", 40.0)],
+    ),
+    # segment + topic, negative drivers, trends, unknown measures, new subjects
+    C(
+        "travel",
+        "Refund-minded frequent returners: views on delays?",
+        "segment_topic",
+        segments=[3],
+        topics=[3],
+    ),
+    C(
+        "bank",
+        "what's behind the negative reviews from Fraud-minded critical customers",
+        "negative_drivers",
+        segments=[3],
+    ),
+    C(
+        "grocery", "how did talk about vouchers develop during the year", "topic_trend", topics=[1]
+    ),  # fmt: skip
+    C("travel", "sort the segments by shoe size", "rank_segments", declined=True),
+    C(
+        "travel",
+        "how has talk about luggage changed over time?",
+        "topic_trend",
+        after="give me an overview",
+        topics=[5],
+        segments=[],
+    ),
+    C("bank", "who are the app users who talk about logins", "describe_segment", segments=[0]),
+    C(
+        "bank",
+        "tell me about the customers who talk about overdraft fees",
+        "describe_segment",
+        segments=[1],
+    ),
+    C(
+        "travel",
+        "which segment has gone the shortest time without a booking",
+        "rank_segments",
+        measure="days_since_last_booking",
+        order="asc",
+    ),
+    C(
+        "bank",
+        "which customers have not transacted for the longest",
+        "rank_segments",
+        measure="days_since_last_txn",
+        order="desc",
+    ),
+    C("grocery", "sort the clusters by star sign", "rank_segments", declined=True),
+    C(
+        "grocery",
+        "what do the Organic-minded big-basket shoppers think of plastic packaging?",
+        "segment_topic",
+        segments=[0],
+        first_topic=0,
+    ),
+    # a name that holds a topic: the topic alone is not the name
+    C("grocery", "who is talking about freshness", "topic_where", topics=[3], segments=[]),
+    C(
+        "grocery",
+        "describe the Lapsed customers talking about freshness",
+        "describe_segment",
+        segments=[3],
+    ),
     C("bank", "how is the weather in london", "unsupported"),
     C("travel", "who won the world cup", "unsupported"),
     C("grocery", "remove segment 2", "unsupported"),
