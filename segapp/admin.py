@@ -12,20 +12,29 @@ class ImportJobAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in ImportJob._meta.fields]
 
 
+class ThroughPrivacyCentre(admin.ModelAdmin):
+    """Customers' data is removed by erasure and retention only (they reach every copy)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ThroughPrivacyCentre):
     list_display = ("pseudonym", "segmentation_consent", "created_at")
     search_fields = ("pseudonym",)
+    # Consent changes go through the privacy centre: history, withdrawal from runs, audit.
+    readonly_fields = ("pseudonym", "segmentation_consent", "consent_updated_at")
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ThroughPrivacyCentre):
     list_display = ("id", "kind", "channel", "created_at", "rating")
     list_filter = ("kind",)
     raw_id_fields = ("customer", "import_job")
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ThroughPrivacyCentre):
     list_display = ("id", "event_type", "created_at", "amount")
     raw_id_fields = ("customer", "import_job")

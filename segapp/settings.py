@@ -37,6 +37,20 @@ VOXSEG_EMBED_CHUNK = env.int("VOXSEG_EMBED_CHUNK", default=1000)
 VOXSEG_DATES_DAYFIRST = env.bool("VOXSEG_DATES_DAYFIRST", default=False)
 # k-anonymity: nothing about a group of fewer customers is shown or exported.
 VOXSEG_MIN_GROUP_SIZE = env.int("VOXSEG_MIN_GROUP_SIZE", default=10)
+# Erasure: remember a one-way mark of erased customers and refuse their re-import.
+VOXSEG_REIMPORT_SUPPRESSION = env.bool("VOXSEG_REIMPORT_SUPPRESSION", default=True)
+# Key of that mark; by default derived from PSEUDONYM_KEY under its own label.
+VOXSEG_SUPPRESSION_KEY = env.str("VOXSEG_SUPPRESSION_KEY", default="")
+# Retention in days per data type (0 keeps forever); enforced daily by Celery beat.
+VOXSEG_RETENTION_DAYS = {
+    "documents": env.int("VOXSEG_RETAIN_DOCUMENTS_DAYS", default=0),
+    "events": env.int("VOXSEG_RETAIN_EVENTS_DAYS", default=0),
+    "run_artifacts": env.int("VOXSEG_RETAIN_RUN_ARTIFACTS_DAYS", default=0),
+    "audit_log": env.int("VOXSEG_RETAIN_AUDIT_LOG_DAYS", default=0),
+}
+# Differential privacy: the budget of each dataset (epsilon, delta) until it is reset.
+VOXSEG_DP_EPSILON_BUDGET = env.float("VOXSEG_DP_EPSILON_BUDGET", default=10.0)
+VOXSEG_DP_DELTA_BUDGET = env.float("VOXSEG_DP_DELTA_BUDGET", default=1e-5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -78,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "segapp.web.context.navigation",
             ],
         },
     },

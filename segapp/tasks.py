@@ -96,3 +96,38 @@ def assign_new_customers() -> None:
     from segapp.services.segmentation.assign import assign_to_latest_run
 
     assign_to_latest_run()
+
+
+PRIVACY_TASK_OPTIONS = {
+    # A worker lost mid-erasure hands the request back to the broker; its finished
+    # steps are recorded, so the redelivered task resumes where it stopped.
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+
+
+@shared_task(name="segapp.erase_customer", **PRIVACY_TASK_OPTIONS)
+def erase_customer(request_id: int) -> None:
+    """Work one erasure request (queued by the API or the privacy centre) to its end."""
+    from segapp.models import PrivacyRequest
+    from segapp.services.privacy import erasure
+
+    request = PrivacyRequest.objects.filter(pk=request_id).first()
+    if request is not None:
+        erasure.erase(request)
+
+
+@shared_task(name="segapp.resume_privacy_requests", **PRIVACY_TASK_OPTIONS)
+def resume_privacy_requests() -> int:
+    """Finish erasure requests left unfinished by a crash; return how many finished."""
+    from segapp.services.privacy import erasure
+
+    return len(erasure.resume_unfinished())
+
+
+@shared_task(name="segapp.enforce_retention", **PRIVACY_TASK_OPTIONS)
+def enforce_retention() -> dict:
+    """Remove data older than its retention period (Celery beat, daily); return the counts."""
+    from segapp.services.privacy import retention
+
+    return retention.enforce(channel="beat").counts

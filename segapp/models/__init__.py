@@ -6,6 +6,17 @@ from segapp.models.customers import Customer
 from segapp.models.documents import Document, DocumentKind
 from segapp.models.events import Event
 from segapp.models.imports import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
+from segapp.models.privacy import (
+    BiasAudit,
+    ConsentEvent,
+    PrivacyBudget,
+    PrivacyRelease,
+    PrivacyRequest,
+    RequestKind,
+    RequestStatus,
+    SuppressedIdentity,
+    TokenPrivacyPolicy,
+)
 from segapp.models.runs import (
     DocumentResult,
     Embedding,
@@ -17,6 +28,15 @@ from segapp.models.runs import (
 )
 
 __all__ = [
+    "BiasAudit",
+    "ConsentEvent",
+    "PrivacyBudget",
+    "PrivacyRelease",
+    "PrivacyRequest",
+    "RequestKind",
+    "RequestStatus",
+    "SuppressedIdentity",
+    "TokenPrivacyPolicy",
     "AuditAction",
     "AuditEvent",
     "ChatMessage",

@@ -14,6 +14,15 @@ class AuditAction(models.TextChoices):
     EXPORT_SEGMENTS = "export_segments", "Exported a run's memberships"
     EXPORT_DOCUMENTS = "export_documents", "Exported a run's documents"
     CHAT_QUESTION = "chat_question", "Asked the chat"
+    CONSENT_CHANGE = "consent_change", "Changed a customer's consent"
+    ACCESS_REQUEST = "access_request", "Ran an access request"
+    ERASURE_REQUEST = "erasure_request", "Ran an erasure request"
+    RECTIFICATION = "rectification", "Corrected a customer's data"
+    RETENTION_SWEEP = "retention_sweep", "Enforced retention"
+    PRIVATE_RELEASE = "private_release", "Released aggregates with differential privacy"
+    BUDGET_CHANGE = "budget_change", "Changed a privacy budget"
+    VIEW_BIAS_AUDIT = "view_bias_audit", "Viewed a bias audit"
+    VIEW_AUDIT_LOG = "view_audit_log", "Viewed the audit log"
 
 
 class AuditEvent(models.Model):
@@ -45,3 +54,7 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Refused: only the retention sweep removes entries (a queryset delete by age)."""
+        raise ValueError("Audit entries are append-only; the retention period removes them.")

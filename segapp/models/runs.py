@@ -54,6 +54,10 @@ class SegmentationRun(WallTime, models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reused_by"
     )
     source = models.CharField(max_length=16, default="ui")
+    # Customers who opted out or were erased after the run: their memberships,
+    # results and quotes are gone from it; its stored aggregates still count them.
+    customers_withdrawn = models.PositiveIntegerField(default=0)
+    privacy_changed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

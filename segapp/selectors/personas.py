@@ -188,11 +188,16 @@ def _rule_members(rule: dict, size: int) -> int:
 
 
 def quotes_of(run: SegmentationRun, document_ids: list[int]) -> list[dict[str, Any]]:
-    """The quoted documents' texts in the given order, in one query; erased ones drop out."""
+    """The quoted documents' texts in the given order, in one query.
+
+    Erased documents and those of customers who opted out drop out.
+    """
     wanted = [int(pk) for pk in document_ids]
     if not wanted:
         return []
-    rows = Document.objects.filter(pk__in=wanted).values("pk", "text", "created_at", "kind")
+    rows = Document.objects.filter(pk__in=wanted, customer__segmentation_consent=True).values(
+        "pk", "text", "created_at", "kind"
+    )
     found = {row["pk"]: row for row in rows}
     return [
         {

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION = "admin", "analyst", "product_manager", "integration"
-ROLES = (ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION)
+PRIVACY_OFFICER = "privacy_officer"
+ROLES = (ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION, PRIVACY_OFFICER)
 
 # Who may do what. Product managers read segments, personas and aggregates, never
 # individual customers, member lists or texts; integrations push files and pull
@@ -24,7 +25,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "export_members": frozenset({ADMIN, ANALYST, INTEGRATION}),
     "view_personas": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
     "explain_customers": frozenset({ADMIN, ANALYST}),
-    "view_audit_log": frozenset({ADMIN}),
+    "view_audit_log": frozenset({ADMIN, PRIVACY_OFFICER}),
+    # The privacy centre: consent, access/erasure/rectification requests, retention.
+    "manage_privacy": frozenset({ADMIN, PRIVACY_OFFICER}),
+    # Recording consent decisions: also integrations (a CRM pushing opt-outs).
+    "record_consent": frozenset({ADMIN, PRIVACY_OFFICER, INTEGRATION}),
+    # Bias audits are k-anonymous aggregates.
+    "view_bias_audit": frozenset({ADMIN, ANALYST, PRODUCT_MANAGER, PRIVACY_OFFICER}),
+    # Differentially private releases of a run's aggregates, and budgets.
+    "release_private": frozenset({ADMIN, ANALYST, INTEGRATION, PRIVACY_OFFICER}),
+    "manage_budgets": frozenset({ADMIN, PRIVACY_OFFICER}),
 }
 
 
@@ -38,7 +48,11 @@ def roles_of(user) -> set[str]:
         return set()
     if user.is_superuser:
         return set(ROLES)
-    return set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    cached = getattr(user, "_voxseg_roles", None)  # one query per request's user object
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        user._voxseg_roles = cached
+    return set(cached)
 
 
 def can(user, capability: str) -> bool:
@@ -62,4 +76,5 @@ def add_user(*, username: str, role: str, password: str | None = None, email: st
     groups = [Group.objects.get_or_create(name=name)[0] for name in ROLES]
     user.groups.remove(*groups)
     user.groups.add(Group.objects.get(name=role))
+    user.__dict__.pop("_voxseg_roles", None)
     return user

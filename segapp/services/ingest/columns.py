@@ -5,6 +5,11 @@ from common aliases. Every other column gets a role: metadata (documents,
 events), a customer attribute (customers), sensitive (kept for audits, never a
 clustering input) or dropped (direct identifiers such as e-mail or name columns,
 which VoxSeg never stores).
+
+Every file type may carry a per-row segmentation consent column (`consent`).
+A column named like an opt-out (`opt_out`, `opted_out` …, or mapped with
+`--map opt_out=COLUMN`) is read inverted and gets the role `opt_out`; a
+consent column is never metadata, an attribute or a behavioural feature.
 """
 
 from __future__ import annotations
@@ -40,6 +45,20 @@ CREATED_AT_ALIASES = (
     "occurred_at", "ts",
 )  # fmt: skip
 
+OPT_OUT_ALIASES = (
+    "opt_out", "opted_out", "optout", "optedout", "segmentation_opt_out",
+    "segmentation_opted_out", "opted_out_of_segmentation",
+)  # fmt: skip
+CONSENT = FieldSpec(
+    "consent",
+    False,
+    (
+        "consent", "segmentation_consent", "consented", "consent_given", "has_consented",
+        "consent_status", "segmentation_opt_in", "opt_in", "opted_in", "optin", *OPT_OUT_ALIASES,
+    ),
+)  # fmt: skip
+OPT_OUT_FIELD = "opt_out"  # an explicit mapping of an inverted consent column
+
 FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "documents": (
         CUSTOMER_ID,
@@ -60,9 +79,11 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
             False,
             ("rating", "stars", "star_rating", "score", "review_score", "overall", "rating_value"),
         ),
+        CONSENT,
     ),
     "customers": (
         FieldSpec("customer_id", True, (*CUSTOMER_ID.aliases, "id")),
+        CONSENT,
     ),
     "events": (
         CUSTOMER_ID,
@@ -77,6 +98,7 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
             False,
             ("event_type", "type", "event", "action", "kind", "transaction_type", "event_name"),
         ),
+        CONSENT,
     ),
 }  # fmt: skip
 
@@ -110,6 +132,12 @@ class ColumnPlan:
         """The columns that have one role, in file order."""
         return [column for column, value in self.roles.items() if value == role]
 
+    @property
+    def consent_inverted(self) -> bool:
+        """Whether the consent column says who opted out (true = not consenting)."""
+        column = self.mapping.get(CONSENT.name)
+        return column is not None and self.roles.get(column) == OPT_OUT_FIELD
+
 
 def parse_map_options(pairs: Iterable[str]) -> dict[str, str]:
     """Parse `FIELD=COLUMN` strings as given on the command line or in the API."""
@@ -132,9 +160,12 @@ def plan_columns(
 ) -> ColumnPlan:
     """Decide the role of every column of a file, or raise `UnreadableFileError` saying why not."""
     specs = FIELDS[file_type]
-    mapping = _explicit_mapping(file_type, specs, columns, explicit or {})
+    explicit, opt_out_mapped = _consent_mapping(explicit or {})
+    mapping = _explicit_mapping(file_type, specs, columns, explicit)
     by_norm = {normalise_name(column): column for column in reversed(columns)}
     used = set(mapping.values())
+    if CONSENT.name not in mapping:
+        _refuse_two_consent_columns(columns)
     for spec in specs:
         if spec.name in mapping:
             continue
@@ -148,10 +179,48 @@ def plan_columns(
     sensitive_listed = {normalise_name(name) for name in sensitive}
     _check_listed_sensitive(sensitive, columns)
     roles = {column: _role(file_type, column, mapping, sensitive_listed) for column in columns}
+    _mark_consent_roles(roles, mapping.get(CONSENT.name), inverted=opt_out_mapped)
     return ColumnPlan(
         mapping={spec.name: mapping[spec.name] for spec in specs if spec.name in mapping},
         roles=roles,
     )
+
+
+def _consent_mapping(explicit: Mapping[str, str]) -> tuple[dict[str, str], bool]:
+    """Turn `opt_out=COLUMN` into an inverted consent mapping; True when it was given."""
+    mapping = dict(explicit)
+    if OPT_OUT_FIELD not in mapping:
+        return mapping, False
+    if CONSENT.name in mapping:
+        raise UnreadableFileError(
+            "Map either consent=COLUMN or opt_out=COLUMN, not both: a file has one consent column."
+        )
+    mapping[CONSENT.name] = mapping.pop(OPT_OUT_FIELD)
+    return mapping, True
+
+
+def _is_consent_name(column: str) -> bool:
+    return normalise_name(column) in CONSENT.aliases
+
+
+def _refuse_two_consent_columns(columns: list[str]) -> None:
+    found = [column for column in columns if _is_consent_name(column)]
+    if len(found) > 1:
+        raise UnreadableFileError(
+            f"The file has more than one consent column ({', '.join(map(repr, found))}); "
+            f"name the one to read with --map consent=COLUMN (or --map opt_out=COLUMN "
+            f"when true means the customer opted out)."
+        )
+
+
+def _mark_consent_roles(roles: dict[str, str], consent: str | None, *, inverted: bool) -> None:
+    """The consent column reads `opt_out` when inverted; other consent-like columns are ignored."""
+    for column in roles:
+        if column == consent:
+            opt_out = inverted or normalise_name(column) in OPT_OUT_ALIASES
+            roles[column] = OPT_OUT_FIELD if opt_out else CONSENT.name
+        elif _is_consent_name(column):
+            roles[column] = "ignored"
 
 
 def _explicit_mapping(

@@ -33,6 +33,17 @@ KIND_ALIASES = {
 KINDS = {alias: kind for kind, aliases in KIND_ALIASES.items() for alias in aliases}
 TRUE_WORDS = {"true", "yes", "y"}
 FALSE_WORDS = {"false", "no", "n"}
+# Consent values: yes/no words follow the column (inverted in an opt-out column);
+# the words that name the decision itself mean the same in either column.
+CONSENT_YES = {"yes", "y", "true", "t", "1", "1.0", "on"}
+CONSENT_NO = {"no", "n", "false", "f", "0", "0.0", "off"}
+CONSENTED_WORDS = {
+    "opted in", "opt in", "optin", "optedin", "granted", "given", "consented", "agreed",
+}  # fmt: skip
+REFUSED_WORDS = {
+    "opted out", "opt out", "optout", "optedout", "withdrawn", "refused", "declined", "denied",
+    "revoked", "not consented",
+}  # fmt: skip
 MAX_ID_CHARS = 256
 MAX_ATTRIBUTE_CHARS = 500
 MAX_RATING = 10.0
@@ -63,6 +74,7 @@ class DocumentRow:
     truncated: bool
     metadata: dict[str, Any] = field(default_factory=dict)
     sensitive: dict[str, Any] = field(default_factory=dict)
+    consent: bool | None = None  # the row's segmentation consent; None: not stated
 
 
 @dataclass
@@ -73,6 +85,7 @@ class CustomerRow:
     behaviour: dict[str, float]
     attributes: dict[str, Any]
     sensitive: dict[str, Any]
+    consent: bool | None = None
 
 
 @dataclass
@@ -85,6 +98,7 @@ class EventRow:
     event_type: str
     metadata: dict[str, Any] = field(default_factory=dict)
     sensitive: dict[str, Any] = field(default_factory=dict)
+    consent: bool | None = None
 
 
 Row = DocumentRow | CustomerRow | EventRow
@@ -154,6 +168,46 @@ def parse_datetime(value: Any, *, dayfirst: bool, now: datetime) -> datetime:
     return moment
 
 
+def parse_consent(value: Any, *, inverted: bool = False) -> bool:
+    """Read a consent cell: yes/no, y/n, true/false, 1/0, opted in/out, granted/withdrawn.
+
+    In an opt-out column (`inverted`) yes/true/1 mean the customer opted out;
+    words naming the decision ("opted out", "granted" …) mean the same in both.
+    """
+    if isinstance(value, bool):
+        return value != inverted
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value) != inverted
+    word = re.sub(r"[\s_\-]+", " ", str(value).strip().lower())
+    if word in CONSENTED_WORDS:
+        return True
+    if word in REFUSED_WORDS:
+        return False
+    if word in CONSENT_YES | CONSENT_NO:
+        return (word in CONSENT_YES) != inverted
+    raise InvalidValue(
+        f"consent {_quote(value)} is not a consent value; use yes/no, true/false, 1/0, "
+        "opted in/opted out or granted/withdrawn"
+    )
+
+
+def clip_text(raw: Any, max_chars: int) -> tuple[str | None, int, bool, str]:
+    """A document text as stored before redaction: (text, original length, truncated, problem).
+
+    `text` is None and `problem` says why when there is no usable text; a text
+    over `max_chars` is cut to the limit (and `truncated` is True).
+    """
+    if isinstance(raw, dict | list):
+        return None, 0, False, "the text is a JSON object or list, not text"
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None, 0, False, "the text is empty"
+    length = len(text)
+    if length <= max_chars:
+        return text, length, False, ""
+    return text[:max_chars], length, True, ""
+
+
 def _quote(value: Any, limit: int = 60) -> str:
     text = str(value)
     return repr(text if len(text) <= limit else text[:limit] + "…")
@@ -181,6 +235,7 @@ class RowValidator:
         self._metadata_columns = plan.columns_with_role("metadata")
         self._attribute_columns = plan.columns_with_role("attribute")
         self._sensitive_columns = plan.columns_with_role("sensitive")
+        self._consent_inverted = plan.consent_inverted
         self._numeric_attribute: dict[str, bool] = {}
 
     def attribute_roles(self) -> dict[str, str]:
@@ -200,8 +255,10 @@ class RowValidator:
             row = self._customer(values, external_id, issues)
         else:
             row = self._event(values, external_id, issues)
-        if any(issue.severity == "error" for issue in issues):
+        consent = self._consent(values, issues)
+        if row is None or any(issue.severity == "error" for issue in issues):
             return None, issues
+        row.consent = consent
         return row, issues
 
     def _value(self, values: dict[str, Any], field_name: str) -> Any:
@@ -250,28 +307,33 @@ class RowValidator:
             sensitive=self._extras(values, self._sensitive_columns),
         )
 
+    def _consent(self, values: dict[str, Any], issues: list[RowIssue]) -> bool | None:
+        raw = self._value(values, "consent")
+        if is_missing(raw):
+            return None
+        try:
+            return parse_consent(raw, inverted=self._consent_inverted)
+        except InvalidValue as exc:
+            issues.append(RowIssue(self._column("consent"), str(exc)))
+            return None
+
     def _text(self, values: dict[str, Any], issues: list[RowIssue]) -> tuple[str | None, int, bool]:
-        raw = self._value(values, "text")
         column = self._column("text")
-        if isinstance(raw, dict | list):
-            issues.append(RowIssue(column, "the text is a JSON object or list, not text"))
-            return None, 0, False
-        text = "" if raw is None else str(raw).strip()
-        if not text:
-            issues.append(RowIssue(column, "the text is empty"))
-            return None, 0, False
-        length = len(text)
-        if length <= self.max_text_chars:
-            return text, length, False
-        issues.append(
-            RowIssue(
-                column,
-                f"the text is {length:,} characters long; kept the first "
-                f"{self.max_text_chars:,} (the limit)",
-                "warning",
-            )
+        text, length, truncated, problem = clip_text(
+            self._value(values, "text"), self.max_text_chars
         )
-        return text[: self.max_text_chars], length, True
+        if text is None:
+            issues.append(RowIssue(column, problem))
+        elif truncated:
+            issues.append(
+                RowIssue(
+                    column,
+                    f"the text is {length:,} characters long; kept the first "
+                    f"{self.max_text_chars:,} (the limit)",
+                    "warning",
+                )
+            )
+        return text, length, truncated
 
     def _kind(self, values: dict[str, Any], issues: list[RowIssue]) -> str | None:
         raw = self._value(values, "kind")
@@ -328,7 +390,7 @@ class RowValidator:
             raw = values.get(column)
             if is_missing(raw):
                 continue
-            number = _as_number(raw)
+            number = as_behaviour_number(raw)
             numeric = self._numeric_attribute.setdefault(column, number is not None)
             if numeric and number is not None:
                 behaviour[column] = number
@@ -337,7 +399,7 @@ class RowValidator:
                     RowIssue(column, f"{_quote(raw)} is not a number; left empty", "warning")
                 )
             else:
-                attributes[column] = _plain(raw)
+                attributes[column] = plain_value(raw)
         return CustomerRow(
             external_id=external_id,
             behaviour=behaviour,
@@ -374,13 +436,14 @@ class RowValidator:
     @staticmethod
     def _extras(values: dict[str, Any], columns: list[str]) -> dict[str, Any]:
         return {
-            column: _plain(values[column])
+            column: plain_value(values[column])
             for column in columns
             if not is_missing(values.get(column))
         }
 
 
-def _as_number(value: Any) -> float | None:
+def as_behaviour_number(value: Any) -> float | None:
+    """A customer column's value as a behavioural number (true/yes count as 1), else None."""
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return 1.0 if value.strip().lower() in TRUE_WORDS else 0.0
     try:
@@ -389,7 +452,7 @@ def _as_number(value: Any) -> float | None:
         return None
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A JSON-safe value, strings stripped and capped."""
     if isinstance(value, str):
         return value.strip()[:MAX_ATTRIBUTE_CHARS]

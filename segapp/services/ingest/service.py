@@ -4,6 +4,9 @@
 worker has read it; `run_import_job` reads, validates, redacts, pseudonymises
 and writes the rows of one job in a single transaction, so a job either lands
 whole (good rows kept, bad rows reported) or not at all.
+
+Rows of customers who were erased with re-import suppression on are refused
+(:mod:`segapp.services.privacy.suppression`), whatever the file type.
 """
 
 from __future__ import annotations
@@ -42,10 +45,13 @@ from segapp.services.ingest.readers import (
 from segapp.services.ingest.rows import KINDS, RowIssue, RowValidator
 from segapp.services.ingest.writers import ChunkResult, CustomerWriter, DocumentWriter, EventWriter
 from segapp.services.locks import exclusive
+from segapp.services.privacy import suppression
+from segapp.services.pseudonyms import pseudonymise
 
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
+SUPPRESSED_REASON = "customer was erased; re-import is suppressed"
 MAX_STORED_ISSUES = 50_000
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 WRITERS = {
@@ -255,12 +261,14 @@ class _Tally:
     duplicates: int = 0
     rejected: int = 0
     warnings: int = 0
+    consent_changes: int = 0
     redactions: dict[str, int] = field(default_factory=dict)
 
     def add(self, result: ChunkResult) -> None:
         self.imported += result.imported
         self.updated += result.updated
         self.duplicates += result.duplicates
+        self.consent_changes += result.consent_changes
         for name, count in result.redactions.items():
             self.redactions[name] = self.redactions.get(name, 0) + count
 
@@ -333,11 +341,31 @@ def _import_chunk(job, chunk, validator, writer, redactor, tally: _Tally) -> Non
         if row is None:
             tally.rejected += 1
         else:
-            tally.warnings += sum(issue.severity == "warning" for issue in row_issues)
-            rows.append(row)
+            warnings = sum(issue.severity == "warning" for issue in row_issues)
+            rows.append((record.number, row, warnings))
+    rows = _refuse_suppressed(rows, validator.plan.mapping["customer_id"], issues, tally)
     if rows:
         tally.add(writer.write(rows))
     _store_issues(job, issues, redactor, tally)
+
+
+def _refuse_suppressed(numbered_rows, id_column: str, issues: list, tally: _Tally) -> list:
+    """The rows whose customer was not erased under suppression; the others are rejected.
+
+    `numbered_rows` holds (row number, row, warnings); warnings count for kept rows only.
+    """
+    erased: set[str] = set()
+    if numbered_rows and suppression.enabled():
+        erased = suppression.suppressed(pseudonymise(r.external_id) for _, r, _ in numbered_rows)
+    kept = []
+    for number, row, warnings in numbered_rows:
+        if erased and pseudonymise(row.external_id) in erased:
+            issues.append((number, RowIssue(id_column, SUPPRESSED_REASON)))
+            tally.rejected += 1
+        else:
+            tally.warnings += warnings
+            kept.append(row)
+    return kept
 
 
 def _store_issues(job, issues, redactor: Redactor, tally: _Tally) -> None:

@@ -3,6 +3,12 @@
 Each writer pseudonymises ids, redacts free text (documents and any string
 metadata), hashes content to skip what is already stored, and bulk-inserts.
 They run inside the import's transaction; nothing here commits.
+
+A row's consent value (a consent column) is applied after the chunk is
+written, to new and existing customers alike, through
+:func:`segapp.services.privacy.consent.set_consent`: one call per chunk and
+value, so each change is kept as history and an opt-out withdraws the
+customer from existing runs at once.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from django.utils import timezone
 
 from nlp.redact import Redactor
 from segapp.models import Customer, Document, Event, ImportJob
-from segapp.services.ingest.rows import CustomerRow, DocumentRow, EventRow
+from segapp.services.ingest.rows import CustomerRow, DocumentRow, EventRow, Row
+from segapp.services.privacy import suppression
+from segapp.services.privacy.consent import set_consent
 from segapp.services.pseudonyms import pseudonymise
 
 SEPARATOR = "\x1f"
@@ -30,6 +38,7 @@ class ChunkResult:
     imported: int = 0
     updated: int = 0
     duplicates: int = 0
+    consent_changes: int = 0
     redactions: dict[str, int] = field(default_factory=dict)
 
 
@@ -37,6 +46,18 @@ def content_hash(*parts: object) -> str:
     """SHA-256 over the parts, joined by a separator that cannot appear in them."""
     joined = SEPARATOR.join("" if part is None else str(part) for part in parts)
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def text_hash(redacted_text: str) -> str:
+    """`Document.text_hash`: SHA-256 of the redacted text alone (the embedding cache key)."""
+    return hashlib.sha256(redacted_text.encode()).hexdigest()
+
+
+def document_content_hash(
+    pseudonym: str, kind: str, channel: str, created_at: datetime | None, redacted_text: str
+) -> str:
+    """`Document.content_hash`: what identifies a document (owner, kind, channel, time, text)."""
+    return content_hash(pseudonym, kind, channel, _iso(created_at), redacted_text)
 
 
 def _iso(moment: datetime | None) -> str:
@@ -55,6 +76,47 @@ class _Writer:
         self.job = job
         self.redactor = redactor
         self.consent = consent
+
+    def write(self, rows: Sequence[Row]) -> ChunkResult:
+        """Store the chunk's rows, then apply the consent values they state."""
+        result = self.store(rows)
+        result.consent_changes = self.apply_row_consent(rows)
+        return result
+
+    def store(self, rows: Sequence[Row]) -> ChunkResult:
+        """Store the rows; each file type has its own way."""
+        raise NotImplementedError
+
+    def apply_row_consent(self, rows: Sequence[Row]) -> int:
+        """Set the consent the rows state (the last stated value per customer wins).
+
+        Customers whose consent already has that value are left alone; returns
+        how many changed.
+        """
+        stated: dict[str, bool] = {}
+        for row in rows:
+            if row.consent is not None:
+                stated[pseudonymise(row.external_id)] = row.consent
+        if not stated:
+            return 0
+        ids = dict(
+            Customer.objects.filter(pseudonym__in=list(stated)).values_list("pseudonym", "id")
+        )
+        changed = 0
+        for value in (True, False):
+            chosen = [ids[p] for p, consented in stated.items() if consented is value and p in ids]
+            changed += set_consent(
+                chosen,
+                value,
+                source="import",
+                actor=self._actor(),
+                reason=f"consent column of import #{self.job.pk}",
+            )
+        return changed
+
+    def _actor(self) -> str:
+        user = self.job.created_by
+        return user.get_username() if user is not None else "system"
 
     def redact_values(self, values: dict[str, Any], result: ChunkResult) -> dict[str, Any]:
         """Redact the string values of a metadata or attribute dict."""
@@ -108,7 +170,7 @@ class _Writer:
 class DocumentWriter(_Writer):
     """Writes document rows: redacted text, content hash, metadata."""
 
-    def write(self, rows: Sequence[DocumentRow]) -> ChunkResult:
+    def store(self, rows: Sequence[DocumentRow]) -> ChunkResult:
         """Store the rows that are not stored yet; count the rest as duplicates."""
         result = ChunkResult()
         redactions = self.redactor.redact_many([row.text for row in rows])
@@ -116,8 +178,8 @@ class DocumentWriter(_Writer):
         sensitive: dict[str, dict[str, Any]] = {}
         for row, redaction in zip(rows, redactions, strict=True):
             pseudonym = pseudonymise(row.external_id)
-            digest = content_hash(
-                pseudonym, row.kind, row.channel, _iso(row.created_at), redaction.text
+            digest = document_content_hash(
+                pseudonym, row.kind, row.channel, row.created_at, redaction.text
             )
             if digest in prepared:
                 result.duplicates += 1
@@ -129,6 +191,7 @@ class DocumentWriter(_Writer):
                 "content_hash", flat=True
             )
         )
+        stored |= suppression.superseded(set(prepared) - stored)  # corrected since: kept as is
         result.duplicates += len(stored)
         fresh = {digest: item for digest, item in prepared.items() if digest not in stored}
         if not fresh:
@@ -145,7 +208,7 @@ class DocumentWriter(_Writer):
                     created_at=row.created_at,
                     rating=row.rating,
                     text=redaction.text,
-                    text_hash=hashlib.sha256(redaction.text.encode()).hexdigest(),
+                    text_hash=text_hash(redaction.text),
                     content_hash=digest,
                     original_length=row.original_length,
                     truncated=row.truncated,
@@ -162,7 +225,7 @@ class DocumentWriter(_Writer):
 class EventWriter(_Writer):
     """Writes event rows keyed by (customer, time, amount, type)."""
 
-    def write(self, rows: Sequence[EventRow]) -> ChunkResult:
+    def store(self, rows: Sequence[EventRow]) -> ChunkResult:
         """Store the events that are not stored yet; count the rest as duplicates."""
         result = ChunkResult()
         prepared: dict[str, tuple[EventRow, str]] = {}
@@ -203,21 +266,28 @@ class EventWriter(_Writer):
 
 
 class CustomerWriter(_Writer):
-    """Upserts customer rows: new customers are created, changed ones updated."""
+    """Upserts customer rows: new customers are created, changed ones updated.
 
-    def write(self, rows: Sequence[CustomerRow]) -> ChunkResult:
+    A row that changes nothing but the customer's consent counts as an update.
+    """
+
+    def store(self, rows: Sequence[CustomerRow]) -> ChunkResult:
         """Create or update the customers; identical rows are duplicates."""
         result = ChunkResult()
         latest: dict[str, CustomerRow] = {}
         for row in rows:
             pseudonym = pseudonymise(row.external_id)
-            if pseudonym in latest:
+            earlier = latest.get(pseudonym)
+            if earlier is not None:
                 result.duplicates += 1  # the later row of the same customer wins
+                if row.consent is None:
+                    row.consent = earlier.consent
             row.attributes = self.redact_values(row.attributes, result)
             latest[pseudonym] = row
         existing = {c.pseudonym: c for c in Customer.objects.filter(pseudonym__in=list(latest))}
         now = timezone.now()
         new, changed = [], []
+        consent_only = 0
         for pseudonym, row in latest.items():
             customer = existing.get(pseudonym)
             if customer is None:
@@ -238,7 +308,10 @@ class CustomerWriter(_Writer):
                 {**customer.sensitive, **row.sensitive},
             )
             if merged == (customer.behaviour, customer.attributes, customer.sensitive):
-                result.duplicates += 1
+                if row.consent is None or row.consent == customer.segmentation_consent:
+                    result.duplicates += 1
+                else:
+                    consent_only += 1
                 continue
             customer.behaviour, customer.attributes, customer.sensitive = merged
             customer.updated_at = now
@@ -247,6 +320,6 @@ class CustomerWriter(_Writer):
         Customer.objects.bulk_update(
             changed, ["behaviour", "attributes", "sensitive", "updated_at"], batch_size=1000
         )
-        result.imported = len(new) + len(changed)
-        result.updated = len(changed)
+        result.imported = len(new) + len(changed) + consent_only
+        result.updated = len(changed) + consent_only
         return result

@@ -61,8 +61,8 @@ def embed_missing(text_hashes: Sequence[str], embedder) -> int:
     return len(todo)
 
 
-def load_vectors(text_hashes: Sequence[str], model_id: str, dimension: int) -> np.ndarray:
-    """Cached vectors for these hashes, in order (float32, one row per hash)."""
+def cached_vectors(text_hashes: Sequence[str], model_id: str) -> dict[str, np.ndarray]:
+    """The cached vectors there are for these hashes, by hash (float32; missing ones absent)."""
     unique = list(dict.fromkeys(text_hashes))
     found: dict[str, np.ndarray] = {}
     for start in range(0, len(unique), 5000):
@@ -71,7 +71,13 @@ def load_vectors(text_hashes: Sequence[str], model_id: str, dimension: int) -> n
         ).values_list("text_hash", "vector")
         for text_hash, blob in rows.iterator():
             found[text_hash] = np.frombuffer(bytes(blob), dtype=np.float32)
-    missing = [h for h in unique if h not in found]
+    return found
+
+
+def load_vectors(text_hashes: Sequence[str], model_id: str, dimension: int) -> np.ndarray:
+    """Cached vectors for these hashes, in order (float32, one row per hash)."""
+    found = cached_vectors(text_hashes, model_id)
+    missing = [h for h in dict.fromkeys(text_hashes) if h not in found]
     if missing:
         raise LookupError(f"{len(missing)} texts have no cached embedding for {model_id}")
     matrix = np.empty((len(text_hashes), dimension), dtype=np.float32)

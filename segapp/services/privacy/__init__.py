@@ -1,0 +1,1 @@
+"""Privacy duties: consent, withdrawal from runs, access and erasure requests, retention."""
