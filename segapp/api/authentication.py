@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
@@ -25,6 +26,17 @@ class ThrottledTokenAuthentication(TokenAuthentication):
     could try tokens as fast as the server answers. Past the rate the answer is
     429 instead of 401, until the window has passed.
     """
+
+    def authenticate_credentials(self, key):
+        """DRF's lookup, with the token's privacy policy loaded alongside (no extra query)."""
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user", "privacy_policy").get(key=key)
+        except model.DoesNotExist:
+            raise AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise AuthenticationFailed(_("User inactive or deleted."))
+        return (token.user, token)
 
     def authenticate(self, request):
         try:

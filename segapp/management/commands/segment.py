@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from segapp.models import RunStatus, SegmentationRun
+from segapp.services.bias import summary_when_ready
 from segapp.services.segmentation.runs import (
     RunError,
     create_run,
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             return
         if run.error_message:
             self.stderr.write(f"{run.status}: {run.error_message}")
+        if run.status == RunStatus.SUCCEEDED:
+            self.stdout.write(f"bias audit: {summary_when_ready(run)}")
         noise = "" if run.outlier_share is None else f"{run.outlier_share:.3f}"
         self.stdout.write(
             f"run={run.pk} status={run.status} segments={run.n_segments} noise={noise}"

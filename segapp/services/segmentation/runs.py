@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from nlp.pipeline import PipelineParameterError, PipelineParams, SegmentationPipeline
 from segapp.models import RunStatus, SegmentationRun
+from segapp.services.bias import audit_succeeded_run
 from segapp.services.locks import exclusive
 from segapp.services.segmentation import artifacts, reuse
 from segapp.services.segmentation import embeddings as cache
@@ -178,6 +179,8 @@ def _analyse_locked(run: SegmentationRun, progress) -> None:
         logger.exception("run %s failed", run.pk)
         artifacts.delete_files(run.pk)
         _finish(run, RunStatus.FAILED, _explain(exc))
+    else:
+        audit_succeeded_run(run.pk)  # the bias audit; it logs its own errors, never fails the run
 
 
 def _analyse(run: SegmentationRun, progress) -> None:
