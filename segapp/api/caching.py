@@ -2,8 +2,9 @@
 
 The results of a finished run never change, so a run's id, status and
 finished_at identify every representation of them; the request's path and
-query string, its Accept header and the caller's roles (which decide what is
-hidden) complete the ETag. A run that is still queued or running gets neither
+query string, its Accept header, the caller's roles (which decide what is
+hidden) and the privacy policy of the caller's API token (noisy figures, see
+segapp.services.dp) complete the ETag. A run that is still queued or running gets neither
 header: its progress changes under the client.
 """
 
@@ -20,6 +21,7 @@ from django.utils.http import http_date, quote_etag
 from segapp.models import SegmentationRun
 from segapp.selectors.runs import RunNotFound, get_run, runs
 from segapp.services.accounts import roles_of
+from segapp.services.dp import token_policy
 
 
 def lookup_run(request, ref: str) -> SegmentationRun:
@@ -49,7 +51,9 @@ def _finished_run(request, run: str | None = None, **kwargs) -> SegmentationRun 
 
 def _variant(request) -> str:
     roles = ",".join(sorted(roles_of(request.user)))
-    return f"{request.get_full_path()}|{request.META.get('HTTP_ACCEPT', '')}|{roles}"
+    policy = token_policy(getattr(request, "auth", None))
+    private = "" if policy is None else f"|dp:{policy.pk}:{policy.epsilon!r}:{policy.delta!r}"
+    return f"{request.get_full_path()}|{request.META.get('HTTP_ACCEPT', '')}|{roles}{private}"
 
 
 def _digest(*parts: object) -> str:
@@ -61,13 +65,17 @@ def run_etag(request, *args, **kwargs) -> str | None:
     found = _finished_run(request, **kwargs)
     if found is None:
         return None
-    return _digest(found.pk, found.status, found.finished_at, _variant(request))
+    return _digest(
+        found.pk, found.status, found.finished_at, found.privacy_changed_at, _variant(request)
+    )
 
 
 def run_last_modified(request, *args, **kwargs) -> datetime | None:
     """When a finished run's results were written."""
     found = _finished_run(request, **kwargs)
-    return found.finished_at if found is not None else None
+    if found is None:
+        return None
+    return max(filter(None, (found.finished_at, found.privacy_changed_at)), default=None)
 
 
 def _all_finished(request) -> list[tuple] | None:

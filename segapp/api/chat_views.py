@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from segapp.api.dp_views import NoPrivacyPolicy
 from segapp.api.errors import error_response
 from segapp.api.permissions import require
 from segapp.services.chat import engine
@@ -170,7 +171,7 @@ HISTORY_EXAMPLE = OpenApiExample(
 class ChatView(APIView):
     """Ask the chat one question about the latest run (or continue a conversation)."""
 
-    permission_classes = [ANY_ROLE]
+    permission_classes = [ANY_ROLE, NoPrivacyPolicy]
 
     @extend_schema(
         summary="Ask the chat",
@@ -204,7 +205,7 @@ class ChatView(APIView):
 class ConversationView(APIView):
     """One of your conversations: every question and answer."""
 
-    permission_classes = [ANY_ROLE]
+    permission_classes = [ANY_ROLE, NoPrivacyPolicy]
 
     @extend_schema(
         summary="A chat conversation",

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from segapp.api import examples
 from segapp.api.caching import run_results_cache
+from segapp.api.dp_views import CONFLICT, NoPrivacyPolicy, noisy_payload
 from segapp.api.errors import error_response
 from segapp.api.exports import export_response
 from segapp.api.pagination import StandardPagination
@@ -39,6 +40,7 @@ ERRORS = {
     400: error_response("Invalid query (the error shape)."),
     403: error_response("Your role does not allow this (the error shape)."),
     404: error_response("No such run or segment, or a segment below k (the error shape)."),
+    409: CONFLICT,  # a policy token's first private release the budget cannot pay for
 }
 
 
@@ -56,13 +58,14 @@ class SegmentListView(APIView):
         description="Every segment as a persona summary, by number. Segments with fewer "
         "than k customers (k-anonymity) are listed only as `small: true`.",
         parameters=[examples.RUN_PARAMETER],
-        responses={200: PersonaSummarySerializer(many=True), 404: ERRORS[404]},
+        responses={200: PersonaSummarySerializer(many=True), 404: ERRORS[404], 409: ERRORS[409]},
         examples=[examples.SEGMENT_LIST_EXAMPLE],
     )
     @run_results_cache
     def get(self, request, run):
-        summaries = personas.persona_list(run_or_404(request, run))
-        return Response(PersonaSummarySerializer(summaries, many=True).data)
+        the_run = run_or_404(request, run)
+        summaries = PersonaSummarySerializer(personas.persona_list(the_run), many=True).data
+        return Response(noisy_payload(request, the_run, "segments", summaries))
 
 
 class SegmentDetailView(APIView):
@@ -75,24 +78,26 @@ class SegmentDetailView(APIView):
         description="Everything about one segment. Quotes and representative customers need "
         "the right to read documents (admin, analyst); otherwise `quotes_hidden` is true.",
         parameters=[examples.RUN_PARAMETER, examples.SEGMENT_PARAMETER],
-        responses={200: PersonaSerializer, 404: ERRORS[404]},
+        responses={200: PersonaSerializer, 404: ERRORS[404], 409: ERRORS[409]},
         examples=[examples.PERSONA_EXAMPLE, examples.PERSONA_HIDDEN_EXAMPLE],
     )
     @run_results_cache
     def get(self, request, run, segment):
+        the_run = run_or_404(request, run)
         try:
             persona = personas.get_persona(
-                run_or_404(request, run), segment, with_quotes=can(request.user, "view_documents")
+                the_run, segment, with_quotes=can(request.user, "view_documents")
             )
+            answer = noisy_payload(request, the_run, "segment", PersonaSerializer(persona).data)
         except personas.SegmentNotFound as exc:
             raise _not_found(exc) from None
-        return Response(PersonaSerializer(persona).data)
+        return Response(answer)
 
 
 class SegmentCompareView(APIView):
     """Two segments of a run side by side."""
 
-    permission_classes = [require("view_personas")]
+    permission_classes = [require("view_personas"), NoPrivacyPolicy]
 
     @extend_schema(
         summary="Compare two personas",
@@ -138,7 +143,7 @@ class _MemberListView(generics.GenericAPIView):
 class SegmentMembersView(_MemberListView):
     """Members of a segment (pseudonyms), a page at a time or exported as CSV/JSON."""
 
-    permission_classes = [require("view_members")]
+    permission_classes = [require("view_members"), NoPrivacyPolicy]
 
     def perform_content_negotiation(self, request, force=False):
         if "format" in request.query_params:  # an export format, answered below, not a renderer
@@ -211,7 +216,7 @@ class SegmentMembersView(_MemberListView):
 class RunMembersView(_MemberListView):
     """Every membership of a run, filterable by segment, probability and outlier flag."""
 
-    permission_classes = [require("view_members")]
+    permission_classes = [require("view_members"), NoPrivacyPolicy]
 
     @extend_schema(
         summary="Memberships of a run",

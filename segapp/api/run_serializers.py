@@ -19,6 +19,11 @@ class RunSerializer(serializers.ModelSerializer):
 
     created_by = serializers.CharField(source="created_by.username", default=None)
     duration_seconds = serializers.FloatField(read_only=True)
+    customers_withdrawn = serializers.IntegerField(
+        read_only=True,
+        help_text="Customers who opted out or were erased since the run: they are gone from its "
+        "members, quotes and answers, but its stored sizes and shares still count them.",
+    )
 
     class Meta:
         model = SegmentationRun
@@ -27,7 +32,7 @@ class RunSerializer(serializers.ModelSerializer):
             "timings", "metrics", "sentiment", "notes", "error_message", "n_customers",
             "n_documents", "n_segments", "outlier_share", "source", "created_by",
             "created_at", "started_at", "finished_at", "duration_seconds", "reused_from",
-            "input_fingerprint",
+            "input_fingerprint", "customers_withdrawn", "privacy_changed_at",
         ]  # fmt: skip
 
 
@@ -94,6 +99,10 @@ class TopicSerializer(serializers.Serializer):
         many=True,
         help_text="Documents typical of the topic; empty when "
         "`representative_documents_hidden` is true.",
+    )
+    small = serializers.BooleanField(
+        help_text="Written by fewer than k customers: label, keywords, sentiment, segments "
+        "and documents are withheld."
     )
     representative_documents_hidden = serializers.BooleanField(
         source="documents_hidden",

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from segapp.api import examples
 from segapp.api.caching import lookup_run, run_list_cache, run_results_cache
+from segapp.api.dp_views import CONFLICT, NoPrivacyPolicy, noisy_payload
 from segapp.api.errors import error_response
 from segapp.api.permissions import require
 from segapp.api.run_serializers import RunCreateSerializer, RunSerializer, TopicSerializer
@@ -43,7 +44,7 @@ class RunListView(generics.ListAPIView):
     """Runs, newest first; POST starts one (admins and analysts)."""
 
     serializer_class = RunSerializer
-    permission_classes = [require("view_runs")]
+    permission_classes = [require("view_runs"), NoPrivacyPolicy]
 
     def get_queryset(self):
         return runs()
@@ -87,7 +88,7 @@ class RunListView(generics.ListAPIView):
 class RunDetailView(APIView):
     """One run by id, or `latest` (the newest successful run)."""
 
-    permission_classes = [require("view_runs")]
+    permission_classes = [require("view_runs"), NoPrivacyPolicy]
 
     @extend_schema(
         summary="A run",
@@ -154,15 +155,15 @@ class TopicListView(APIView):
     @extend_schema(
         summary="Topics of a run",
         parameters=[examples.RUN_PARAMETER],
-        responses={200: TopicSerializer(many=True), 404: NOT_FOUND},
+        responses={200: TopicSerializer(many=True), 404: NOT_FOUND, 409: CONFLICT},
         examples=[examples.TOPIC_LIST_EXAMPLE],
     )
     @run_results_cache
     def get(self, request, run):
-        topics = topic_overviews(
-            run_or_404(request, run), with_documents=can(request.user, "view_documents")
-        )
-        return Response(TopicSerializer(topics, many=True).data)
+        the_run = run_or_404(request, run)
+        topics = topic_overviews(the_run, with_documents=can(request.user, "view_documents"))
+        answer = TopicSerializer(topics, many=True).data
+        return Response(noisy_payload(request, the_run, "topics", answer))
 
 
 class TopicDetailView(APIView):
@@ -173,15 +174,15 @@ class TopicDetailView(APIView):
     @extend_schema(
         summary="A topic",
         parameters=[examples.RUN_PARAMETER, TOPIC_PARAMETER],
-        responses={200: TopicSerializer, 404: NOT_FOUND},
+        responses={200: TopicSerializer, 404: NOT_FOUND, 409: CONFLICT},
         examples=[examples.TOPIC_EXAMPLE],
     )
     @run_results_cache
     def get(self, request, run, number):
+        the_run = run_or_404(request, run)
         try:
-            topic = get_topic(
-                run_or_404(request, run), number, with_documents=can(request.user, "view_documents")
-            )
+            topic = get_topic(the_run, number, with_documents=can(request.user, "view_documents"))
+            answer = noisy_payload(request, the_run, "topic", TopicSerializer(topic).data)
         except TopicNotFound as exc:
             raise NotFound(str(exc)) from None
-        return Response(TopicSerializer(topic).data)
+        return Response(answer)

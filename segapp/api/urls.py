@@ -34,5 +34,9 @@ urlpatterns = [
     path(RUN + "topics/<int:number>/", run_views.TopicDetailView.as_view(), name="topic-detail"),
     path("chat/", chat_views.ChatView.as_view(), name="chat"),
     path("chat/<int:id>/", chat_views.ConversationView.as_view(), name="chat-conversation"),
+    path("", include("segapp.api.privacy_urls")),
+    path("", include("segapp.api.bias_urls")),
+    path("", include("segapp.api.dp_urls")),
+    path("", include("segapp.api.rectify_urls")),
     path("", include(router.urls)),
 ]

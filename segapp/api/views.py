@@ -17,6 +17,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from segapp.api import examples
+from segapp.api.dp_views import NoPrivacyPolicy
 from segapp.api.errors import error_response
 from segapp.api.filters import CustomerFilter, DocumentFilter, ImportJobFilter
 from segapp.api.permissions import ImportPermission, require
@@ -156,7 +157,7 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet):
     """Customers by pseudonym (HMAC-SHA256 of the external id under PSEUDONYM_KEY)."""
 
     serializer_class = CustomerSerializer
-    permission_classes = [require("view_customers")]
+    permission_classes = [require("view_customers"), NoPrivacyPolicy]
     filterset_class = CustomerFilter
     lookup_field = "pseudonym"
     lookup_value_regex = "[0-9a-f]{64}"
@@ -224,7 +225,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """Documents as stored: redacted text, kind, channel, time, rating, metadata."""
 
     serializer_class = DocumentSerializer
-    permission_classes = [require("view_documents")]
+    permission_classes = [require("view_documents"), NoPrivacyPolicy]
     filterset_class = DocumentFilter
 
     def get_queryset(self):

@@ -16,6 +16,9 @@ ROLE_LABELS = {
     "behaviour": "behavioural feature (numeric)",
     "sensitive": "sensitive: kept for audits, never segmented on",
     "dropped": "dropped: direct identifier, not stored",
+    "consent": "segmentation consent (per row)",
+    "opt_out": "segmentation opt-out (per row; true = opted out)",
+    "ignored": "ignored: another consent column",
 }
 
 
@@ -126,3 +129,9 @@ def feature_value(value, feature: str) -> str:
     if feature == "sentiment":
         return signed(value)
     return number(value)
+
+
+@register.filter
+def key_words(value) -> str:
+    """A snake_case key as words: "audit_entries" -> "Audit entries"."""
+    return str(value).replace("_", " ").capitalize()

@@ -112,6 +112,8 @@ def topic_detail(request: HttpRequest, run_id, number: int) -> HttpResponse:
         topic = get_topic(run, number, with_documents=can(request.user, "view_documents"))
     except TopicNotFound as exc:
         raise Http404(str(exc)) from None
+    if topic.small:
+        raise Http404(f"{topic.label}: nothing about it is shown.")
     trend = topic_trend(run, number)
     chart = {
         "months": [m.month.isoformat() for m in trend.months],

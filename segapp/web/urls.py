@@ -1,7 +1,7 @@
 """Routes of the web pages."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from segapp.web import assets, chat_views, persona_views, run_views, views
 
@@ -43,4 +43,7 @@ urlpatterns = [
     path("chat/", chat_views.chat_page, name="chat-page"),
     path("chat/ask/", chat_views.chat_ask, name="chat-ask"),
     path("chat/<int:conversation_id>/", chat_views.chat_page, name="chat-thread"),
+    path("", include("segapp.web.privacy_urls")),
+    path("", include("segapp.web.bias_urls")),
+    path("", include("segapp.web.rectify_urls")),
 ]

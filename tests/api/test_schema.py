@@ -18,7 +18,14 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 METHODS = ("get", "post", "put", "patch", "delete")
-PATH_VALUES = {"run": "latest", "segment": "0", "number": "0", "id": "1", "pseudonym": "a" * 64}
+PATH_VALUES = {
+    "run": "latest",
+    "segment": "0",
+    "number": "0",
+    "id": "1",
+    "pseudonym": "a" * 64,
+    "request_id": "00000000-0000-0000-0000-000000000000",
+}
 
 
 @pytest.fixture

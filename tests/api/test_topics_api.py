@@ -33,6 +33,20 @@ def topic_run(db) -> SegmentationRun:
     return build_topic_run()
 
 
+def _add_writers(run: SegmentationRun, topic: int, *, count: int) -> None:
+    """Documents of `count` other customers on the topic (never quoted)."""
+    for i in range(count):
+        writer = Customer.objects.get_or_create(pseudonym=_hash(f"writer-{i}"))[0]
+        text = f"Another customer's words on topic {topic}, number {i}."
+        document = Document.objects.create(
+            customer=writer, kind="review", text=text, text_hash=_hash(text),
+            content_hash=_hash(f"writer-{topic}-{i}"), original_length=len(text),
+        )  # fmt: skip
+        DocumentResult.objects.create(
+            run=run, document=document, topic=topic, sentiment=0.0, sentiment_label="neutral"
+        )
+
+
 def build_topic_run() -> SegmentationRun:
     """A succeeded run with four topics and two segments, written directly (no model).
 
@@ -70,6 +84,7 @@ def build_topic_run() -> SegmentationRun:
                 sentiment_label="negative" if number < 2 else "positive",
             )
             ids.append(document.pk)
+        _add_writers(run, number, count=10)  # k-anonymity: topics need k distinct writers
         Topic.objects.create(
             run=run,
             number=number,
