@@ -37,6 +37,7 @@ import numpy as np
 
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
+from nlp.chat.categories import find_categories
 from nlp.chat.text import (
     HEX_RE,
     column_tokens,
@@ -210,11 +211,13 @@ class Filter:
 
     ``percent`` says the number was written with "%"; ``value`` is then already a
     fraction when the measure is a rate or share (its name says so), else as written.
+    With ``op`` "==" the measure is a categorical customer column and ``value``
+    one of its values ("region == north").
     """
 
     measure: str
     op: str
-    value: float
+    value: float | str
     percent: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,7 +269,7 @@ class Understanding:
             Filter(
                 measure=str(f["measure"]),
                 op=str(f["op"]),
-                value=float(f["value"]),
+                value=str(f["value"]) if f["op"] == "==" else float(f["value"]),
                 percent=bool(f.get("percent", False)),
             )
             for f in data.get("filters") or []
@@ -355,6 +358,8 @@ class Interpreter:
         self.name_tokens_ = {s.number: _name_tokens(s.name) for s in self.named_segments_}
         for measure in vocab.behaviour():
             vocab_words |= set(column_tokens(measure.key))
+        for term in vocab.categories:
+            vocab_words |= {w for phrase in term.phrases() for w in phrase if w.isalpha()}
         self.vocab_words_ = frozenset(vocab_words)
         self.lexicon_ = frozenset(_base_lexicon() | vocab_words)
         self.prepared_ = True
@@ -675,6 +680,10 @@ class Interpreter:
             p.used.update(range(j, end))
         if re.search(r"\bbetween \S+ and \S+", " ".join(w)):
             self._between(p)
+        if p.filters or "how_many" in p.cues:  # "how many … in the north (spent over 500)"
+            for span, term in find_categories(w, p.used, self.vocabulary.categories):
+                p.filters.append(Filter(term.column, "==", term.value))
+                p.used.update(span)
 
     def _between(self, p: _Parse) -> None:
         w = p.words

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from nlp.chat.categories import CategoryTerm, category_terms
+
 MeasureKind = Literal["behaviour", "sentiment", "size", "topic_share", "documents"]
 
 #: Measures every run has (whether or not the service lists them): their keys are their kinds.
@@ -97,6 +99,7 @@ class Vocabulary:
     segments: list[SegmentTerm] = field(default_factory=list)
     topics: list[TopicTerm] = field(default_factory=list)
     measures: list[MeasureTerm] = field(default_factory=list)
+    categories: list[CategoryTerm] = field(default_factory=list)
 
     def all_measures(self) -> list[MeasureTerm]:
         """The run's measures plus the built-in ones it did not list."""
@@ -129,6 +132,7 @@ class Vocabulary:
         personas: list[dict[str, Any]],
         topics: list[dict[str, Any]],
         features: dict[str, dict[str, Any]] | None = None,
+        categories: dict[str, list[str]] | None = None,
     ) -> Vocabulary:
         """Build from plain dicts: persona summaries, topic rows and the run's feature stats.
 
@@ -136,7 +140,8 @@ class Vocabulary:
         ``top_topics`` (dicts with ``label``) and ``traits`` (dicts with ``label`` and
         ``direction``); ``topics`` rows carry ``number`` (or ``topic``), ``label`` and
         optionally ``keywords``; ``features`` is ``explain_context["features"]``, whose
-        ``kind == "behaviour"`` entries become measures.
+        ``kind == "behaviour"`` entries become measures; ``categories`` maps
+        categorical customer columns to their values (equality filters).
         """
         segments = [
             SegmentTerm(
@@ -161,7 +166,12 @@ class Vocabulary:
             for key, stats in (features or {}).items()
             if stats.get("kind") == "behaviour"
         ]
-        return cls(segments=segments, topics=topic_terms, measures=measures)
+        return cls(
+            segments=segments,
+            topics=topic_terms,
+            measures=measures,
+            categories=category_terms(categories),
+        )
 
 
 def topic_keywords(label: str) -> list[str]:

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from segapp.models import DocumentResult, Segment, SegmentationRun, Topic
+from segapp.selectors.personas import min_group_size
 
 # How many segments a topic lists as "talking about it most".
 MAX_SEGMENTS_PER_TOPIC = 5
@@ -83,10 +86,39 @@ class TopicOverview:
     representative_documents: tuple[RepresentativeDocument, ...]
     documents_hidden: bool
     segments: tuple[TopicSegment, ...]
+    small: bool = False
+
+
+def small_topic_label(k: int | None = None) -> str:
+    """What a topic written by fewer than k customers is called (never its own words)."""
+    return f"Small topic (fewer than {min_group_size() if k is None else k} writers)"
+
+
+def writers_per_topic(run: SegmentationRun) -> dict[int, int]:
+    """How many distinct customers wrote each topic's documents in the run (one query)."""
+    rows = (
+        DocumentResult.objects.filter(run=run)
+        .order_by()
+        .values("topic")
+        .annotate(writers=Count("document__customer", distinct=True))
+    )
+    return {row["topic"]: row["writers"] for row in rows}
+
+
+def small_topic_numbers(run: SegmentationRun, k: int | None = None) -> set[int]:
+    """Topics of the run written by fewer than k customers: their words are never shown."""
+    k = min_group_size() if k is None else k
+    writers = writers_per_topic(run)
+    numbers = Topic.objects.filter(run=run).values_list("number", flat=True)
+    return {n for n in numbers if writers.get(n, 0) < k}
 
 
 def topic_overviews(run: SegmentationRun, *, with_documents: bool) -> list[TopicOverview]:
-    """The topics of a run, largest first, each with its quotes and segments (3 queries)."""
+    """The topics of a run, largest first, each with its quotes and segments (4 queries).
+
+    A topic written by fewer than k customers is `small`: its label, keywords,
+    sentiment, quotes and segments are withheld (k-anonymity).
+    """
     topics = _topics(run)
     return _overviews(run, topics, topics, with_documents=with_documents)
 
@@ -183,18 +215,25 @@ def _overviews(
     *,
     with_documents: bool,
 ) -> list[TopicOverview]:
+    k = min_group_size()
+    writers = writers_per_topic(run)
+    small = {t.number for t in every_topic if writers.get(t.number, 0) < k}
     documents = representative_documents(run, chosen) if with_documents else {}
     segments = segments_talking_about(run)
-    related = {t.number: RelatedTopic(t.number, t.label, t.size) for t in every_topic}
+    hidden = small_topic_label(k)
+    related = {
+        t.number: RelatedTopic(t.number, hidden if t.number in small else t.label, t.size)
+        for t in every_topic
+    }
     return [
         TopicOverview(
             number=t.number,
-            label=t.label,
-            keywords=tuple(t.keywords),
+            label=hidden if t.number in small else t.label,
+            keywords=() if t.number in small else tuple(t.keywords),
             size=t.size,
             share=t.size / run.n_documents if run.n_documents else None,
-            sentiment=t.sentiment,
-            aspect_sentiment=t.aspect_sentiment,
+            sentiment=None if t.number in small else t.sentiment,
+            aspect_sentiment=None if t.number in small else t.aspect_sentiment,
             parent_number=t.parent_number,
             parent=related.get(t.parent_number) if t.parent_number is not None else None,
             children=tuple(related[c.number] for c in every_topic if c.parent_number == t.number),
@@ -205,9 +244,10 @@ def _overviews(
                 and s.parent_number == t.parent_number
                 and s.number != t.number
             ),
-            representative_documents=documents.get(t.number, ()),
-            documents_hidden=not with_documents,
-            segments=segments.get(t.number, ()),
+            representative_documents=() if t.number in small else documents.get(t.number, ()),
+            documents_hidden=not with_documents or t.number in small,
+            segments=() if t.number in small else segments.get(t.number, ()),
+            small=t.number in small,
         )
         for t in chosen
     ]

@@ -43,12 +43,13 @@ TOOL_SPECS: dict[str, tuple[str, dict[str, Any], list[str]]] = {
     "negative_drivers": ("Topics driving negative sentiment (in a segment, or overall).",
                          {"segment": _SEGMENT}, []),
     "count_members": (
-        "Count customers (of a segment) whose behaviour matches filters.",
+        "Count customers (of a segment) whose behaviour or category (op ==) matches filters.",
         {"segment": _SEGMENT, "filters": {"type": "array", "items": {
             "type": "object", "properties": {
                 "measure": {"type": "string"},
-                "op": {"type": "string", "enum": [">", ">=", "<", "<=", "="]},
-                "value": {"type": "number"}},
+                "op": {"type": "string", "enum": [">", ">=", "<", "<=", "=", "=="]},
+                "value": {"type": ["number", "string"],
+                          "description": "a number; with op == a category value"}},
             "required": ["measure", "op", "value"]}}},
         ["filters"],
     ),

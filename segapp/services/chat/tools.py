@@ -24,9 +24,15 @@ from django.db.models import Avg, Count, F, Q
 
 from segapp.models import DocumentResult, Membership, RunStatus, Segment, SegmentationRun, Topic
 from segapp.selectors import personas, trends
-from segapp.selectors.topics import TopicNotFound, get_topic
+from segapp.selectors.topics import (
+    TopicNotFound,
+    get_topic,
+    small_topic_label,
+    small_topic_numbers,
+)
 from segapp.services.accounts import can
 from segapp.services.chat import figures
+from segapp.services.chat.vocabulary import run_categories
 
 QUOTE_LIMIT = 5
 MAX_QUOTE_LIMIT = 10
@@ -82,7 +88,14 @@ class ToolContext:
     def topic_labels(self) -> dict[int, str]:
         """Topic number → label (one query, then cached)."""
         if self._labels is None:
-            self._labels = dict(Topic.objects.filter(run=self.run).values_list("number", "label"))
+            small = small_topic_numbers(self.run)
+            hidden = small_topic_label()
+            self._labels = {
+                number: hidden if number in small else label
+                for number, label in Topic.objects.filter(run=self.run).values_list(
+                    "number", "label"
+                )
+            }
         return self._labels
 
     def topic_label(self, number: int) -> str:
@@ -676,8 +689,19 @@ def count_members(
             return _no_segment(ctx, segment)
     features = (ctx.run.explain_context or {}).get("features", {})
     wanted = []
+    categories: dict[str, list[str]] | None = None
     for f in filters or []:
         key, op = str(f.get("measure")), str(f.get("op", ">"))
+        if op == "==":
+            if categories is None:
+                categories = run_categories(ctx.run, ctx.k)
+            value = str(f.get("value", "")).strip().lower()
+            if value not in categories.get(key, []):
+                return refused(f"This run has no customers with {key} “{value}” to count.",
+                               measure=key)  # fmt: skip
+            wanted.append({"measure": key, "label": key.replace("_", " "), "op": op,
+                           "value": value})  # fmt: skip
+            continue
         info = features.get(key)
         if op not in OPS or not isinstance(f.get("value"), int | float):
             raise ToolError(f"Invalid filter {f!r}.")
@@ -687,11 +711,7 @@ def count_members(
                        "value": float(f["value"])})  # fmt: skip
     values = _member_values(ctx, chosen, with_sentiment=any(w["measure"] == "sentiment"
                                                            for w in wanted))  # fmt: skip
-    matching = sum(
-        1 for row in values
-        if all(row.get(w["measure"]) is not None
-               and OPS[w["op"]](row[w["measure"]], w["value"]) for w in wanted)
-    )  # fmt: skip
+    matching = sum(1 for row in values if all(_matches(row, w) for w in wanted))
     who = chosen.name if chosen else "the run"
     data: dict[str, Any] = {
         "segment": chosen.number if chosen else None,
@@ -700,9 +720,7 @@ def count_members(
         "members": len(values),
         "k": ctx.k,
     }
-    condition = " and ".join(
-        f"{w['label'].lower()} {OP_WORDS[w['op']]} {figures.number(w['value'])}" for w in wanted
-    )
+    condition = " and ".join(_condition_words(w) for w in wanted)
     data["condition"] = condition
     if 0 < matching < ctx.k:
         data["count"], data["fewer_than_k"] = None, True
@@ -718,6 +736,20 @@ def count_members(
     return ToolResult(data=data, facts=facts)
 
 
+def _matches(row: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether one member's values meet one filter (numeric comparison or category)."""
+    value = row.get(wanted["measure"])
+    if wanted["op"] == "==":
+        return isinstance(value, str) and value.strip().lower() == wanted["value"]
+    return isinstance(value, int | float) and OPS[wanted["op"]](value, wanted["value"])
+
+
+def _condition_words(wanted: dict[str, Any]) -> str:
+    if wanted["op"] == "==":
+        return f"{wanted['label'].lower()} “{wanted['value']}”"
+    return f"{wanted['label'].lower()} {OP_WORDS[wanted['op']]} {figures.number(wanted['value'])}"
+
+
 def _member_values(
     ctx: ToolContext, segment: Segment | None, *, with_sentiment: bool
 ) -> list[dict[str, float]]:
@@ -729,7 +761,13 @@ def _member_values(
         small = [s.pk for s in ctx.segments() if personas.is_small(s, ctx.k)]
         if small:
             found = found.exclude(segment__in=small)
-    rows = found.values_list("customer_id", "customer__behaviour", "customer__event_features")
+    rows = found.values_list(
+        "customer_id",
+        "customer__behaviour",
+        "customer__event_features",
+        "customer__attributes",
+        "customer__sensitive",
+    )
     moods: dict[int, float] = {}
     if with_sentiment:
         moods = dict(
@@ -739,8 +777,13 @@ def _member_values(
             .values_list("document__customer_id", "mood")
         )
     values = []
-    for customer, behaviour, events in rows:
-        merged = {
+    for customer, behaviour, events, attributes, sensitive in rows:
+        merged: dict[str, Any] = {
+            k: v
+            for k, v in {**(attributes or {}), **(sensitive or {})}.items()
+            if isinstance(v, str)
+        }
+        merged |= {
             k: personas._number(v) for k, v in {**(behaviour or {}), **(events or {})}.items()
         }
         merged["sentiment"] = moods.get(customer)
@@ -926,7 +969,9 @@ def _topic_shifts(current: SegmentationRun, previous: SegmentationRun) -> list[d
     def shares(run: SegmentationRun) -> dict[str, float]:
         total = run.n_documents or 1
         found: dict[str, float] = {}
-        for label, size in Topic.objects.filter(run=run).values_list("label", "size"):
+        small = small_topic_numbers(run)
+        rows = Topic.objects.filter(run=run).values_list("number", "label", "size")
+        for _, label, size in (r for r in rows if r[0] not in small):
             found[label] = found.get(label, 0.0) + size / total
         return found
 

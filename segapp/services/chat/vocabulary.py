@@ -8,10 +8,12 @@ can say it does not report on them without revealing their name or traits.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from typing import TYPE_CHECKING
 
-from segapp.models import Segment, SegmentationRun, Topic
+from segapp.models import Membership, Segment, SegmentationRun, Topic
 from segapp.selectors import personas
+from segapp.selectors.topics import small_topic_numbers
 
 if TYPE_CHECKING:
     from nlp.chat.vocabulary import Vocabulary
@@ -22,9 +24,10 @@ _KEEP = 8  # runs whose vocabulary is kept in memory
 
 
 def vocabulary_key(run: SegmentationRun, k: int | None = None) -> tuple:
-    """What a run's vocabulary depends on: the run, k and when it finished."""
+    """What a run's vocabulary depends on: the run, k, when it finished and last changed."""
     k = personas.min_group_size() if k is None else k
-    return (run.pk, k, run.finished_at.isoformat() if run.finished_at else "")
+    changed = run.privacy_changed_at.isoformat() if run.privacy_changed_at else ""
+    return (run.pk, k, run.finished_at.isoformat() if run.finished_at else "", changed)
 
 
 def build_vocabulary(run: SegmentationRun) -> Vocabulary:
@@ -51,11 +54,18 @@ def build_vocabulary(run: SegmentationRun) -> Vocabulary:
                 "traits": profile.get("traits") or [],
             }
         )
-    topics = list(
-        Topic.objects.filter(run=run).order_by("number").values("number", "label", "keywords")
-    )
+    small = small_topic_numbers(run, k)  # never named by their few writers' words
+    topics = [
+        t
+        for t in Topic.objects.filter(run=run)
+        .order_by("number")
+        .values("number", "label", "keywords")
+        if t["number"] not in small
+    ]
     features = (run.explain_context or {}).get("features") or {}
-    vocabulary = Vocabulary.from_parts(personas=rows, topics=topics, features=features)
+    vocabulary = Vocabulary.from_parts(
+        personas=rows, topics=topics, features=features, categories=run_categories(run, k)
+    )
     with _LOCK:
         if len(_CACHE) >= _KEEP:
             _CACHE.pop(next(iter(_CACHE)))
@@ -67,3 +77,29 @@ def forget() -> None:
     """Drop every cached vocabulary (tests start from a fresh database)."""
     with _LOCK:
         _CACHE.clear()
+
+
+MAX_CATEGORY_VALUES = 40  # a column with more distinct values is an identifier, not a category
+
+
+def run_categories(run: SegmentationRun, k: int | None = None) -> dict[str, list[str]]:
+    """Categorical customer columns of the run's members and their values (one query).
+
+    Text values of `Customer.attributes` and `Customer.sensitive`; a value held
+    by fewer than k members is left out (it would single people out), and so is
+    a column with more than MAX_CATEGORY_VALUES values.
+    """
+    k = personas.min_group_size() if k is None else k
+    counts: dict[str, Counter] = {}
+    rows = Membership.objects.filter(run=run).values_list(
+        "customer__attributes", "customer__sensitive"
+    )
+    for attributes, sensitive in rows:
+        for column, value in {**(attributes or {}), **(sensitive or {})}.items():
+            if isinstance(value, str) and value.strip():
+                counts.setdefault(column, Counter())[value.strip().lower()] += 1
+    return {
+        column: sorted(v for v, n in found.items() if n >= k)
+        for column, found in counts.items()
+        if 1 < len(found) <= MAX_CATEGORY_VALUES and any(n >= k for n in found.values())
+    }

@@ -195,3 +195,58 @@ def test_segments_below_k_are_never_reported(chat_run, bob, settings):
     assert refused.refused and small.name not in text
     ranked, _ = call(chat_run, bob, "rank_segments", k=k, measure="sentiment")
     assert small.number not in [r["segment"] for r in ranked.data["ranking"]]
+
+
+def _regions(run, segment=None) -> dict[str, list]:
+    """Members' region and spend, per region (from the customers' sensitive columns)."""
+    found = Membership.objects.filter(run=run).select_related("customer")
+    if segment is not None:
+        found = found.filter(segment=segment)
+    by_region: dict[str, list] = {}
+    for m in found:
+        region = str(m.customer.sensitive.get("region", "")).lower()
+        by_region.setdefault(region, []).append(m.customer.features.get("spend_12m"))
+    return by_region
+
+
+def test_counts_filter_on_a_category_and_withhold_groups_below_k(chat_run, carol):
+    everyone = _regions(chat_run)
+    region = max((r for r in everyone if r), key=lambda r: len(everyone[r]))
+    result, answer = call(chat_run, carol, "count_members",
+                          filters=[{"measure": "region", "op": "==", "value": region}])  # fmt: skip
+    assert result.data["count"] == len(everyone[region])
+    assert f"region “{region}”" in answer
+    small = None
+    for segment in reportable(chat_run):
+        for name, spends in _regions(chat_run, segment).items():
+            if name and 0 < len(spends) < 10 and len(everyone.get(name, [])) >= 10:
+                small = (segment, name)
+    assert small, "the run should have a segment with fewer than 10 members in some region"
+    segment, name = small
+    hidden, answer = call(chat_run, carol, "count_members", segment=segment.number,
+                          filters=[{"measure": "region", "op": "==", "value": name}])  # fmt: skip
+    assert hidden.data["count"] is None and "Fewer than 10 customers" in answer
+    print(f"\n{segment.name} in {name}: {answer}")
+    unknown, _ = call(chat_run, carol, "count_members",
+                      filters=[{"measure": "region", "op": "==", "value": "atlantis"}])  # fmt: skip
+    assert unknown.refused and "atlantis" in unknown.refused
+
+
+def test_a_counting_question_naming_a_region_and_a_spend_is_answered_exactly(chat_run, bob):
+    from segapp.services.chat import engine
+
+    everyone = _regions(chat_run)
+    region = max((r for r in everyone if r), key=lambda r: len(everyone[r]))
+    spends = sorted(s for s in everyone[region] if s is not None)
+    threshold = round(spends[len(spends) // 3])
+    expected = sum(1 for s in spends if s > threshold)
+    answer = engine.ask(
+        f"how many customers in the {region} spent over {threshold}?", user=bob, channel="web"
+    )
+    filters = answer["plan"][0]["args"]["filters"]
+    assert {"measure": "region", "op": "==", "value": region} in [
+        {k: f[k] for k in ("measure", "op", "value")} for f in filters
+    ], answer["plan"]
+    shown = f"{expected} customers" if expected >= 10 else "Fewer than 10 customers"
+    assert shown in answer["answer"], answer["answer"]
+    print(f"\n{answer['answer']}")
