@@ -53,6 +53,8 @@ bench: install
 	$(PY) bench/bench_pipeline.py
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_chat.py
+	$(PY) bench/bench_dp.py
+	$(PY) bench/bench_privacy.py
 
 lint: install
 	$(VENV)/bin/ruff check .

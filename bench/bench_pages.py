@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from _django import fresh_django
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "data" / "pages"
@@ -30,18 +31,7 @@ BUDGET_MS = 300
 
 
 def setup_django() -> None:
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    os.environ["VOXSEG_VAR_DIR"] = str(WORK)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "segapp.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_django(WORK)
 
 
 def pages(run, client) -> dict[str, str]:
