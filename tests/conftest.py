@@ -156,9 +156,12 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker, data_dir):
-    """A real Celery worker process on the real broker and the test database."""
+    """A real Celery worker process on the real broker and the test database.
+
+    Module-scoped: it stops when its module ends, so tests that start and kill
+    their own workers never share the queue with it."""
     import subprocess
     import sys
     import time

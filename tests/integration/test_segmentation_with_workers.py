@@ -39,6 +39,8 @@ def start_worker(name: str) -> subprocess.Popen:
 def workers():
     from segapp.celery import app
 
+    others = app.control.ping(timeout=1.0)
+    assert not others, f"another worker shares the broker and would take these tasks: {others}"
     app.control.purge()
     started: list[subprocess.Popen] = []
     yield started
