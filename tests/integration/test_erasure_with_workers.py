@@ -52,7 +52,7 @@ def test_erasure_resumes_after_its_worker_is_killed_half_way(workers, make_user)
 
     def stuck_in_documents():
         request.refresh_from_db()
-        return request.steps_done == ["withdraw", "models"]
+        return request.steps_done == ["suppress", "withdraw", "models"]
 
     wait_until(stuck_in_documents, timeout=120, what="the erasure to reach its documents step")
     os.killpg(workers[0].pid, signal.SIGKILL)
@@ -76,10 +76,10 @@ def test_erasure_resumes_after_its_worker_is_killed_half_way(workers, make_user)
     assert receipt["counts"]["memberships"] == 1 and receipt["counts"]["documents"] == 2
     assert not Customer.objects.filter(pseudonym=victim.pseudonym).exists()
     assert request.steps_done == [
+        "suppress",
         "withdraw",
         "models",
         "documents",
         "audit",
         "customer",
-        "suppress",
     ]

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from nlp.redact import Redactor
 from segapp.models import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
+from segapp.services import locks
 from segapp.services.ingest.columns import ColumnPlan, plan_columns
 from segapp.services.ingest.event_features import refresh_event_features
 from segapp.services.ingest.progress import (
@@ -44,7 +45,6 @@ from segapp.services.ingest.readers import (
 )
 from segapp.services.ingest.rows import KINDS, RowIssue, RowValidator
 from segapp.services.ingest.writers import ChunkResult, CustomerWriter, DocumentWriter, EventWriter
-from segapp.services.locks import exclusive
 from segapp.services.privacy import suppression
 from segapp.services.pseudonyms import pseudonymise
 
@@ -186,7 +186,7 @@ def run_import_job(
     starts again from the top, since its transaction was rolled back.
     Transient database errors propagate so that the task can retry.
     """
-    with exclusive("import", job_id) as mine:
+    with locks.exclusive("import", job_id) as mine:
         job = ImportJob.objects.get(pk=job_id)
         if job.is_finished or not mine:  # done, or another worker is on it right now
             return job
@@ -356,6 +356,8 @@ def _refuse_suppressed(numbered_rows, id_column: str, issues: list, tally: _Tall
     """
     erased: set[str] = set()
     if numbered_rows and suppression.enabled():
+        # Held to the import's commit: an erasure starting now waits for it.
+        locks.share_until_commit("suppression")
         erased = suppression.suppressed(pseudonymise(r.external_id) for _, r, _ in numbered_rows)
     kept = []
     for number, row, warnings in numbered_rows:

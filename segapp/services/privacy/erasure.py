@@ -7,18 +7,21 @@ lost connection) leaves a request that resumes where it stopped: running
 `resume_privacy_requests` task. Every step is idempotent.
 
 Steps:
-1. ``withdraw``: out of every run (memberships and map positions, document
+1. ``suppress``: the re-import mark, when suppression is on. It comes first:
+   once it is committed the erasure waits for imports in flight (see
+   :mod:`segapp.services.locks`), so rows an import wrote before the mark are
+   erased below and every later row of the customer is refused.
+2. ``withdraw``: out of every run (memberships and map positions, document
    results, persona quotes and representative customers, topic representative
    documents, chat answers that quoted or named them).
-2. ``models``: every saved run model that was fitted with the customer is
+3. ``models``: every saved run model that was fitted with the customer is
    deleted and the run marked; a saved model keeps training vectors (UMAP,
    HDBSCAN) and cannot be edited, so it is invalidated, never left holding
    them. Customers arriving later are placed by a new run instead.
-3. ``documents``: their documents, events and the vectors no other document shares.
-4. ``audit``: audit entries and privacy requests that named the pseudonym name
+4. ``documents``: their documents, events and the vectors no other document shares.
+5. ``audit``: audit entries and privacy requests that named the pseudonym name
    the erasure request instead (who did what and when is kept).
-5. ``customer``: the customer row and its consent history.
-6. ``suppress``: the re-import mark, when suppression is on.
+6. ``customer``: the customer row and its consent history.
 
 What remains is the receipt: the request id, times and counts; the subject
 field is blanked when the request is done.
@@ -47,13 +50,13 @@ from segapp.models import (
     RequestStatus,
     SegmentationRun,
 )
-from segapp.services import audit
+from segapp.services import audit, locks
 from segapp.services.privacy import suppression, withdraw
 from segapp.services.segmentation.artifacts import run_folder
 
 logger = logging.getLogger(__name__)
 
-STEPS = ("withdraw", "models", "documents", "audit", "customer", "suppress")
+STEPS = ("suppress", "withdraw", "models", "documents", "audit", "customer")
 MODEL_REMOVED_NOTE = (
     "The saved model of this run was deleted by an erasure request; start a new run to place "
     "new customers."
@@ -105,6 +108,8 @@ def erase(request: PrivacyRequest, *, user=None) -> PrivacyRequest:
             with transaction.atomic():
                 counts = _STEP_FUNCTIONS[step](request)
                 _finish_step(request, step, counts)
+            if step == "suppress" and suppression.enabled():
+                locks.wait_for_sharers("suppression")  # imports that missed the mark commit first
     except Exception as exc:
         PrivacyRequest.objects.filter(pk=request.pk).update(
             status=RequestStatus.FAILED, error_message=str(exc)[:2000]
@@ -231,7 +236,10 @@ def _step_customer(request: PrivacyRequest) -> Counter:
 
 def _step_suppress(request: PrivacyRequest) -> Counter:
     """Mark the erased customer against re-import (not an id that was never held)."""
-    if not request.subject or not request.counts.get("customers"):
+    held = request.counts.get("customers") or (
+        request.subject and Customer.objects.filter(pseudonym=request.subject).exists()
+    )
+    if not held:
         return Counter()
     return Counter({"suppression_marks": int(suppression.suppress(request.subject))})
 

@@ -174,7 +174,7 @@ def test_erasure_resumes_after_a_crash_half_way(built, monkeypatch):
         erasure.erase_customer(pseudonym)
     stopped = PrivacyRequest.objects.get(kind="erasure")
     assert stopped.status == "failed" and stopped.subject == pseudonym
-    assert stopped.steps_done == ["withdraw", "models"]
+    assert stopped.steps_done == ["suppress", "withdraw", "models"]
     assert not Membership.objects.filter(customer__pseudonym=pseudonym).exists()
     assert Document.objects.filter(customer__pseudonym=pseudonym).count() == 2
 
