@@ -219,6 +219,34 @@ def test_an_audit_is_computed_again_after_customers_withdraw(audited_run):
     assert current_bias_audit(audited_run).created_at > first.created_at
 
 
+def test_a_corrected_sensitive_value_is_in_the_next_audit(audited_run):
+    from segapp.services.privacy.rectify import rectify_customer
+
+    def gender_counts(audit) -> dict:
+        gender = next(a for a in audit.result["attributes"] if a["name"] == "gender")
+        return dict(zip(gender["categories"], gender["population"]["counts"], strict=True))
+
+    first = compute_bias_audit(audited_run)
+    before = gender_counts(first)
+    member = next(
+        m.customer
+        for m in Membership.objects.filter(run=audited_run).select_related("customer")
+        if (m.customer.sensitive or {}).get("gender") in before
+    )
+    old = member.sensitive["gender"]
+    new = next(value for value in before if value != old)
+    rectify_customer(member.pseudonym, {"gender": new})
+
+    audited_run.refresh_from_db()
+    assert audited_run.privacy_changed_at > first.created_at
+    assert audited_run.customers_withdrawn == 0  # corrected, not withdrawn
+    again = current_bias_audit(audited_run)
+    assert again.created_at > first.created_at
+    after = gender_counts(again)
+    print(f"gender counts before {before}, after correcting one member: {after}")
+    assert after[old] == before[old] - 1 and after[new] == before[new] + 1
+
+
 def test_runs_that_did_not_succeed_have_no_audit(audited_run):
     audited_run.status = RunStatus.FAILED
     audited_run.save(update_fields=["status"])

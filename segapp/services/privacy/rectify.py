@@ -14,7 +14,10 @@ hashing, so it is stored exactly as if it had been imported; the old text's
 embedding goes when no other document shares it, and stored chat quotes of
 the document show the corrected text. Past runs keep their per-document
 results (they describe the old text); later runs read the corrected data,
-and their input fingerprint changes, so nothing is reused from before.
+and their input fingerprint changes, so nothing is reused from before. The
+runs the customer is in are marked changed (`privacy_changed_at`), so their
+bias audits are recomputed with a corrected sensitive value when next read,
+and API caches see the corrected quotes.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from segapp.models import (
     ChatMessage,
     Customer,
     Document,
+    Membership,
     PrivacyRequest,
     RequestKind,
     RequestStatus,
@@ -154,8 +158,17 @@ def rectify(
             _correct_attributes(customer, changes, outcome)
         for document_id, new_text in (texts or {}).items():
             _correct_document(customer, document_id, new_text, outcome)
+        if outcome.changed_fields() or outcome.documents:
+            _mark_runs_of(customer)
         request = _receipt(customer, outcome, user=user, channel=channel, started=started)
     return request
+
+
+def _mark_runs_of(customer: Customer) -> None:
+    """Runs the customer is in changed now: their bias audits are recomputed when next read,
+    and API caches (ETag, Last-Modified) see new data; no customer left them."""
+    runs = Membership.objects.filter(customer=customer).values_list("run_id", flat=True)
+    withdraw.mark_runs(Counter(), touched=set(runs))
 
 
 # --- attributes ---------------------------------------------------------------------------
