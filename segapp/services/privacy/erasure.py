@@ -61,6 +61,14 @@ MODEL_REMOVED_NOTE = (
     "The saved model of this run was deleted by an erasure request; start a new run to place "
     "new customers."
 )
+MODEL_EXPIRED_NOTE = (
+    "The saved model of this run was deleted when texts it was fitted on reached their "
+    "retention period; start a new run to place new customers."
+)
+MODEL_CORRECTED_NOTE = (
+    "The saved model of this run was deleted because a text it was fitted on was corrected; "
+    "start a new run to place new customers."
+)
 
 
 def open_erasure(pseudonym: str, *, user=None, channel: str = "cli") -> PrivacyRequest:
@@ -173,16 +181,16 @@ def _step_models(request: PrivacyRequest) -> Counter:
     return counts
 
 
-def invalidate_model(run: SegmentationRun) -> int:
-    """Delete a run's saved model and mark the run; return 1 when there was one."""
+def invalidate_model(run: SegmentationRun, *, note: str = MODEL_REMOVED_NOTE) -> int:
+    """Delete a run's saved model and mark the run with `note`; return 1 when there was one."""
     folder = run_folder(run.pk)
     had_files = folder.exists() or bool(run.artifact_dir)
     shutil.rmtree(folder, ignore_errors=True)
     if run.artifact_dir and Path(run.artifact_dir).exists():
         shutil.rmtree(run.artifact_dir, ignore_errors=True)
     notes = list(run.notes or [])
-    if had_files and MODEL_REMOVED_NOTE not in notes:
-        notes.append(MODEL_REMOVED_NOTE)
+    if had_files and note not in notes:
+        notes.append(note)
     SegmentationRun.objects.filter(pk=run.pk).update(
         artifact_dir="", artifact_digest="", notes=notes, privacy_changed_at=timezone.now()
     )

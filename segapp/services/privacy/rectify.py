@@ -17,7 +17,9 @@ results (they describe the old text); later runs read the corrected data,
 and their input fingerprint changes, so nothing is reused from before. The
 runs the customer is in are marked changed (`privacy_changed_at`), so their
 bias audits are recomputed with a corrected sensitive value when next read,
-and API caches see the corrected quotes.
+and API caches see the corrected quotes. A corrected text also deletes those
+runs' saved models (which keep their training texts' words), as an erasure
+does; the runs stay readable and a new run places new customers.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from segapp.models import (
     PrivacyRequest,
     RequestKind,
     RequestStatus,
+    SegmentationRun,
 )
 from segapp.services import audit
 from segapp.services.ingest.columns import IDENTIFIER_NAME, SENSITIVE_NAME, normalise_name
@@ -161,7 +164,28 @@ def rectify(
         if outcome.changed_fields() or outcome.documents:
             _mark_runs_of(customer)
         request = _receipt(customer, outcome, user=user, channel=channel, started=started)
+    if outcome.documents:
+        _forget_models_fitted_on_old_texts(customer, request)
     return request
+
+
+def _forget_models_fitted_on_old_texts(customer: Customer, request: PrivacyRequest) -> None:
+    """Delete the saved models of the customer's runs (after the correction commits).
+
+    A saved topic model keeps its training texts' words (vocabulary, representative
+    documents) and cannot be edited, so, as on erasure, it is invalidated rather
+    than left holding the old text; the receipt counts the folders removed.
+    """
+    from segapp.services.privacy.erasure import MODEL_CORRECTED_NOTE, invalidate_model
+
+    run_ids = set(Membership.objects.filter(customer=customer).values_list("run_id", flat=True))
+    removed = sum(
+        invalidate_model(run, note=MODEL_CORRECTED_NOTE)
+        for run in SegmentationRun.objects.filter(pk__in=run_ids)
+    )
+    if removed:
+        request.counts = {**request.counts, "model_folders": removed}
+        request.save(update_fields=["counts"])
 
 
 def _mark_runs_of(customer: Customer) -> None:

@@ -136,7 +136,9 @@ def _expire_documents(cutoff: datetime) -> Counter:
         with transaction.atomic():
             counts += withdraw.withdraw_documents(batch)
             for run in SegmentationRun.objects.filter(pk__in=runs):
-                counts["model_folders"] += erasure.invalidate_model(run)
+                counts["model_folders"] += erasure.invalidate_model(
+                    run, note=erasure.MODEL_EXPIRED_NOTE
+                )
             documents = Document.objects.filter(pk__in=batch)
             hashes = set(documents.values_list("text_hash", flat=True))
             counts["documents"] += documents.delete()[0]

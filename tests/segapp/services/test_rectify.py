@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -311,3 +312,28 @@ def test_re_importing_the_original_text_does_not_undo_a_correction(built, write_
     assert not Document.objects.filter(text=original).exists()
     document.refresh_from_db()
     assert document.text == "The refill I bought on Monday arrived fine."
+
+
+def _saved_model(run) -> Path:
+    from segapp.services.segmentation.artifacts import run_folder
+
+    folder = run_folder(run.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "topic_model.bin").write_bytes(b"vocabulary with the old words")
+    run.artifact_dir = str(folder)
+    run.save(update_fields=["artifact_dir"])
+    return folder
+
+
+def test_a_corrected_text_deletes_the_saved_models_fitted_on_the_old_one(built):
+    from segapp.services.privacy.erasure import MODEL_CORRECTED_NOTE
+
+    folder = _saved_model(built.run)
+    rectify_customer(p1().pseudonym, {"spend_12m": 5})
+    assert folder.exists()  # attributes: the model holds no attribute values
+    document = built.documents[pseudonymise("p-1")][0]
+    receipt = rectify_document(p1().pseudonym, document.pk, "Corrected words")
+    built.run.refresh_from_db()
+    assert not folder.exists() and built.run.artifact_dir == ""
+    assert MODEL_CORRECTED_NOTE in built.run.notes
+    assert receipt.counts["model_folders"] == 1
