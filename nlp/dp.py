@@ -10,8 +10,10 @@ segment and the document's topic) and releases, with calibrated noise,
   for every segment);
 - ``shares``: noisy size / noisy total, post-processing of the sizes (free);
 - ``means``: per segment and feature, a noisy bounded sum over a noisy count.
-  Values are clamped to bounds given by the caller (who must say where they
-  come from: bounds computed from the data leak). The sum is of
+  Values are clamped to bounds declared by the caller or, for a feature given
+  ``None`` as bounds, to bounds found privately from a noisy log histogram
+  (:mod:`nlp.dp_bounds`), which spends :data:`BOUNDS_SHARE` of that
+  feature's ε (bounds computed from the exact data would leak). The sum is of
   ``clamp(x) - midpoint``, so one customer moves it by at most
   (upper - lower) / 2; the count is the noisy size of the segment (already
   paid for). A member without a value counts at the midpoint. ε of the means
@@ -78,7 +80,10 @@ _restore_removed_sklearn_constants()
 
 from diffprivlib.mechanisms import GaussianAnalytic, Laplace  # noqa: E402
 
+from nlp.dp_bounds import find_bounds  # noqa: E402
+
 __all__ = [
+    "BOUNDS_SHARE",
     "DEFAULT_MAX_DOCUMENTS",
     "MAX_EPSILON",
     "MIN_EPSILON",
@@ -99,6 +104,11 @@ __all__ = [
 QUANTITIES = ("sizes", "shares", "means", "topics")
 WEIGHTS = {"sizes": 1.0, "means": 2.0, "topics": 1.0}
 DEFAULT_MAX_DOCUMENTS = 5
+BOUNDS_SHARE = 0.5  # of a feature's ε, spent finding its bounds when none are declared
+NO_PRIVATE_BOUNDS = (
+    "Too few customers to find bounds privately at this epsilon: no mean is released "
+    "(declare bounds to release one)."
+)
 MIN_EPSILON = 1e-6  # below this a release is pure noise and its spend is lost in rounding
 MAX_EPSILON = 1e6  # far beyond any meaningful privacy; keeps the noise arithmetic finite
 OUTSIDE = -1  # the cell of customers in no segment (outliers)
@@ -214,9 +224,10 @@ class AggregateRelease:
     """A differentially private release of sizes, shares, means and topic counts.
 
     Configuration is stored as given; everything is checked in :meth:`release`.
-    ``bounds`` maps a feature to (lower, upper); only those features' means are
-    released. ``bounds_source`` says per feature where its bounds came from
-    ("declared", "population_statistics", …) and is repeated in the output.
+    ``bounds`` maps a feature to (lower, upper), or to None to have its bounds
+    found privately; only those features' means are released.
+    ``bounds_source`` says per feature where declared bounds came from
+    ("declared", …) and is repeated in the output.
     ``random_state`` is passed to every diffprivlib mechanism: None draws fresh
     randomness from ``secrets``; a ``numpy.random.RandomState`` (see
     :func:`random_state_from_key`) makes the release reproducible bit for bit.
@@ -324,19 +335,34 @@ class AggregateRelease:
         denominators = np.maximum(sizes["raw"], 1.0)
         total = max(float(sizes["raw"].sum()), 1.0)
         for feature in features:
-            lower, upper = bounds[feature]
-            middle, half_width = (lower + upper) / 2, (upper - lower) / 2
             values = pd.to_numeric(data.members[feature], errors="coerce")
+            sum_budget, found = per_feature, None
+            if bounds[feature] is None:
+                found, sum_budget = self._private_bounds(values, *per_feature)
+                if not found["found"]:
+                    part["features"][feature] = {
+                        "bounds_source": "private",
+                        "bounds_search": found["public"],
+                        "note": NO_PRIVATE_BOUNDS,
+                    }
+                    continue
+                lower, upper = found["bounds"]
+            else:
+                lower, upper = bounds[feature]
+            middle, half_width = (lower + upper) / 2, (upper - lower) / 2
             centred = (values.clip(lower, upper) - middle).fillna(0.0)
             exact = centred.groupby(segment).sum().reindex(cells, fill_value=0.0).to_numpy()
-            mechanism = self._mechanism(*per_feature, half_width, half_width)
+            mechanism = self._mechanism(*sum_budget, half_width, half_width)
             noisy = mechanism.add(exact)
             means = np.clip(middle + noisy / denominators, lower, upper)
             part["features"][feature] = {
                 **mechanism.describe(),
                 "bounds": [_clean(lower), _clean(upper)],
-                "bounds_source": (self.bounds_source or {}).get(feature, "declared"),
+                "bounds_source": (
+                    "private" if found else (self.bounds_source or {}).get(feature, "declared")
+                ),
                 "query": "sum of clamp(value, lower, upper) - midpoint per segment",
+                **({"bounds_search": found["public"]} if found else {}),
             }
             for i, cell in enumerate(cells[:-1]):
                 part["segments"][str(cell)][feature] = (
@@ -345,6 +371,22 @@ class AggregateRelease:
             population = np.clip(middle + float(noisy.sum()) / total, lower, upper)
             part["population"][feature] = _round(population)
         return part
+
+    def _private_bounds(self, values: pd.Series, epsilon: float, delta: float):
+        """Bounds of one feature found with BOUNDS_SHARE of its ε (Laplace, a histogram of
+        L1 sensitivity 1); the rest of its ε and all of its δ are left for the sum."""
+        share = epsilon * BOUNDS_SHARE
+        mechanism = self._mechanism(share, 0.0, 1.0, 1.0)
+        outcome = find_bounds(values.dropna().to_numpy(), mechanism.add, mechanism.scale)
+        public = {
+            "mechanism": mechanism.name,
+            "epsilon": _clean(share),
+            "delta": 0.0,
+            "method": "noisy log2 histogram: the lowest and highest bins above the threshold",
+            "threshold": _round(outcome.threshold),
+        }
+        found = {"found": outcome.found, "bounds": (outcome.lower, outcome.upper), "public": public}
+        return found, (epsilon - share, delta)
 
     def _topics(self, data, cells, shown, cap, epsilon, delta, k) -> dict[str, Any]:
         documents = data.documents
@@ -403,9 +445,16 @@ class AggregateRelease:
             }
         return part
 
-    def _checked_bounds(self, data: ReleaseInput) -> dict[str, tuple[float, float]]:
-        checked = {}
+    def _checked_bounds(self, data: ReleaseInput) -> dict[str, tuple[float, float] | None]:
+        checked: dict[str, tuple[float, float] | None] = {}
         for feature, pair in (self.bounds or {}).items():
+            if pair is None:
+                if feature not in data.members.columns or feature == "segment":
+                    raise ReleaseError(
+                        f"{feature!r} is not a behavioural feature of these customers."
+                    )
+                checked[str(feature)] = None
+                continue
             try:
                 lower, upper = (float(v) for v in pair)
             except (TypeError, ValueError):

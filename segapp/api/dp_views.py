@@ -115,8 +115,8 @@ class ReleaseRequestSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
         required=False,
         help_text="Declared [lower, upper] per behavioural feature for the means. Features "
-        "without them get the run's population mean ± 3 standard deviations (a known "
-        "leakage, stated in the release).",
+        "without them get bounds found with differential privacy from a noisy histogram, "
+        "paid for with half of the feature's epsilon.",
     )
     max_documents_per_customer = serializers.IntegerField(
         min_value=1,

@@ -44,6 +44,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from nlp.dp import (
+    BOUNDS_SHARE,
     DEFAULT_MAX_DOCUMENTS,
     NO_TOPIC,
     OUTSIDE,
@@ -96,7 +97,6 @@ __all__ = [
 ]
 
 DATASET = "customers"  # every run releases facts about the one customer table
-POPULATION_BOUNDS_SPREAD = 3.0  # bounds from stored statistics: mean ± 3 standard deviations
 MAX_SEED = 2**63 - 1
 SPEND_ATTEMPTS = 5
 NOT_COVERED = (
@@ -245,7 +245,7 @@ def release_run(
     `scope` names who asks ("user:3", "cli", "policy:7"): a repeat within the
     same scope is served from storage. `bounds` maps behavioural features to
     declared [lower, upper]; other behavioural features of the run get bounds
-    from its stored population statistics (stated as a known leakage).
+    found privately within the release (a share of their ε).
     Raises ReleaseError (bad settings), ReleaseRefused (run not succeeded) and
     BudgetExceeded (nothing is released then).
     """
@@ -434,28 +434,21 @@ def behaviour_features(run: SegmentationRun) -> list[str]:
 
 def _bounds(
     run: SegmentationRun, declared: dict[str, tuple[float, float]]
-) -> tuple[dict[str, tuple[float, float]], dict[str, str], list[str]]:
-    """Declared bounds, else mean ± 3 std from the run's stored population statistics."""
-    context = (run.explain_context or {}).get("features") or {}
-    bounds, sources, notes, fallback = dict(declared), dict.fromkeys(declared, "declared"), [], []
+) -> tuple[dict[str, tuple[float, float] | None], dict[str, str], list[str]]:
+    """Declared bounds; every other behavioural feature of the run gets its bounds found
+    privately inside the release (None), paid for from that feature's ε."""
+    bounds: dict[str, tuple[float, float] | None] = dict(declared)
+    sources, notes, private = dict.fromkeys(declared, "declared"), [], []
     for feature in behaviour_features(run):
-        if feature in bounds:
-            continue
-        info = context.get(feature) or {}
-        mean, std = info.get("mean"), info.get("std")
-        if mean is None or not std or not math.isfinite(mean) or not math.isfinite(std):
-            notes.append(f"No mean of {feature}: no bounds declared and no population spread.")
-            continue
-        spread = POPULATION_BOUNDS_SPREAD * float(std)
-        bounds[feature] = (float(mean) - spread, float(mean) + spread)
-        sources[feature] = "population_statistics"
-        fallback.append(feature)
-    if fallback:
+        if feature not in bounds:
+            bounds[feature] = None
+            private.append(feature)
+    if private:
         notes.append(
-            "Bounds of " + ", ".join(fallback) + " are the run's population mean ± "
-            f"{POPULATION_BOUNDS_SPREAD:g} standard deviations, computed from the exact data: "
-            "the bounds themselves are not protected by the noise (a known leakage). "
-            "Declare bounds to avoid it."
+            "Bounds of " + ", ".join(private) + " were not declared, so they were found "
+            f"with differential privacy from a noisy histogram, spending {BOUNDS_SHARE:.0%} of "
+            "each feature's epsilon; values outside them are clamped. Declare bounds to spend "
+            "all of it on the means."
         )
     if not behaviour_features(run) and not declared:
         notes.append("The run stores no behavioural features, so no mean is released.")

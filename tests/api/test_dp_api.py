@@ -54,7 +54,8 @@ def test_an_analyst_gets_a_release_with_epsilon_delta_mechanism_and_sensitivity(
     assert body["served_again"] is False and body["reproducible"] is True
     assert body["sizes"]["sensitivity"] == 1.0 and body["sizes"]["epsilon"] == 0.25
     assert body["topics"]["sensitivity"] == 5.0
-    assert body["means"]["features"]["spend_12m"]["bounds_source"] == "population_statistics"
+    spend = body["means"]["features"]["spend_12m"]
+    assert spend["bounds_search"]["method"].startswith("noisy log2 histogram")  # none declared
     assert "composition" in body and body["budget"]["epsilon_spent"] == 1.0
     exact = {str(s.number): s.size for s in Segment.objects.filter(run=run)}
     print(f"exact sizes {exact}; released {body['sizes']['segments']}")

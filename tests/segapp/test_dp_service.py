@@ -3,8 +3,10 @@ seeds, bounds, token policies, the budget selector and its card."""
 
 from __future__ import annotations
 
+import math
 import threading
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
@@ -13,6 +15,7 @@ from rest_framework.authtoken.models import Token
 from segapp.models import (
     AuditAction,
     AuditEvent,
+    Customer,
     Membership,
     PrivacyBudget,
     PrivacyRelease,
@@ -124,16 +127,34 @@ def test_the_seeded_noise_depends_on_the_server_secret(run, settings):
     assert first["sizes"]["segments"] != second["sizes"]["segments"]
 
 
-def test_bounds_are_declared_or_from_population_statistics_with_a_warning(run):
+def test_bounds_are_declared_or_found_privately_never_from_the_exact_data(run, settings):
+    settings.VOXSEG_DP_EPSILON_BUDGET = 500.0
     result = release(run, 1.0, bounds={"spend_12m": [0, 600]}).release.result
     features = result["means"]["features"]
     assert features["spend_12m"]["bounds"] == [0.0, 600.0]
     assert features["spend_12m"]["bounds_source"] == "declared"
-    assert features["orders_12m"]["bounds_source"] == "population_statistics"
-    stats = run.explain_context["features"]["orders_12m"]
-    assert features["orders_12m"]["bounds"][1] == pytest.approx(stats["mean"] + 3 * stats["std"])
-    assert any("known leakage" in note for note in result["notes"])
-    assert "topic:0" not in features and "sentiment" not in features  # behaviour only
+    assert "bounds_search" not in features["spend_12m"]
+    search = features["orders_12m"]
+    # 240 customers at ε = 1: no bin of the noisy histogram clears the threshold
+    assert "bounds" not in search and "Too few customers" in search["note"]
+    assert result["means"]["segments"]["0"].keys() == {"spend_12m"}
+    assert any("found with differential privacy" in note for note in result["notes"])
+
+    generous = release(run, 200.0, scope="user:2").release.result["means"]
+    orders = generous["features"]["orders_12m"]
+    assert orders["bounds_source"] == "private"
+    assert orders["bounds_search"]["epsilon"] == pytest.approx(
+        orders["epsilon"] / (1 - dp.BOUNDS_SHARE) * dp.BOUNDS_SHARE
+    )
+    lower, upper = orders["bounds"]
+    assert lower < upper and all(
+        edge == 0 or abs(math.log2(abs(edge)) - round(math.log2(abs(edge)))) < 1e-9
+        for edge in (lower, upper)
+    )  # bin edges (powers of two), not the data's minimum or maximum
+    exact = [c.behaviour["orders_12m"] for c in Customer.objects.all()]
+    print(f"orders_12m: exact range {min(exact)}..{max(exact)}, private bounds {lower}..{upper}")
+    assert lower <= np.median(exact) <= upper
+    assert "topic:0" not in generous["features"] and "sentiment" not in generous["features"]
 
 
 def test_bad_requests_are_refused_before_anything_is_spent(run):
@@ -215,7 +236,8 @@ def test_the_budget_card_shows_spent_totals_and_last_releases(run):
 
 
 def test_release_rows_state_epsilon_and_delta_on_every_row(run):
-    document = dp.release_document(release(run, 1.0, seed=3).release)
+    declared = {"spend_12m": [0, 600]}
+    document = dp.release_document(release(run, 1.0, seed=3, bounds=declared).release)
     rows = dp.release_rows(document)
     assert {r["quantity"] for r in rows} == {"size", "share", "mean", "topic_documents"}
     assert all(r["epsilon"] == 1.0 and r["delta"] == 0.0 and r["mechanism"] for r in rows)

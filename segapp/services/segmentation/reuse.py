@@ -58,7 +58,7 @@ def input_fingerprint(inputs, parameters: dict, model_id: str, libraries: dict) 
 
 
 # nlp modules that read a run's results but never change them.
-OUTSIDE_RESULTS = frozenset({"fairness.py", "dp.py"})
+OUTSIDE_RESULTS = frozenset({"fairness.py", "dp.py", "dp_bounds.py"})
 
 
 @lru_cache(maxsize=1)
