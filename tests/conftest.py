@@ -31,6 +31,27 @@ def _data_files_in_tmp(settings, data_dir):
     settings.VOXSEG_DATA_DIR = data_dir
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with sessions other threads left open ended first.
+
+    The live server's request threads can keep a PostgreSQL session on the
+    test database to the end, which makes dropping it fail (pytest-django
+    issue 429). Ending those sessions just before the drop is safe: nothing
+    runs against the test database any more.
+    """
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture
 def make_user(db) -> Callable:
     """Create a user with one role (and a password 'pw-<username>')."""

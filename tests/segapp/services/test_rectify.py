@@ -168,7 +168,9 @@ def test_a_corrected_text_is_redacted_and_hashed_exactly_as_import_does(built, w
     # the old text and its (now orphaned) vector are gone from the database
     assert not Document.objects.filter(text=old_text).exists()
     assert not Embedding.objects.filter(text_hash=old_hash).exists()
-    assert request.counts == {"fields": 0, "documents": 1, "embeddings": 1, "redacted_email": 1}
+    # the shared test data folder may hold another test's model under this run id
+    counts = {k: v for k, v in request.counts.items() if k != "model_folders"}
+    assert counts == {"fields": 0, "documents": 1, "embeddings": 1, "redacted_email": 1}
     assert request.details["documents"] == [document.pk]
     # past runs keep their results of the document
     assert DocumentResult.objects.filter(document=document).count() == results_before == 1
