@@ -104,7 +104,7 @@ def main() -> None:
     record(
         "erasure, every step",
         timed(lambda p: receipts.append(erasure.erase_customer(p)), erasures),
-        "withdraw, models, documents, audit, customer, suppression",
+        "suppression mark, withdraw, models, documents, audit, customer",
     )
     record(
         "baseline: Customer.delete() cascade",
