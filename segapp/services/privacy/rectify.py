@@ -178,10 +178,9 @@ def _forget_models_fitted_on_old_texts(customer: Customer, request: PrivacyReque
     """
     from segapp.services.privacy.erasure import MODEL_CORRECTED_NOTE, invalidate_model
 
-    run_ids = set(Membership.objects.filter(customer=customer).values_list("run_id", flat=True))
     removed = sum(
         invalidate_model(run, note=MODEL_CORRECTED_NOTE)
-        for run in SegmentationRun.objects.filter(pk__in=run_ids)
+        for run in SegmentationRun.objects.filter(pk__in=_run_ids_of(customer))
     )
     if removed:
         request.counts = {**request.counts, "model_folders": removed}
@@ -191,8 +190,12 @@ def _forget_models_fitted_on_old_texts(customer: Customer, request: PrivacyReque
 def _mark_runs_of(customer: Customer) -> None:
     """Runs the customer is in changed now: their bias audits are recomputed when next read,
     and API caches (ETag, Last-Modified) see new data; no customer left them."""
-    runs = Membership.objects.filter(customer=customer).values_list("run_id", flat=True)
-    withdraw.mark_runs(Counter(), touched=set(runs))
+    withdraw.mark_runs(Counter(), touched=_run_ids_of(customer))
+
+
+def _run_ids_of(customer: Customer) -> set[int]:
+    """The runs the customer is a member of."""
+    return set(Membership.objects.filter(customer=customer).values_list("run_id", flat=True))
 
 
 # --- attributes ---------------------------------------------------------------------------
