@@ -12,6 +12,10 @@ class Event(models.Model):
     created_at = models.DateTimeField()
     amount = models.FloatField(null=True, blank=True)
     event_type = models.CharField(max_length=64)
+    # the row's status as written ("Cancelled", "partially_refunded"), "" without a status column
+    status = models.CharField(max_length=64, blank=True, default="")
+    # what the status (or a negative amount) means: purchase | return | cancelled | pending | ""
+    outcome = models.CharField(max_length=16, blank=True, default="")
     content_hash = models.CharField(max_length=64, unique=True)
     metadata = models.JSONField(default=dict, blank=True)
     import_job = models.ForeignKey(

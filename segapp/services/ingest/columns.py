@@ -1,15 +1,27 @@
-"""Which column of a file is which field: canonical fields, aliases, and column roles.
+"""Which column of a file is which field: canonical fields, mappings, and column roles.
 
-Explicit mappings (`--map FIELD=COLUMN`) win; other fields are auto-detected
-from common aliases. Every other column gets a role: metadata (documents,
-events), a customer attribute (customers), sensitive (kept for audits, never a
-clustering input) or dropped (direct identifiers such as e-mail or name columns,
-which VoxSeg never stores).
+Explicit mappings win; other fields are detected from the column names and a
+sample of the values (:mod:`.detect`). Every other column gets a role:
+metadata (documents, events), a customer attribute or behavioural feature
+(customers), sensitive (kept for audits, never a clustering input) or dropped
+(direct identifiers such as e-mail, phone or name columns, which VoxSeg never
+stores).
 
-Every file type may carry a per-row segmentation consent column (`consent`).
-A column named like an opt-out (`opt_out`, `opted_out` …, or mapped with
-`--map opt_out=COLUMN`) is read inverted and gets the role `opt_out`; a
-consent column is never metadata, an attribute or a behavioural feature.
+Mapping keys (``--map KEY=VALUE`` on the command line, ``map`` in the API and
+upload form), all optional:
+
+- ``FIELD=COLUMN`` names the column of a canonical field of the file type:
+  ``customer_id``, ``text``, ``kind``, ``channel``, ``created_at``, ``rating``
+  (documents); ``customer_id``, ``created_at``, ``amount``, ``status``,
+  ``event_type`` (events); ``customer_id`` (customers); ``consent`` or
+  ``opt_out`` (a consent column read inverted) for every type.
+- ``ROLE=COLUMN[,COLUMN…]`` gives columns a role that is not a field:
+  ``sensitive``, ``drop``, ``behaviour``, ``attribute``, ``metadata``.
+- ``column:COLUMN=ROLE`` gives one column any role of
+  :data:`segapp.services.ingest.preview.ROLES` (what the column picker sends).
+
+Every file type may carry a per-row segmentation consent column (`consent`);
+a column named like an opt-out is read inverted and gets the role `opt_out`.
 """
 
 from __future__ import annotations
@@ -17,91 +29,29 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from segapp.services.ingest.detect import ColumnDecision, Detection, detect_columns
+from segapp.services.ingest.fields import (
+    CONSENT,
+    CREATED_AT_ALIASES,
+    CUSTOMER_ID,
+    FIELDS,
+    OPT_OUT_ALIASES,
+    OPT_OUT_FIELD,
+    FieldSpec,
+    normalise_name,
+)
+from segapp.services.ingest.idmask import id_shape_pattern
 from segapp.services.ingest.readers import DELIMITER_NAMES, FileFormat, UnreadableFileError
 
+__all__ = [
+    "CONSENT", "CREATED_AT_ALIASES", "CUSTOMER_ID", "FIELDS", "IDENTIFIER_NAME", "OPT_OUT_ALIASES",
+    "OPT_OUT_FIELD", "SENSITIVE_NAME", "ColumnPlan", "FieldSpec", "normalise_name",
+    "parse_map_options", "plan_columns", "split_mapping",
+]  # fmt: skip
 
-@dataclass(frozen=True)
-class FieldSpec:
-    """A canonical field of an input file type and the column names that mean it."""
-
-    name: str
-    required: bool
-    aliases: tuple[str, ...]
-
-
-CUSTOMER_ID = FieldSpec(
-    "customer_id",
-    True,
-    (
-        "customer_id", "customer", "customerid", "customer_ref", "customer_reference",
-        "customer_no", "customer_number", "cust_id", "client_id", "user_id", "userid", "user",
-        "member_id", "account_id", "author_id", "reviewer_id", "respondent_id", "external_id",
-    ),
-)  # fmt: skip
-CREATED_AT_ALIASES = (
-    "created_at", "date", "timestamp", "datetime", "time", "created", "posted_at", "posted",
-    "submitted_at", "published_at", "review_date", "event_date", "event_time", "order_date",
-    "occurred_at", "ts",
-)  # fmt: skip
-
-OPT_OUT_ALIASES = (
-    "opt_out", "opted_out", "optout", "optedout", "segmentation_opt_out",
-    "segmentation_opted_out", "opted_out_of_segmentation",
-)  # fmt: skip
-CONSENT = FieldSpec(
-    "consent",
-    False,
-    (
-        "consent", "segmentation_consent", "consented", "consent_given", "has_consented",
-        "consent_status", "segmentation_opt_in", "opt_in", "opted_in", "optin", *OPT_OUT_ALIASES,
-    ),
-)  # fmt: skip
-OPT_OUT_FIELD = "opt_out"  # an explicit mapping of an inverted consent column
-
-FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    "documents": (
-        CUSTOMER_ID,
-        FieldSpec(
-            "text",
-            True,
-            (
-                "text", "review_text", "body", "comment", "comments", "review", "review_body",
-                "content", "message", "feedback", "answer", "response", "verbatim", "post",
-                "post_text", "tweet", "text_body", "description",
-            ),
-        ),
-        FieldSpec("kind", False, ("kind", "type", "doc_type", "document_type", "source_type")),
-        FieldSpec("channel", False, ("channel", "source", "platform", "medium", "site", "network")),
-        FieldSpec("created_at", False, CREATED_AT_ALIASES),
-        FieldSpec(
-            "rating",
-            False,
-            ("rating", "stars", "star_rating", "score", "review_score", "overall", "rating_value"),
-        ),
-        CONSENT,
-    ),
-    "customers": (
-        FieldSpec("customer_id", True, (*CUSTOMER_ID.aliases, "id")),
-        CONSENT,
-    ),
-    "events": (
-        CUSTOMER_ID,
-        FieldSpec("created_at", True, CREATED_AT_ALIASES),
-        FieldSpec(
-            "amount",
-            False,
-            ("amount", "value", "total", "price", "revenue", "order_value", "order_total", "spend"),
-        ),
-        FieldSpec(
-            "event_type",
-            False,
-            ("event_type", "type", "event", "action", "kind", "transaction_type", "event_name"),
-        ),
-        CONSENT,
-    ),
-}  # fmt: skip
-
+# Name patterns kept for callers that judge one attribute name (rectification).
 SENSITIVE_NAME = re.compile(
     r"(^|_)(age|age_band|age_group|gender|sex|region|postcode|post_code|postal_code|zip|zipcode|"
     r"zip_code|ethnicity|ethnic|race|religion|religious|dob|date_of_birth|birth_date|birthdate|"
@@ -111,14 +61,13 @@ IDENTIFIER_NAME = re.compile(
     r"^(e_?mail|email_address|mail|phone|phone_number|telephone|tel|mobile|cell|name|full_name|"
     r"first_name|firstname|last_name|lastname|surname|given_name|family_name|customer_name|"
     r"user_name|username|address|street|street_address|address_line_?\d?|ip|ip_address|ssn|"
-    r"social_security_number|passport|passport_number|national_id|card|card_number|iban|"
-    r"account_number)$"
+    r"social_security_number|passport|passport_number|national_id|card|card_number|iban)$"
 )
-
-
-def normalise_name(name: str) -> str:
-    """Column name as compared with aliases: lower case, words joined by underscores."""
-    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+ROLE_ALIASES = {
+    "drop": "dropped", "dropped": "dropped", "behaviour": "behaviour", "behavior": "behaviour",
+    "sensitive": "sensitive", "metadata": "metadata", "attribute": "attribute",
+}  # fmt: skip
+COLUMN_KEY = "column:"
 
 
 @dataclass(frozen=True)
@@ -127,6 +76,20 @@ class ColumnPlan:
 
     mapping: dict[str, str]
     roles: dict[str, str] = field(default_factory=dict)
+    decisions: tuple[ColumnDecision, ...] = ()
+    dayfirst: bool | None = None
+    looks_like: str = ""
+    suggestion: str = ""
+    rows_per_customer: float = 0.0
+    id_pattern: str | None = None  # the shape of the file's customer ids (`idmask`)
+
+    def kind_of(self, column: str) -> str:
+        """What the sampled values of a column are (number, date, category …), or ""."""
+        return next((d.kind for d in self.decisions if d.name == column), "")
+
+    def reason_of(self, column: str) -> str:
+        """Why the column got its role."""
+        return next((d.reason for d in self.decisions if d.name == column), "")
 
     def columns_with_role(self, role: str) -> list[str]:
         """The columns that have one role, in file order."""
@@ -157,112 +120,156 @@ def plan_columns(
     explicit: Mapping[str, str] | None = None,
     sensitive: Iterable[str] = (),
     fmt: FileFormat | None = None,
+    samples: list[dict[str, Any]] | None = None,
 ) -> ColumnPlan:
-    """Decide the role of every column of a file, or raise `UnreadableFileError` saying why not."""
+    """Decide the role of every column of a file, or raise `UnreadableFileError` saying why not.
+
+    `samples` (the first records of the file) let the values confirm or choose
+    columns; without them names alone decide.
+    """
+    detection = detect_plan(file_type, columns, explicit=explicit, sensitive=sensitive,
+                            samples=samples)  # fmt: skip
+    _raise_problems(file_type, detection, columns, fmt)
     specs = FIELDS[file_type]
-    explicit, opt_out_mapped = _consent_mapping(explicit or {})
-    mapping = _explicit_mapping(file_type, specs, columns, explicit)
-    by_norm = {normalise_name(column): column for column in reversed(columns)}
-    used = set(mapping.values())
-    if CONSENT.name not in mapping:
-        _refuse_two_consent_columns(columns)
-    for spec in specs:
-        if spec.name in mapping:
-            continue
-        for alias in spec.aliases:
-            column = by_norm.get(alias)
-            if column is not None and column not in used:
-                mapping[spec.name] = column
-                used.add(column)
-                break
-    _require_fields(file_type, specs, mapping, columns, fmt)
-    sensitive_listed = {normalise_name(name) for name in sensitive}
-    _check_listed_sensitive(sensitive, columns)
-    roles = {column: _role(file_type, column, mapping, sensitive_listed) for column in columns}
-    _mark_consent_roles(roles, mapping.get(CONSENT.name), inverted=opt_out_mapped)
     return ColumnPlan(
-        mapping={spec.name: mapping[spec.name] for spec in specs if spec.name in mapping},
-        roles=roles,
+        mapping={s.name: detection.mapping[s.name] for s in specs if s.name in detection.mapping},
+        roles={d.name: d.role for d in detection.decisions},
+        decisions=tuple(detection.decisions),
+        dayfirst=detection.dayfirst,
+        looks_like=detection.looks_like,
+        suggestion=detection.suggestion,
+        rows_per_customer=detection.rows_per_customer,
+        id_pattern=_id_pattern(detection.mapping.get("customer_id"), samples or []),
     )
 
 
-def _consent_mapping(explicit: Mapping[str, str]) -> tuple[dict[str, str], bool]:
-    """Turn `opt_out=COLUMN` into an inverted consent mapping; True when it was given."""
-    mapping = dict(explicit)
-    if OPT_OUT_FIELD not in mapping:
-        return mapping, False
-    if CONSENT.name in mapping:
+def _id_pattern(id_column: str | None, samples: list[dict[str, Any]]) -> str | None:
+    if not id_column:
+        return None
+    return id_shape_pattern(
+        value for record in samples if isinstance(value := record.get(id_column), str | int)
+    )
+
+
+def detect_plan(
+    file_type: str,
+    columns: list[str],
+    *,
+    explicit: Mapping[str, str] | None = None,
+    sensitive: Iterable[str] = (),
+    samples: list[dict[str, Any]] | None = None,
+) -> Detection:
+    """Detection for a file with its mapping applied; bad mappings raise `UnreadableFileError`."""
+    fields, overrides, opt_out = split_mapping(file_type, explicit or {}, columns)
+    _check_listed_sensitive(sensitive, columns)
+    return detect_columns(
+        file_type, columns, samples or [], explicit=fields, overrides=overrides,
+        sensitive=sensitive, opt_out_mapped=opt_out,
+    )  # fmt: skip
+
+
+def split_mapping(
+    file_type: str, mapping: Mapping[str, str], columns: list[str]
+) -> tuple[dict[str, str], dict[str, str], bool]:
+    """Read a mapping: (field -> column, column -> stored role, consent read inverted).
+
+    Raises `UnreadableFileError` for an unknown key or role and for a column not in the file.
+    """
+    known = {spec.name for spec in FIELDS[file_type]}
+    fields: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for key, value in mapping.items():
+        key = key.strip()
+        if key.startswith(COLUMN_KEY):
+            column = _find_column(key[len(COLUMN_KEY) :], columns, "a role")
+            role = _role_for(file_type, value.strip(), known)
+            if role in known or role == OPT_OUT_FIELD:
+                fields[role] = column
+            else:
+                overrides[column] = role
+            continue
+        if key in ROLE_ALIASES:
+            role = _role_for(file_type, key, known)
+            for name in value.split(","):
+                if name.strip():
+                    overrides[_find_column(name, columns, role)] = role
+            continue
+        if key not in known and key != OPT_OUT_FIELD:
+            raise UnreadableFileError(
+                f"Unknown field {key!r} in the mapping; fields of a {file_type} file "
+                f"are: {', '.join(sorted(known))} (roles: sensitive, drop, behaviour, "
+                f"attribute, metadata)."
+            )
+        fields[key] = _find_column(value, columns, key)
+    return _finish_mapping(fields, overrides)
+
+
+def _finish_mapping(
+    fields: dict[str, str], overrides: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str], bool]:
+    if OPT_OUT_FIELD not in fields:
+        return fields, overrides, False
+    if CONSENT.name in fields:
         raise UnreadableFileError(
             "Map either consent=COLUMN or opt_out=COLUMN, not both: a file has one consent column."
         )
-    mapping[CONSENT.name] = mapping.pop(OPT_OUT_FIELD)
-    return mapping, True
+    fields[CONSENT.name] = fields.pop(OPT_OUT_FIELD)
+    return fields, overrides, True
 
 
-def _is_consent_name(column: str) -> bool:
-    return normalise_name(column) in CONSENT.aliases
-
-
-def _refuse_two_consent_columns(columns: list[str]) -> None:
-    found = [column for column in columns if _is_consent_name(column)]
-    if len(found) > 1:
+def _role_for(file_type: str, role: str, known: set[str]) -> str:
+    if role in known or role == OPT_OUT_FIELD:
+        return role
+    stored = ROLE_ALIASES.get(role)
+    if stored is None:
         raise UnreadableFileError(
-            f"The file has more than one consent column ({', '.join(map(repr, found))}); "
-            f"name the one to read with --map consent=COLUMN (or --map opt_out=COLUMN "
-            f"when true means the customer opted out)."
+            f"Unknown role {role!r} for a {file_type} file; roles are: "
+            f"{', '.join(sorted(known | {OPT_OUT_FIELD}))}, sensitive, drop, behaviour, "
+            f"attribute, metadata."
         )
+    if file_type == "customers" and stored == "metadata":
+        return "attribute"
+    if file_type != "customers" and stored in ("attribute", "behaviour"):
+        return "metadata"
+    return stored
 
 
-def _mark_consent_roles(roles: dict[str, str], consent: str | None, *, inverted: bool) -> None:
-    """The consent column reads `opt_out` when inverted; other consent-like columns are ignored."""
-    for column in roles:
-        if column == consent:
-            opt_out = inverted or normalise_name(column) in OPT_OUT_ALIASES
-            roles[column] = OPT_OUT_FIELD if opt_out else CONSENT.name
-        elif _is_consent_name(column):
-            roles[column] = "ignored"
-
-
-def _explicit_mapping(
-    file_type: str, specs: tuple[FieldSpec, ...], columns: list[str], explicit: Mapping[str, str]
-) -> dict[str, str]:
-    known = {spec.name for spec in specs}
+def _find_column(name: str, columns: list[str], what: str) -> str:
+    name = name.strip()
+    if name in columns:
+        return name
     by_norm = {normalise_name(column): column for column in columns}
-    mapping: dict[str, str] = {}
-    for field_name, column in explicit.items():
-        if field_name not in known:
-            raise UnreadableFileError(
-                f"Unknown field {field_name!r} in the mapping; fields of a {file_type} file "
-                f"are: {', '.join(sorted(known))}."
-            )
-        found = column if column in columns else by_norm.get(normalise_name(column))
-        if found is None:
-            raise UnreadableFileError(
-                f"The mapping names column {column!r} for {field_name}, but the file has no such "
-                f"column. Columns in the file: {_list_columns(columns)}."
-            )
-        mapping[field_name] = found
-    return mapping
-
-
-def _require_fields(
-    file_type: str,
-    specs: tuple[FieldSpec, ...],
-    mapping: dict[str, str],
-    columns: list[str],
-    fmt: FileFormat | None,
-) -> None:
-    for spec in specs:
-        if not spec.required or spec.name in mapping:
-            continue
-        what = "customer id" if spec.name == "customer_id" else spec.name.replace("_", " ")
-        hint = _delimiter_hint(columns, fmt)
+    found = by_norm.get(normalise_name(name))
+    if found is None:
         raise UnreadableFileError(
-            f"No {what} column found in this {file_type} file. Looked for: "
-            f"{', '.join(spec.aliases[:8])}, … Columns in the file: {_list_columns(columns)}. "
-            f"{hint}Name the column explicitly with --map {spec.name}=COLUMN "
-            f'("map" in the API and upload form).'
+            f"The mapping names column {name!r} for {what}, but the file has no such "
+            f"column. Columns in the file: {_list_columns(columns)}."
         )
+    return found
+
+
+def _raise_problems(
+    file_type: str, detection: Detection, columns: list[str], fmt: FileFormat | None
+) -> None:
+    for problem in detection.problems:
+        if not problem.startswith("No "):
+            raise UnreadableFileError(problem)
+    for spec in FIELDS[file_type]:
+        if spec.required and spec.name not in detection.mapping:
+            _raise_missing(file_type, spec, columns, fmt)
+
+
+def _raise_missing(
+    file_type: str, spec: FieldSpec, columns: list[str], fmt: FileFormat | None
+) -> None:
+    what = "customer id" if spec.name == "customer_id" else spec.name.replace("_", " ")
+    hint = _delimiter_hint(columns, fmt)
+    raise UnreadableFileError(
+        f"No {what} column found in this {file_type} file. Looked for: "
+        f"{', '.join(spec.aliases[:8])}, … (in any spelling) Columns in the file: "
+        f"{_list_columns(columns)}. {hint}Name the column explicitly with --map "
+        f'{spec.name}=COLUMN ("map" in the API and upload form).'
+    )
 
 
 def _delimiter_hint(columns: list[str], fmt: FileFormat | None) -> str:
@@ -287,18 +294,6 @@ def _check_listed_sensitive(sensitive: Iterable[str], columns: list[str]) -> Non
             f"Columns listed as sensitive are not in the file: {', '.join(missing)}. "
             f"Columns in the file: {_list_columns(columns)}."
         )
-
-
-def _role(file_type: str, column: str, mapping: dict[str, str], sensitive: set[str]) -> str:
-    for field_name, mapped in mapping.items():
-        if mapped == column:
-            return field_name
-    norm = normalise_name(column)
-    if norm in sensitive or SENSITIVE_NAME.search(norm):
-        return "sensitive"
-    if IDENTIFIER_NAME.match(norm):
-        return "dropped"
-    return "attribute" if file_type == "customers" else "metadata"
 
 
 def _list_columns(columns: list[str]) -> str:

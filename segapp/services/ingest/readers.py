@@ -20,6 +20,14 @@ from typing import Any
 
 import ijson
 
+from segapp.services.ingest.json_records import (
+    MAX_RECORD_CHARS,
+    NUL,
+    BuiltValue,
+    json_array_values,
+    parse_json_line,
+)
+
 HEAD_BYTES = 64 * 1024
 SCAN_CHUNK = 1024 * 1024
 SNIFF_LINES = 50
@@ -27,6 +35,10 @@ COLUMN_SAMPLE = 200
 CSV_DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 MAX_FIELD_BYTES = 16 * 1024 * 1024
+NUL_PROBLEM = "the row contains a NUL character, which cannot be stored; the row was skipped"
+TOO_LONG_PROBLEM = (
+    f"the line is longer than {MAX_RECORD_CHARS // (1024 * 1024)} MB; the record was skipped"
+)
 
 csv.field_size_limit(MAX_FIELD_BYTES)
 
@@ -100,7 +112,37 @@ def _read_head(path: Path) -> bytes:
     return head
 
 
+MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"PAR1", "a Parquet file"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"MZ", "a Windows program"),
+)
+
+
+def refuse_binary(head: bytes) -> None:
+    """Raise `UnreadableFileError` when the first bytes of a file show it is not text data."""
+    _refuse_binary(head)
+
+
+def read_head(path: Path) -> bytes:
+    """The first bytes of a file (for sniffing), or `UnreadableFileError` saying why not."""
+    return _read_head(path)
+
+
 def _refuse_binary(head: bytes) -> None:
+    for magic, what in MAGIC_NUMBERS:
+        if head.startswith(magic):
+            raise UnreadableFileError(
+                f"This is {what}, not a data file: upload CSV, JSON or JSON Lines."
+            )
     if head.startswith(b"PK\x03\x04"):
         raise UnreadableFileError(
             "This is a zip archive or an Excel workbook (.xlsx), not a text file: "
@@ -116,14 +158,15 @@ def _refuse_binary(head: bytes) -> None:
         raise UnreadableFileError(
             'The file is encoded as UTF-16; save it as UTF-8 ("CSV UTF-8" in Excel).'
         )
-    if b"\x00" in head or _control_share(head) > 0.05:
+    # A stray NUL in one line is that row's problem; many mean binary or UTF-16.
+    if head.count(b"\x00") > max(len(head) // 100, 1) or _control_share(head) > 0.05:
         raise UnreadableFileError(
             "This looks like a binary file, not text: upload CSV, JSON or JSON Lines."
         )
 
 
 def _control_share(data: bytes) -> float:
-    allowed = {9, 10, 12, 13}
+    allowed = {0, 9, 10, 12, 13}
     controls = sum(1 for byte in data if byte < 32 and byte not in allowed)
     return controls / max(len(data), 1)
 
@@ -208,6 +251,16 @@ class RecordReader:
         except (ValueError, OSError):
             return self.size
 
+    def sample(self, size: int) -> list[dict[str, Any]]:
+        """The values of the first `size` readable records (for detection and previews)."""
+        values = []
+        for record in self:
+            if record.number > size:
+                break
+            if record.values is not None:
+                values.append(record.values)
+        return values
+
     def __iter__(self) -> Iterator[RawRecord]:
         self._fh.seek(0)
         if self.format.kind == "csv":
@@ -224,13 +277,20 @@ class RecordReader:
                 raise UnreadableFileError("The file is empty.")
             return unique_column_names(header)
         seen: dict[str, None] = {}
+        problem = ""
         for index, record in enumerate(self):
             if index >= COLUMN_SAMPLE:
                 break
+            problem = problem or (
+                f"record {record.number}: {record.problem}" if record.problem else ""
+            )
             for key in record.values or {}:
                 seen.setdefault(key, None)
         if not seen:
-            raise UnreadableFileError("The JSON file holds no records (objects with fields).")
+            detail = f" ({problem})" if problem else ""
+            raise UnreadableFileError(
+                f"The JSON file holds no readable records (objects with fields){detail}."
+            )
         return list(seen)
 
     def _csv_records(self) -> Iterator[RawRecord]:
@@ -256,36 +316,65 @@ class RecordReader:
             if len(row) != width:
                 yield RawRecord(number, None, _width_problem(len(row), width, self.format))
                 continue
+            if any(NUL in cell for cell in row):
+                yield RawRecord(number, None, NUL_PROBLEM)
+                continue
             yield RawRecord(number, dict(zip(self.columns, row, strict=True)))
 
     def _jsonl_records(self) -> Iterator[RawRecord]:
         number = 0
-        for line in self._fh:
-            if not line.strip():
+        for line in self._bounded_lines():
+            if line is not None and not line.strip():
                 continue
             number += 1
+            if line is None:
+                yield RawRecord(number, None, TOO_LONG_PROBLEM)
+                continue
             try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
+                built = parse_json_line(line)
+            except (json.JSONDecodeError, ijson.JSONError) as exc:
                 if number == 1 and not line.rstrip().endswith("}"):
                     raise UnreadableFileError(
                         "The file starts like JSON but is neither a JSON array nor JSON Lines "
                         "(one object per line). Wrap the records in [ ... ] or put one per line."
                     ) from None
-                yield RawRecord(number, None, f"the line is not valid JSON ({exc.msg})")
+                yield RawRecord(number, None, f"the line is not valid JSON ({_json_msg(exc)})")
                 continue
-            yield _object_record(number, value)
+            yield _built_record(number, built)
+
+    def _bounded_lines(self) -> Iterator[str | None]:
+        """The file's lines; None stands for a line over the record size limit (skipped)."""
+        while True:
+            line = self._fh.readline(MAX_RECORD_CHARS + 1)
+            if not line:
+                return
+            if len(line) <= MAX_RECORD_CHARS or line.endswith("\n"):
+                yield line
+                continue
+            while line and not line.endswith("\n"):  # drop the rest of the over-long line
+                line = self._fh.readline(MAX_RECORD_CHARS)
+            yield None
 
     def _json_records(self) -> Iterator[RawRecord]:
         number = 0
         try:
-            for value in ijson.items(self._fh, "item", use_float=True):
+            for built in json_array_values(self._fh):
                 number += 1
-                yield _object_record(number, value)
+                yield _built_record(number, built)
         except ijson.JSONError as exc:
             raise UnreadableFileError(
                 f"The JSON is malformed after record {number}: {exc}. Nothing was imported."
             ) from None
+
+
+def _json_msg(exc: Exception) -> str:
+    return exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+
+
+def _built_record(number: int, built: BuiltValue) -> RawRecord:
+    if built.problem:
+        return RawRecord(number, None, built.problem)
+    return _object_record(number, built.value)
 
 
 def _object_record(number: int, value: Any) -> RawRecord:
@@ -293,7 +382,12 @@ def _object_record(number: int, value: Any) -> RawRecord:
         return RawRecord(
             number, None, f"the record is a JSON {type(value).__name__}, not an object"
         )
-    return RawRecord(number, {str(key).strip(): item for key, item in value.items()})
+    values = {str(key).strip(): item for key, item in value.items()}
+    if len(values) < len(value):
+        return RawRecord(
+            number, None, "two fields of the record have the same name once spaces are trimmed"
+        )
+    return RawRecord(number, values)
 
 
 def _width_problem(found: int, expected: int, fmt: FileFormat) -> str:
@@ -309,7 +403,7 @@ def unique_column_names(header: list[str]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for position, raw in enumerate(header, start=1):
-        name = raw.replace("\ufeff", "").strip() or f"column_{position}"
+        name = raw.replace("\ufeff", "").replace(NUL, "").strip() or f"column_{position}"
         candidate, suffix = name, 2
         while candidate in seen:
             candidate, suffix = f"{name}_{suffix}", suffix + 1

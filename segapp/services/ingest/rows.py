@@ -11,12 +11,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil import parser as date_parser
 
-from segapp.services.ingest.columns import ColumnPlan
+from segapp.services.ingest.outcomes import RETURN, classify_status
 from segapp.services.pseudonyms import normalise_external_id
+
+if TYPE_CHECKING:
+    from segapp.services.ingest.columns import ColumnPlan
 
 MISSING = {"", "na", "n/a", "null", "none", "nan", "-", "--", "?"}
 KIND_ALIASES = {
@@ -35,8 +38,8 @@ TRUE_WORDS = {"true", "yes", "y"}
 FALSE_WORDS = {"false", "no", "n"}
 # Consent values: yes/no words follow the column (inverted in an opt-out column);
 # the words that name the decision itself mean the same in either column.
-CONSENT_YES = {"yes", "y", "true", "t", "1", "1.0", "on"}
-CONSENT_NO = {"no", "n", "false", "f", "0", "0.0", "off"}
+CONSENT_YES = {"yes", "y", "true", "t", "1", "1.0", "on", "ja", "j", "oui", "si", "sí", "sim"}
+CONSENT_NO = {"no", "n", "false", "f", "0", "0.0", "off", "nein", "non", "não", "nao"}
 CONSENTED_WORDS = {
     "opted in", "opt in", "optin", "optedin", "granted", "given", "consented", "agreed",
 }  # fmt: skip
@@ -96,6 +99,8 @@ class EventRow:
     created_at: datetime
     amount: float | None
     event_type: str
+    status: str = ""  # the status as written (trimmed), "" without a status column
+    outcome: str = ""  # purchase | return | cancelled | pending | "" (see `outcomes`)
     metadata: dict[str, Any] = field(default_factory=dict)
     sensitive: dict[str, Any] = field(default_factory=dict)
     consent: bool | None = None
@@ -128,10 +133,7 @@ def parse_number(value: Any) -> float:
         match = CURRENCY.match(text)
         if not match:
             raise InvalidValue(f"{_quote(text)} is not a number")
-        digits = match.group("num").replace(" ", "")
-        if digits.count(",") == 1 and "." not in digits and re.search(r",\d{1,2}$", digits):
-            digits = digits.replace(",", ".")  # decimal comma: "4,5", "12,50"
-        digits = digits.replace(",", "")
+        digits = _plain_digits(match.group("num").replace(" ", ""))
         try:
             number = float(digits)
         except ValueError:
@@ -141,8 +143,21 @@ def parse_number(value: Any) -> float:
     return number
 
 
+def _plain_digits(digits: str) -> str:
+    """A number's digits with one decimal point: "1.057,46" and "1,057.46" are 1057.46."""
+    if "," in digits and "." in digits:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        return digits.replace(thousands, "").replace(decimal, ".")
+    if digits.count(",") == 1 and re.search(r",\d{1,2}$", digits):
+        return digits.replace(",", ".")  # decimal comma: "4,5", "12,50"
+    return digits.replace(",", "")
+
+
 def parse_datetime(value: Any, *, dayfirst: bool, now: datetime) -> datetime:
-    """Read a date or timestamp; naive times are UTC; epoch seconds are accepted."""
+    """Read a date or timestamp; naive times are UTC; epoch seconds or milliseconds are accepted."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{9,13}(\.\d+)?\s*", value):
+        value = float(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if value > 1e11:
             value = value / 1000  # epoch milliseconds
@@ -233,10 +248,17 @@ class RowValidator:
         self.dayfirst = dayfirst
         self.now = now or datetime.now(tz=UTC)
         self._metadata_columns = plan.columns_with_role("metadata")
-        self._attribute_columns = plan.columns_with_role("attribute")
         self._sensitive_columns = plan.columns_with_role("sensitive")
         self._consent_inverted = plan.consent_inverted
-        self._numeric_attribute: dict[str, bool] = {}
+        self._numeric_attribute: dict[str, bool] = {
+            column: role == "behaviour"
+            for column, role in plan.roles.items()
+            if role == "behaviour"
+            or (role == "attribute" and plan.kind_of(column) not in ("", "empty"))
+        }
+        self._attribute_columns = [
+            column for column, role in plan.roles.items() if role in ("attribute", "behaviour")
+        ]
 
     def attribute_roles(self) -> dict[str, str]:
         """For customer attribute columns seen so far: "behaviour" (numeric) or "attribute"."""
@@ -422,6 +444,9 @@ class RowValidator:
                 issues.append(RowIssue(self._column("amount"), f"amount: {exc}"))
         raw_type = self._value(values, "event_type")
         event_type = "purchase" if is_missing(raw_type) else str(raw_type).strip().lower()[:64]
+        status, outcome = self._status(values)
+        if amount is not None and amount < 0:
+            outcome = RETURN  # a negative amount is a refund, whatever the status says
         if created_at is None:
             return None
         return EventRow(
@@ -429,9 +454,19 @@ class RowValidator:
             created_at=created_at,
             amount=amount,
             event_type=event_type,
+            status=status,
+            outcome=outcome,
             metadata=self._extras(values, self._metadata_columns),
             sensitive=self._extras(values, self._sensitive_columns),
         )
+
+    def _status(self, values: dict[str, Any]) -> tuple[str, str]:
+        """The row's status as written and the outcome it names ("" when there is none)."""
+        raw = self._value(values, "status")
+        if is_missing(raw) or isinstance(raw, dict | list):
+            return "", ""
+        status = " ".join(str(raw).split())[:64]
+        return status, classify_status(status)
 
     @staticmethod
     def _extras(values: dict[str, Any], columns: list[str]) -> dict[str, Any]:

@@ -21,8 +21,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from nlp.redact import Redactor
+from nlp.redact import Redaction, Redactor
 from segapp.models import Customer, Document, Event, ImportJob
+from segapp.services.ingest.idmask import COUNT_NAME, IdMasker
 from segapp.services.ingest.rows import CustomerRow, DocumentRow, EventRow, Row
 from segapp.services.privacy import suppression
 from segapp.services.privacy.consent import set_consent
@@ -60,6 +61,17 @@ def document_content_hash(
     return content_hash(pseudonym, kind, channel, _iso(created_at), redacted_text)
 
 
+def event_content_hash(pseudonym: str, row: EventRow) -> str:
+    """`Event.content_hash`: owner, time, amount, type, and the status when the file has one.
+
+    Events of files without a status column hash as they always did.
+    """
+    parts: list[object] = [pseudonym, _iso(row.created_at), row.amount, row.event_type]
+    if row.status:
+        parts.append(row.status.lower())
+    return content_hash(*parts)
+
+
 def _iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
@@ -72,10 +84,20 @@ def _add_counts(total: dict[str, int], counts: dict[str, int]) -> None:
 class _Writer:
     """Shared machinery: pseudonyms, redaction of loose strings, customer rows."""
 
-    def __init__(self, job: ImportJob, redactor: Redactor, *, consent: bool) -> None:
+    def __init__(
+        self, job: ImportJob, redactor: Redactor, *, consent: bool, masker: IdMasker | None = None
+    ) -> None:
         self.job = job
         self.redactor = redactor
         self.consent = consent
+        self.masker = masker or IdMasker()
+
+    def mask_ids(self, text: str, external_id: str, result: ChunkResult) -> str:
+        """The text with customer ids (the row's own, and id-shaped ones) replaced."""
+        text, count = self.masker.mask(text, external_id)
+        if count:
+            _add_counts(result.redactions, {COUNT_NAME: count})
+        return text
 
     def write(self, rows: Sequence[Row]) -> ChunkResult:
         """Store the chunk's rows, then apply the consent values they state."""
@@ -118,17 +140,21 @@ class _Writer:
         user = self.job.created_by
         return user.get_username() if user is not None else "system"
 
-    def redact_values(self, values: dict[str, Any], result: ChunkResult) -> dict[str, Any]:
-        """Redact the string values of a metadata or attribute dict."""
+    def redact_values(
+        self, values: dict[str, Any], result: ChunkResult, external_id: str = ""
+    ) -> dict[str, Any]:
+        """Redact the string values of a metadata or attribute dict (ids and personal data)."""
         clean: dict[str, Any] = {}
         for key, value in values.items():
             if isinstance(value, str):
-                redaction = self.redactor.redact(value)
+                redaction = self.redactor.redact(self.mask_ids(value, external_id, result))
                 _add_counts(result.redactions, redaction.counts)
                 value = redaction.text
             elif isinstance(value, dict | list):
-                redaction = self.redactor.redact(str(value))
-                if redaction.counts:
+                flat = str(value)
+                masked = self.mask_ids(flat, external_id, result)
+                redaction = self.redactor.redact(masked)
+                if redaction.counts or masked != flat:
                     _add_counts(result.redactions, redaction.counts)
                     value = redaction.text
             clean[key] = value
@@ -173,10 +199,14 @@ class DocumentWriter(_Writer):
     def store(self, rows: Sequence[DocumentRow]) -> ChunkResult:
         """Store the rows that are not stored yet; count the rest as duplicates."""
         result = ChunkResult()
-        redactions = self.redactor.redact_many([row.text for row in rows])
+        masked = [self.masker.mask(row.text, row.external_id) for row in rows]
+        redactions = self.redactor.redact_many([text for text, _ in masked])
         prepared: dict[str, tuple[DocumentRow, str, Any]] = {}
         sensitive: dict[str, dict[str, Any]] = {}
-        for row, redaction in zip(rows, redactions, strict=True):
+        for row, redaction, (_, ids) in zip(rows, redactions, masked, strict=True):
+            if ids:
+                counts = {**redaction.counts, COUNT_NAME: redaction.counts.get(COUNT_NAME, 0) + ids}
+                redaction = Redaction(redaction.text, counts)
             pseudonym = pseudonymise(row.external_id)
             digest = document_content_hash(
                 pseudonym, row.kind, row.channel, row.created_at, redaction.text
@@ -213,7 +243,7 @@ class DocumentWriter(_Writer):
                     original_length=row.original_length,
                     truncated=row.truncated,
                     redactions=redaction.counts,
-                    metadata=self.redact_values(row.metadata, result),
+                    metadata=self.redact_values(row.metadata, result, row.external_id),
                     import_job=self.job,
                 )
             )
@@ -232,7 +262,7 @@ class EventWriter(_Writer):
         sensitive: dict[str, dict[str, Any]] = {}
         for row in rows:
             pseudonym = pseudonymise(row.external_id)
-            digest = content_hash(pseudonym, _iso(row.created_at), row.amount, row.event_type)
+            digest = event_content_hash(pseudonym, row)
             if digest in prepared:
                 result.duplicates += 1
                 continue
@@ -254,8 +284,10 @@ class EventWriter(_Writer):
                 created_at=row.created_at,
                 amount=row.amount,
                 event_type=row.event_type,
+                status=row.status,
+                outcome=row.outcome,
                 content_hash=digest,
-                metadata=self.redact_values(row.metadata, result),
+                metadata=self.redact_values(row.metadata, result, row.external_id),
                 import_job=self.job,
             )
             for digest, (row, pseudonym) in fresh.items()
@@ -282,7 +314,7 @@ class CustomerWriter(_Writer):
                 result.duplicates += 1  # the later row of the same customer wins
                 if row.consent is None:
                     row.consent = earlier.consent
-            row.attributes = self.redact_values(row.attributes, result)
+            row.attributes = self.redact_values(row.attributes, result, row.external_id)
             latest[pseudonym] = row
         existing = {c.pseudonym: c for c in Customer.objects.filter(pseudonym__in=list(latest))}
         now = timezone.now()
