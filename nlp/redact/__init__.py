@@ -47,14 +47,15 @@ PLACEHOLDERS: tuple[str, ...] = ("EMAIL", "PHONE", "CARD", "IBAN", "IP", "URL", 
 Span = tuple[int, int]
 
 # Recognisers in priority order: when two detections overlap, the earlier one wins
-# and absorbs the other's span, so an IBAN is never half-replaced as a card number,
-# a card number never as a phone number, an e-mail address never as a handle. Each comes with its
+# and absorbs the other's span, so a URL is never half-replaced as the e-mail
+# address or number in its path, an IBAN never as a card number, a card number
+# never as a phone number, an e-mail address never as a handle. Each comes with its
 # confidence, compared with ``Redactor.score_threshold``.
 _RECOGNISERS: tuple[tuple[str, Callable[[str], list[Span]], float], ...] = (
+    ("URL", find_urls, 0.85),
+    ("EMAIL", find_emails, 0.95),
     ("IBAN", find_ibans, 0.9),
     ("CARD", find_cards, 0.9),
-    ("EMAIL", find_emails, 0.95),
-    ("URL", find_urls, 0.85),
     ("IP", find_ips, 0.9),
     ("PHONE", find_phones, 0.8),
     ("HANDLE", find_handles, 0.85),

@@ -173,8 +173,16 @@ _CUES: tuple[tuple[str, str, str], ...] = (
         r"gift|card|refund|ticket)s? (?:is |was |are |were )?(?:for|to)|"
         r"\baddress (?:the|this|my|it) ?\w* to|\bholder (?:is|was)|"
         r"\b(?:full |first |last |sur|maiden |guest |account |customer |contact )?"
-        r"name\b(?: is| was)?:?|"
-        rf"\b(?:{_ROLES}))\b{_GAP}(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{_CAPITALISED})",
+        r"name\b(?: is| was)?:?)"
+        rf"\b{_GAP}(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{_CAPITALISED})",
+        "proper",
+    ),
+    (
+        # A role in lower case, or capitalised only at the start of a sentence:
+        # "Baker Street" and "Driver Assist" are not a baker and a driver.
+        "role",
+        rf"(?:(?:^|(?<=[.!?\n]))[ \t]*(?i:{_ROLES})|\b(?:{_ROLES}))\b{_GAP}"
+        rf"(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{_CAPITALISED})",
         "proper",
     ),
     (
@@ -306,6 +314,9 @@ def _name_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _MODEL_OR_DATE_AFTER = re.compile(r"[ \t]+\d")
+# An article right before a capitalised name makes it a modifier, not a person:
+# "the Ted Baker wash bag", "a Jack Daniels", "an Elizabeth Arden serum".
+_ARTICLE_BEFORE = re.compile(r"(?i:\b(?:the|a|an))[ \t]+$")
 
 
 def could_contain_name(text: str) -> bool:
@@ -321,7 +332,8 @@ def find_names(text: str) -> list[tuple[int, int]]:
 
     A capitalised, reasonably common first name that is not also an ordinary word
     ("Sophie", "Mohammed") is a name on sight, unless a number follows it (a model
-    or a date: "Air Max 90", "Jan 2024"). Any first name in the dictionary,
+    or a date: "Air Max 90", "Jan 2024") or an article precedes it (a brand used
+    as a modifier: "the Ted Baker bag"). Any first name in the dictionary,
     including words like "Will" or "Grace", counts after a cue: "my name is",
     "I'm"/"this is", a greeting ("Hi", "Dear"), a sign-off at the end ("Regards, X",
     "- X"), a title ("Mrs"), or a reference ("spoke to", "my son", "driver",
@@ -347,6 +359,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
             _is_capitalised(word)
             and word.lower() in names.common
             and not _MODEL_OR_DATE_AFTER.match(text, match.end())
+            and not _ARTICLE_BEFORE.search(text, max(0, match.start() - 5), match.start())
         ):
             spans.add(_name_span(text, *match.span()))
     return sorted(spans)

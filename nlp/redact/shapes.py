@@ -99,13 +99,40 @@ _CARD_CANDIDATE = re.compile(
 )
 
 
+# Compact runs that the words before them name as a product or shipment code.
+_CODE_WORDS = _words(
+    """
+    ean upc gtin isbn issn imei barcode sku serial tracking order invoice reference ref
+    transaction parcel consignment shipment awb waybill booking confirmation
+    """
+)
+_CODE_QUALIFIERS = _words("number no nr num code id is was")
+_WORD_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _named_as_code(text: str, start: int) -> bool:
+    """Whether the words right before ``start`` call the number a code ("EAN", "order no.")."""
+    words = [w.lower() for w in _WORD_RUN.findall(text, max(0, start - 30), start)][-3:]
+    while words and words[-1] in _CODE_QUALIFIERS:
+        words.pop()
+    gap = text[max(0, start - 30) : start]
+    return bool(words) and words[-1] in _CODE_WORDS and not any(c.isdigit() for c in gap)
+
+
 def find_cards(text: str) -> list[Span]:
-    """Spans of card numbers: 13-19 digits in a card layout, Luhn-valid or not."""
+    """Spans of card numbers: 13-19 digits in a card layout, Luhn-valid or not.
+
+    A compact run that the text calls a barcode, ISBN, IMEI, order or tracking
+    number is left alone; grouped in fours it is a card whatever the words say.
+    """
     spans = []
     for match in _CARD_CANDIDATE.finditer(text):
         digits = sum(c.isdigit() for c in match.group())
-        if 13 <= digits <= 19:
-            spans.append(match.span())
+        if not 13 <= digits <= 19:
+            continue
+        if match.group().isdigit() and _named_as_code(text, match.start()):
+            continue
+        spans.append(match.span())
     return spans
 
 
@@ -152,7 +179,8 @@ _IPV4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
 _IPV6 = r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[\w.]+)?"
 _IP_CANDIDATE = re.compile(
     rf"(?<![\w.:])(?:(?P<v4>{_IPV4})(?![\w]|\.\d)"
-    rf"|\[?(?P<v6>{_IPV6}(?:(?<=:){_IPV4})?)\]?(?![\w:]|\.\d))"
+    rf"|\[(?P<v6b>{_IPV6}(?:(?<=:){_IPV4})?)\](?::\d{{1,5}}(?!\w))?"
+    rf"|(?P<v6>{_IPV6}(?:(?<=:){_IPV4})?)(?![\w:]|\.\d))"
     r"(?:/\d{1,3}(?!\w))?"
 )
 # "Version 2.3.1.4" and "firmware 10.0.19045.2965" are versions, not addresses.
@@ -161,8 +189,8 @@ _VERSION_BEFORE = re.compile(r"(?i)\b(?:v|ver|version|firmware|build|release|upd
 
 def _is_ipv6(candidate: str) -> bool:
     groups = [g for g in re.split(r"[:%]", candidate) if g]
-    if len(groups) < 2:
-        return False  # "::", "a::" and clock times are not addresses
+    if not groups or (len(groups) == 1 and "::" not in candidate):
+        return False  # "::" alone and clock times are not addresses; "::1" is
     try:
         ipaddress.IPv6Address(candidate.split("%")[0])
     except ValueError:
@@ -174,7 +202,8 @@ def find_ips(text: str) -> list[Span]:
     """Spans of IPv4 and IPv6 addresses (full or compressed), not software versions."""
     spans = []
     for match in _IP_CANDIDATE.finditer(text):
-        if match.group("v6") is not None and not _is_ipv6(match.group("v6")):
+        v6 = match.group("v6") or match.group("v6b")
+        if v6 is not None and not _is_ipv6(v6):
             continue
         if match.group("v4") is not None and _VERSION_BEFORE.search(
             text, max(0, match.start() - 20), match.start()
