@@ -29,6 +29,9 @@ VOXSEG_DATA_DIR = Path(env.str("VOXSEG_DATA_DIR", default=str(VAR_DIR / "data"))
 VOXSEG_MAX_TEXT_CHARS = env.int("VOXSEG_MAX_TEXT_CHARS", default=5000)
 # Largest upload accepted through the UI and API.
 VOXSEG_MAX_UPLOAD_MB = env.int("VOXSEG_MAX_UPLOAD_MB", default=200)
+# Hours an upload is kept while it waits: a draft never imported, or the file of a failed
+# import (for a retry with a corrected mapping). Then the draft and the file are deleted.
+VOXSEG_DRAFT_UPLOAD_HOURS = env.float("VOXSEG_DRAFT_UPLOAD_HOURS", default=24.0)
 # Whether newly imported customers consent to segmentation until told otherwise.
 VOXSEG_DEFAULT_SEGMENTATION_CONSENT = env.bool("VOXSEG_DEFAULT_SEGMENTATION_CONSENT", default=True)
 # Texts per embedding task: the unit of work shared among workers.

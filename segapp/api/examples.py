@@ -320,6 +320,8 @@ IMPORT_JOB = {
     "finished_at": "2026-01-15T08:01:10Z",
     "duration_seconds": 69.0,
     "report_url": "https://voxseg.example/api/v1/imports/3/report/",
+    "retry_of": None,
+    "upload_kept_until": None,
 }
 IMPORT_JOB_EXAMPLE = OpenApiExample("An import job", value=IMPORT_JOB, response_only=True)
 IMPORT_LIST_EXAMPLE = OpenApiExample(
@@ -330,6 +332,81 @@ IMPORT_ACCEPTED_EXAMPLE = OpenApiExample(
     value={**IMPORT_JOB, "status": "queued", "progress": 0.0, "finished_at": None},
     response_only=True,
     status_codes=["202"],
+)
+IMPORT_RETRY_REQUEST_EXAMPLE = OpenApiExample(
+    "Name the customer id column",
+    value={"map": {"customer_id": "member_ref", "column:comment": "text"}},
+    request_only=True,
+)
+IMPORT_RETRY_EXAMPLE = OpenApiExample(
+    "The new job, queued on the failed job's file",
+    value={
+        **IMPORT_JOB,
+        "id": 4,
+        "status": "queued",
+        "progress": 0.0,
+        "started_at": None,
+        "finished_at": None,
+        "duration_seconds": None,
+        "options": {"mapping": {"customer_id": "member_ref", "column:comment": "text"}},
+        "report_url": "https://voxseg.example/api/v1/imports/4/report/",
+        "retry_of": 3,
+    },
+    response_only=True,
+    status_codes=["202"],
+)
+IMPORT_PREVIEW_EXAMPLE = OpenApiExample(
+    "An orders file uploaded as documents",
+    value={
+        "file_format": "CSV, comma-separated, UTF-8",
+        "file_type": "documents",
+        "suggested_type": "events",
+        "suggestion": "Several rows per customer (3.2 on average) and a date column: this "
+        "looks like events or orders. Import as events?",
+        "columns": [
+            {
+                "name": "customer",
+                "role": "customer_id",
+                "field": "customer_id",
+                "reason": "name: a customer identifier",
+                "samples": ["C10…", "C11…"],
+                "confident": True,
+            },
+            {
+                "name": "order_date",
+                "role": "created_at",
+                "field": "created_at",
+                "reason": "name and values: dates (ISO)",
+                "samples": ["2025-03-01", "2025-03-04"],
+                "confident": True,
+            },
+            {
+                "name": "email",
+                "role": "drop",
+                "field": None,
+                "reason": "name: an e-mail address: a direct identifier, never stored",
+                "samples": ["[not shown]"],
+                "confident": True,
+            },
+        ],
+        "rows": [{"customer": "C10…", "order_date": "2025-03-01", "email": "[not shown]"}],
+        "rows_per_customer": 3.2,
+        "problems": ["No text column found in this documents file."],
+        "roles": [
+            "customer_id",
+            "text",
+            "created_at",
+            "rating",
+            "kind",
+            "channel",
+            "sensitive",
+            "drop",
+            "consent",
+            "opt_out",
+            "metadata",
+        ],
+    },
+    response_only=True,
 )
 ISSUES_EXAMPLE = OpenApiExample(
     "A row-level issue",

@@ -2,148 +2,36 @@
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from segapp.api import examples
 from segapp.api.dp_views import NoPrivacyPolicy
 from segapp.api.errors import error_response
-from segapp.api.filters import CustomerFilter, DocumentFilter, ImportJobFilter
-from segapp.api.permissions import ImportPermission, require
+from segapp.api.filters import CustomerFilter, DocumentFilter
+from segapp.api.permissions import require
 from segapp.api.persona_serializers import CustomerMembershipSerializer, ExplanationSerializer
 from segapp.api.serializers import (
     CustomerDetailSerializer,
     CustomerSerializer,
     DocumentSerializer,
-    ImportCreateSerializer,
-    ImportJobSerializer,
-    ImportRowIssueSerializer,
 )
 from segapp.models import AuditAction
 from segapp.selectors.customers import customers_with_counts, documents
-from segapp.selectors.imports import import_jobs, issue_report_lines, job_issues
 from segapp.selectors.personas import CustomerNotFound, customer_memberships, explain_customer
 from segapp.selectors.runs import RunNotFound, get_run
 from segapp.services.accounts import can
 from segapp.services.audit import record
-from segapp.services.ingest.service import (
-    ImportOptions,
-    ImportRequestError,
-    create_import_job,
-    enqueue_import_job,
-)
 
 FORBIDDEN = error_response("Your role does not allow this (the error shape).")
 NOT_FOUND = error_response("No such resource (the error shape).")
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Import jobs",
-        responses={200: ImportJobSerializer(many=True), 403: FORBIDDEN},
-        examples=[examples.IMPORT_LIST_EXAMPLE],
-    ),
-    retrieve=extend_schema(
-        summary="An import job",
-        responses={200: ImportJobSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
-        examples=[examples.IMPORT_JOB_EXAMPLE],
-    ),
-)
-class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Import jobs: upload a file to start one, then follow its status and read its report."""
-
-    serializer_class = ImportJobSerializer
-    permission_classes = [ImportPermission]
-    filterset_class = ImportJobFilter
-    parser_classes = [MultiPartParser, FormParser]
-
-    def get_queryset(self):
-        return import_jobs()
-
-    @extend_schema(
-        summary="Start an import",
-        request=ImportCreateSerializer,
-        responses={
-            202: ImportJobSerializer,
-            400: error_response("Invalid upload (the error shape)."),
-            403: FORBIDDEN,
-        },
-        examples=[examples.IMPORT_ACCEPTED_EXAMPLE],
-    )
-    def create(self, request):
-        """Upload a documents, customers or events file; the import runs on a worker."""
-        data = ImportCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        options = ImportOptions(
-            mapping=values.get("map") or {},
-            sensitive=tuple(values.get("sensitive") or ()),
-            default_kind=values["default_kind"],
-            delimiter=values.get("delimiter") or None,
-            dayfirst=values.get("dayfirst"),
-            consent=values.get("consent"),
-        )
-        upload = values["file"]
-        try:
-            job = create_import_job(
-                file_type=values["type"],
-                original_filename=upload.name,
-                options=options,
-                source="api",
-                upload=upload,
-                user=request.user,
-            )
-        except ImportRequestError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
-        enqueue_import_job(job)
-        body = ImportJobSerializer(job, context={"request": request}).data
-        return Response(body, status=status.HTTP_202_ACCEPTED)
-
-    @extend_schema(
-        summary="Row-level issues of an import",
-        parameters=[
-            OpenApiParameter("severity", OpenApiTypes.STR, enum=["error", "warning"]),
-        ],
-        responses={200: ImportRowIssueSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
-        examples=[examples.ISSUES_EXAMPLE],
-    )
-    @action(detail=True, methods=["get"])
-    def issues(self, request, pk=None):
-        """Row-level issues of the job (rejected rows and warnings), paginated."""
-        job = self.get_object()
-        page = self.paginate_queryset(
-            job_issues(job, severity=request.query_params.get("severity"))
-        )
-        return self.get_paginated_response(ImportRowIssueSerializer(page, many=True).data)
-
-    @extend_schema(
-        summary="Row-level report of an import (CSV)",
-        responses={
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.STR, examples=[examples.REPORT_EXAMPLE]
-            ),
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    @action(detail=True, methods=["get"])
-    def report(self, request, pk=None):
-        """The row-level report as CSV: row, column, severity, reason (values redacted)."""
-        job = self.get_object()
-        response = StreamingHttpResponse(issue_report_lines(job), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
-        return response
 
 
 @extend_schema_view(

@@ -19,6 +19,7 @@ class ImportFileType(models.TextChoices):
 class ImportStatus(models.TextChoices):
     """Where an import job is in its life."""
 
+    DRAFT = "draft", "Draft"  # uploaded, previewed, not imported yet (services/ingest/drafts.py)
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
@@ -76,6 +77,10 @@ class ImportJob(WallTime, models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A job started again with a corrected mapping points at the failed job it retries.
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

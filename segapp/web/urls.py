@@ -3,18 +3,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from segapp.web import assets, chat_views, persona_views, run_views, views
+from segapp.web import assets, chat_views, import_views, persona_views, run_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("assets/plotly-<str:version>.min.js", assets.plotly_js, name="plotly-js"),
-    path("imports/", views.import_list, name="import-list"),
-    path("imports/new/", views.import_new, name="import-new"),
-    path("imports/<int:job_id>/", views.import_detail, name="import-detail"),
-    path("imports/<int:job_id>/status/", views.import_status, name="import-status"),
-    path("imports/<int:job_id>/report.csv", views.import_report, name="import-report"),
+    path("imports/", import_views.import_list, name="import-list"),
+    path("imports/new/", import_views.import_new, name="import-new"),
+    path("imports/<int:job_id>/", import_views.import_detail, name="import-detail"),
+    path("imports/<int:job_id>/preview/", import_views.import_preview, name="import-preview"),
+    path("imports/<int:job_id>/discard/", import_views.import_discard, name="import-discard"),
+    path("imports/<int:job_id>/retry/", import_views.import_retry, name="import-retry"),
+    path("imports/<int:job_id>/status/", import_views.import_status, name="import-status"),
+    path("imports/<int:job_id>/report.csv", import_views.import_report, name="import-report"),
     path("runs/", run_views.run_list, name="run-list"),
     path("runs/<str:run_id>/", run_views.run_detail, name="run-detail"),
     path("runs/<int:run_id>/status/", run_views.run_status, name="run-status"),

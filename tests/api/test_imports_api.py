@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from segapp.models import Document
+from segapp.models import Document, ImportJob, ImportStatus
 
 pytestmark = pytest.mark.django_db
 
 BODY = (
     "customer_id,text,rating\nA,Great mug but mail me at jo@example.com,5\nB,,3\nC,Too small,two\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path) -> Path:
+    """A data folder of this test alone, so that its uploads can be counted."""
+    settings.VOXSEG_DATA_DIR = tmp_path / "data"
+    return settings.VOXSEG_DATA_DIR
+
+
+def uploads(data_dir: Path) -> list[Path]:
+    folder = data_dir / "uploads"
+    return sorted(folder.iterdir()) if folder.exists() else []
 
 
 def upload(client, content=BODY, name="docs.csv", **fields):
@@ -75,14 +88,26 @@ def test_explicit_mapping_in_the_api_is_used_and_shown(
     assert job["delimiter"] == ";"
 
 
-def test_unreadable_upload_fails_with_the_reason_not_a_500(
-    bob, api_as, eager_celery, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 99, "Excel workbook"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 99, "PNG image"),
+    ],
+)
+def test_a_binary_upload_is_refused_at_the_door_and_nothing_is_kept(
+    bob, api_as, data_dir, content, says
 ):
-    response = run_upload(
-        api_as(bob), django_capture_on_commit_callbacks, content=b"PK\x03\x04" + b"\x00" * 99
-    )
-    job = api_as(bob).get(f"/api/v1/imports/{response.data['id']}/").json()
-    assert job["status"] == "failed" and "Excel workbook" in job["error_message"]
+    response = upload(api_as(bob), content=content, name="upload.bin")
+    assert response.status_code == 400 and says in response.json()["error"]["message"]
+    assert not ImportJob.objects.exists() and uploads(data_dir) == []
+
+
+def test_a_mapping_naming_a_missing_column_is_refused_at_the_door(bob, api_as, data_dir):
+    response = upload(api_as(bob), map='{"text": "review_body"}')
+    assert response.status_code == 400
+    assert "no such column" in response.json()["error"]["message"]
+    assert not ImportJob.objects.exists() and uploads(data_dir) == []
 
 
 def test_bad_request_gets_the_error_shape(bob, api_as):
@@ -115,3 +140,143 @@ def test_jobs_list_is_paginated_and_filterable(
     run_upload(client, django_capture_on_commit_callbacks, content=b"")
     body = client.get("/api/v1/imports/?status=succeeded&page_size=1").json()
     assert body["count"] == 1 and len(body["results"]) == 1
+
+
+# --- preview (dry run) ------------------------------------------------------------------------
+
+ORDERS = "customer,order_date,total,email\n" + "".join(
+    f"C{i % 4},2025-03-{1 + i % 27:02d},{10 + i}.50,c{i % 4}@example.com\n" for i in range(24)
+)
+
+
+def preview(client, content=ORDERS, **fields):
+    data = {"file": SimpleUploadedFile("orders.csv", content.encode()), **fields}
+    return client.post("/api/v1/imports/preview/", data, format="multipart")
+
+
+def test_preview_guesses_every_column_and_stores_nothing(bob, api_as, data_dir):
+    response = preview(api_as(bob), rows=2)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["file_type"] == "events" and body["problems"] == []
+    roles = {column["name"]: column["role"] for column in body["columns"]}
+    assert roles == {
+        "customer": "customer_id", "order_date": "created_at", "total": "amount", "email": "drop",
+    }  # fmt: skip
+    assert all(column["reason"] for column in body["columns"])
+    assert len(body["rows"]) == 2 and "@example.com" not in response.content.decode()
+    assert "amount" in body["roles"] and "text" not in body["roles"]
+    assert not ImportJob.objects.exists() and uploads(data_dir) == []
+
+
+def test_preview_as_another_type_suggests_the_type_the_file_looks_like(bob, api_as):
+    body = preview(api_as(bob), type="documents").json()
+    assert body["file_type"] == "documents" and body["suggested_type"] == "events"
+    assert body["suggestion"] and body["problems"]  # a documents file needs a text column
+
+
+def test_preview_applies_a_role_picked_for_a_column(bob, api_as):
+    body = preview(api_as(bob), map="column:total=metadata").json()
+    roles = {column["name"]: column["role"] for column in body["columns"]}
+    assert roles["total"] == "metadata"
+
+
+def test_preview_of_a_binary_file_is_a_400(bob, api_as):
+    response = client_preview_png(api_as(bob))
+    assert response.status_code == 400 and "PNG image" in response.json()["error"]["message"]
+
+
+def client_preview_png(client):
+    data = {"file": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)}
+    return client.post("/api/v1/imports/preview/", data, format="multipart")
+
+
+def test_product_manager_may_not_preview(carol, api_as):
+    assert preview(api_as(carol)).status_code == 403
+
+
+# --- retry ------------------------------------------------------------------------------------
+
+UNKNOWN_ID = "who,comment\nA,Nice and sturdy\nB,Handle broke within a week\n"
+
+
+def failed_upload(client, django_capture_on_commit_callbacks):
+    response = run_upload(
+        client, django_capture_on_commit_callbacks, content=UNKNOWN_ID, map="text=comment"
+    )
+    job = client.get(f"/api/v1/imports/{response.data['id']}/").json()
+    assert job["status"] == "failed", job
+    return job
+
+
+def test_a_failed_job_is_retried_with_a_new_mapping_on_its_kept_file(
+    bob, api_as, eager_celery, django_capture_on_commit_callbacks, data_dir
+):
+    client = api_as(bob)
+    failed = failed_upload(client, django_capture_on_commit_callbacks)
+    assert "customer id" in failed["error_message"] and failed["upload_kept_until"]
+    assert len(uploads(data_dir)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/api/v1/imports/{failed['id']}/retry/",
+            {"map": {"customer_id": "who", "text": "comment"}},
+            format="json",
+        )
+    assert response.status_code == 202 and response.data["retry_of"] == failed["id"]
+    retry = client.get(f"/api/v1/imports/{response.data['id']}/").json()
+    assert retry["status"] == "succeeded" and retry["counts"]["imported"] == 2
+    assert retry["original_filename"] == "docs.csv" and uploads(data_dir) == []
+    again = client.post(f"/api/v1/imports/{failed['id']}/retry/", {"map": "customer_id=who"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    assert f"import #{retry['id']}" in again.json()["error"]["message"]
+
+
+def test_retry_of_a_job_that_did_not_fail_is_a_409(
+    bob, api_as, eager_celery, django_capture_on_commit_callbacks
+):
+    client = api_as(bob)
+    job = run_upload(client, django_capture_on_commit_callbacks).data
+    response = client.post(f"/api/v1/imports/{job['id']}/retry/", {"map": "customer_id=text"})
+    assert response.status_code == 409
+    assert "only a failed import" in response.json()["error"]["message"]
+
+
+def test_retry_with_a_mapping_naming_a_missing_column_is_a_400(
+    bob, api_as, eager_celery, django_capture_on_commit_callbacks
+):
+    client = api_as(bob)
+    failed = failed_upload(client, django_capture_on_commit_callbacks)
+    response = client.post(f"/api/v1/imports/{failed['id']}/retry/", {"map": "customer_id=nope"})
+    assert response.status_code == 400 and "no such column" in response.json()["error"]["message"]
+    assert ImportJob.objects.get(pk=failed["id"]).status == ImportStatus.FAILED
+
+
+def test_product_manager_may_not_retry(
+    bob, carol, api_as, eager_celery, django_capture_on_commit_callbacks
+):
+    failed = failed_upload(api_as(bob), django_capture_on_commit_callbacks)
+    response = api_as(carol).post(f"/api/v1/imports/{failed['id']}/retry/", {"map": "a=b"})
+    assert response.status_code == 403
+
+
+# --- who reads the values quoted in row issues -----------------------------------------------
+
+
+def test_row_issues_quote_values_only_for_roles_that_read_texts(
+    bob, carol, dave, api_as, eager_celery, django_capture_on_commit_callbacks
+):
+    job_id = run_upload(api_as(bob), django_capture_on_commit_callbacks).data["id"]
+    path = f"/api/v1/imports/{job_id}/issues/?severity=error"
+    reasons = {who: [i["reason"] for i in api_as(who).get(path).json()["results"]]
+               for who in (bob, carol, dave)}  # fmt: skip
+    assert "rating 'two' is not a number" in reasons[bob]
+    assert reasons[carol] == reasons[dave] and "rating [value] is not a number" in reasons[carol]
+    report = b"".join(api_as(carol).get(f"/api/v1/imports/{job_id}/report/").streaming_content)
+    assert b"[value]" in report and b"'two'" not in report
+
+
+def test_drafts_of_the_upload_page_are_not_listed(bob, api_as, client):
+    client.force_login(bob)
+    client.post("/imports/new/", {"file": SimpleUploadedFile("d.csv", BODY.encode())})
+    assert ImportJob.objects.get().status == ImportStatus.DRAFT
+    assert api_as(bob).get("/api/v1/imports/").json()["count"] == 0

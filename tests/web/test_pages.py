@@ -1,11 +1,10 @@
-"""Web pages: login, dashboard counts, the upload form, the job page and its report."""
+"""Web pages: login, the dashboard, who may open the upload page, friendly errors.
+
+The import pages themselves are tested in test_import_pages.py."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-
-from segapp.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -20,36 +19,6 @@ def test_login_page_logs_in_with_a_password(client, bob):
     response = client.post("/login/", {"username": "bob", "password": "pw-bob-secret"})
     assert response.status_code == 302
     assert "Dashboard" in client.get("/").content.decode()
-
-
-def test_upload_form_runs_an_import_and_shows_the_job(
-    client, bob, eager_celery, django_capture_on_commit_callbacks
-):
-    client.force_login(bob)
-    file = SimpleUploadedFile("r.csv", b"user_id,body,stars\nA,Lovely,5\nB,,1\n")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/imports/new/", {"file": file, "file_type": "documents", "default_kind": "review"}
-        )
-    job = ImportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/imports/{job.pk}/"
-    page = client.get(response["Location"]).content.decode()
-    assert "Succeeded" in page and "the text is empty" in page
-    assert "customer id (pseudonymised)" in page  # the mapping used
-    report = client.get(f"/imports/{job.pk}/report.csv")
-    assert b"the text is empty" in b"".join(report.streaming_content)
-    dashboard = client.get("/").content.decode()
-    assert 'data-testid="count-documents">1<' in dashboard
-
-
-def test_upload_form_explains_a_bad_mapping(client, bob):
-    client.force_login(bob)
-    file = SimpleUploadedFile("r.csv", b"a,b\n1,2\n")
-    response = client.post(
-        "/imports/new/", {"file": file, "file_type": "documents", "mapping": "text"}
-    )
-    assert response.status_code == 200
-    assert "FIELD=COLUMN" in response.content.decode()
 
 
 def test_product_manager_cannot_open_the_upload_page(client, carol):

@@ -240,7 +240,9 @@ def _mark_failed(job: ImportJob, message: str) -> None:
     job.status, job.finished_at, job.error_message = ImportStatus.FAILED, timezone.now(), message
     job.rows_imported = job.rows_updated = job.rows_duplicate = 0
     job.save()
-    _discard_upload(job)
+    # The upload is kept, so the job can be retried with a corrected mapping without
+    # uploading again; `segapp.services.ingest.drafts` deletes it after
+    # VOXSEG_DRAFT_UPLOAD_HOURS, or when the retry takes it over.
 
 
 def _discard_upload(job: ImportJob) -> None:

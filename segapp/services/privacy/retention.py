@@ -12,6 +12,9 @@ keeps forever):
   bias audits, releases) and their files.
 - ``audit_log``: entries older than the cutoff. The retention task is the only
   remover of audit entries.
+- uploads waiting longer than ``VOXSEG_DRAFT_UPLOAD_HOURS``: drafts never
+  imported (with their files) and the kept files of failed imports
+  (:mod:`segapp.services.ingest.drafts`), whatever the periods above.
 
 Each sweep is a :class:`PrivacyRequest` of kind retention whose counts say
 what it removed, and an audit entry. Running it again removes only what has
@@ -83,6 +86,7 @@ def enforce(*, now: datetime | None = None, user=None, channel: str = "beat") ->
             with transaction.atomic():
                 old = AuditEvent.objects.filter(created_at__lt=limits["audit_log"])
                 counts["audit_entries"] = old.delete()[0]
+        counts += _expire_uploads(now)
     except Exception as exc:
         PrivacyRequest.objects.filter(pk=request.pk).update(
             status=RequestStatus.FAILED, counts=dict(counts), error_message=str(exc)[:2000]
@@ -101,6 +105,14 @@ def enforce(*, now: datetime | None = None, user=None, channel: str = "beat") ->
         **{k: int(v) for k, v in counts.items()},
     )
     return request
+
+
+def _expire_uploads(now: datetime | None) -> Counter:
+    """Uploads waiting past VOXSEG_DRAFT_UPLOAD_HOURS: drafts never imported, failed jobs' files."""
+    from segapp.services.ingest.drafts import expire_uploads
+
+    expired = expire_uploads(now=now)
+    return Counter(draft_imports=expired.drafts, failed_import_uploads=expired.failed_uploads)
 
 
 def status() -> dict:
