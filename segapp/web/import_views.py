@@ -176,6 +176,10 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "can_retry": drafts.can_retry(job) and can(request.user, "import_data"),
         "kept_until": drafts.kept_until(job),
         "retries": list(job.retries.order_by("pk").values_list("pk", flat=True)),
+        "columns": [
+            (item["column"], item["role"], (job.column_reasons or {}).get(item["column"], ""))
+            for item in job.column_roles
+        ],
     }
     return render(request, "imports/detail.html", context)
 
