@@ -39,19 +39,21 @@ at 0, means clamped into their bounds, and any count below ``min_group_size``
 (k) is suppressed as "fewer than k", so k-anonymity still applies to noisy
 figures.
 
-Randomness: with ``random_state=None`` every mechanism draws fresh randomness
-from the operating system (``secrets``), so two releases differ. A seeded
-``numpy.random.RandomState`` makes a release reproducible bit for bit, which
-is why diffprivlib is used (OpenDP offers no seeded sampling). A seed known to
-the reader lets them regenerate the noise and subtract it: a caller must derive
-the state from a secret as well as the seed (:func:`random_state_from_key`
-takes such a key).
+Randomness: with ``random_state=None`` (what production uses) every mechanism
+draws from ``secrets.SystemRandom``, the operating system's cryptographically
+secure source, so two releases differ and nobody can regenerate the noise. A
+seeded ``numpy.random.RandomState`` makes a release reproducible bit for bit,
+for tests and benchmarks (diffprivlib takes one; OpenDP offers no seeded
+sampling). Such noise is known to whoever knows the state: derive it from a
+secret as well as the seed (:func:`random_state_from_key` takes such a key) and
+never offer it to people who read the release.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -164,14 +166,18 @@ class NoiseMechanism:
     ``l1`` and ``l2`` are the vector's sensitivities under add/remove-one; the
     Laplace mechanism uses ``l1`` (scale b = l1 / ε, variance 2b²), the
     Gaussian one ``l2`` (σ from Balle and Wang's analytic calibration). Each
-    entry gets independent noise, drawn from ``random_state`` (None: fresh
-    randomness from ``secrets``; a ``RandomState``: reproducible).
+    entry gets independent noise, drawn from ``random_state`` (None: the
+    operating system's secure source, ``secrets.SystemRandom``; a
+    ``RandomState``: reproducible).
     """
 
     def __init__(
         self, *, epsilon: float, delta: float, l1: float, l2: float, random_state=None
     ) -> None:
         self.epsilon, self.delta, self.l1, self.l2 = epsilon, delta, l1, l2
+        if random_state is None:
+            random_state = secrets.SystemRandom()  # never numpy's global, seedable generator
+        self.random_state = random_state
         if delta > 0:
             self.name, self.sensitivity, self.norm = "gaussian_analytic", float(l2), "L2"
             self._mechanism = GaussianAnalytic(

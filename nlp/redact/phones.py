@@ -114,11 +114,16 @@ def _context(text: str, start: int) -> str | None:
     window_start = max(0, start - 40)
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, window_start, start)]
     window = text[breaks[-1] if breaks else window_start : start]
-    words = [m.group().lower() for m in _WORD_BEFORE.finditer(window)][-4:]
-    naming = list(reversed(words))
-    while naming and naming[0] in _QUALIFIERS | {"is", "was", "my", "the", "your", "our"}:
+    found = [(m.group().lower(), m.end()) for m in _WORD_BEFORE.finditer(window)][-4:]
+    words = [word for word, _ in found]
+    naming = list(reversed(found))
+    while naming and naming[0][0] in _QUALIFIERS | {"is", "was", "my", "the", "your", "our"}:
         naming.pop(0)
-    if naming and naming[0] in _ID_WORDS and not any(c.isdigit() for c in window):
+    if (
+        naming
+        and naming[0][0] in _ID_WORDS
+        and not any(c.isdigit() for c in window[naming[0][1] :])
+    ):
         return "id"
     if any(word in _PHONE_WORDS for word in words):
         return "phone"
@@ -164,7 +169,15 @@ def _is_phone(text: str, match: re.Match[str]) -> bool:
     separators = set(re.findall(rf"[{_DASHES}./]", number))
     digits = "".join(groups)
     international = number.startswith(("+", "(+"))
-    if not international and digits.startswith("00") and len(groups[0]) >= 3:
+    if (
+        not international
+        and digits[:2] == "00"
+        and digits[2:3] != "0"
+        and len(groups[0]) >= 3
+        and len(digits) >= 9
+    ):
+        # "0044 20 ...": the international call prefix, then a country code and
+        # at least seven digits; otherwise the zeros are part of a national number.
         international, digits = True, digits[2:]
     count = len(digits) - ("(0)" in number.replace(" ", ""))  # the trunk is not dialled
     if not 7 <= count <= 15:

@@ -112,25 +112,35 @@ _WORD_RUN = re.compile(r"[^\W\d_]+")
 
 def _named_as_code(text: str, start: int) -> bool:
     """Whether the words right before ``start`` call the number a code ("EAN", "order no.")."""
-    words = [w.lower() for w in _WORD_RUN.findall(text, max(0, start - 30), start)][-3:]
+    window = re.split(r"[.!?;\n]", text[max(0, start - 30) : start])[-1]
+    words = [w.lower() for w in _WORD_RUN.findall(window)][-3:]
     while words and words[-1] in _CODE_QUALIFIERS:
         words.pop()
-    gap = text[max(0, start - 30) : start]
-    return bool(words) and words[-1] in _CODE_WORDS and not any(c.isdigit() for c in gap)
+    return bool(words) and words[-1] in _CODE_WORDS and not any(c.isdigit() for c in window)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
 
 
 def find_cards(text: str) -> list[Span]:
     """Spans of card numbers: 13-19 digits in a card layout, Luhn-valid or not.
 
-    A compact run that the text calls a barcode, ISBN, IMEI, order or tracking
-    number is left alone; grouped in fours it is a card whatever the words say.
+    The Luhn check only ever adds: a compact run that the text calls a barcode,
+    ISBN, IMEI, order or tracking number is left alone unless it passes it;
+    grouped like a card it is a card whatever the words say.
     """
     spans = []
     for match in _CARD_CANDIDATE.finditer(text):
         digits = sum(c.isdigit() for c in match.group())
         if not 13 <= digits <= 19:
             continue
-        if match.group().isdigit() and _named_as_code(text, match.start()):
+        number = match.group()
+        if number.isdigit() and _named_as_code(text, match.start()) and not _luhn(number):
             continue
         spans.append(match.span())
     return spans

@@ -101,9 +101,9 @@ class ReleaseRequestSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Makes the release reproducible bit for bit (mixed with the server's secret, "
-        "so the noise cannot be recomputed by the caller). Without it every release draws "
-        "fresh noise.",
+        help_text="Refused (400) unless the deployment sets VOXSEG_DP_ALLOW_SEEDS, a test "
+        "setting: then the release is reproducible bit for bit. Leave it out: every release "
+        "draws fresh noise from the operating system's random source.",
     )
     quantities = serializers.ListField(
         child=serializers.ChoiceField(choices=QUANTITIES),
@@ -266,9 +266,10 @@ RELEASE = {
     "quantities": ["sizes", "shares", "topics"],
     "min_group_size": 10,
     "suppressed": "null: fewer than 10 (k-anonymity applies to noisy counts)",
-    "seed": 42,
-    "reproducible": True,
-    "randomness": "seeded: reproducible bit for bit on the same data and SECRET_KEY",
+    "seed": None,
+    "reproducible": False,
+    "randomness": "fresh: every new release draws new noise from the operating system's "
+    "random source",
     "sizes": _LAPLACE_SIZES,
     "shares": {
         "derived_from": "sizes (post-processing: no extra privacy cost)",
@@ -312,7 +313,7 @@ BUDGET = {
             "run": 12,
             "epsilon": 1.0,
             "delta": 0.0,
-            "seeded": True,
+            "seeded": False,
             "requested_by": "bob",
             "channel": "api",
             "created_at": "2026-03-01T12:10:00Z",
@@ -352,7 +353,7 @@ class PrivateReleaseView(APIView):
         examples=[
             OpenApiExample(
                 "Sizes, shares and topics at ε = 1",
-                value={"epsilon": 1.0, "seed": 42, "quantities": ["sizes", "shares", "topics"]},
+                value={"epsilon": 1.0, "quantities": ["sizes", "shares", "topics"]},
                 request_only=True,
             ),
             OpenApiExample("A release", value=RELEASE, response_only=True),
@@ -393,14 +394,15 @@ class BudgetView(APIView):
 
     @extend_schema(
         summary="The privacy budget",
-        description="ε and δ spent of the totals, the number of releases and the latest ones. "
+        description="ε and δ spent of the totals, the number of releases and the latest ones: "
+        "everyone's for admins and privacy officers, the caller's own for other roles. "
         "Every run releases facts about the same customers, so they share one budget, "
         "dataset `customers`.",
         responses={200: BudgetSerializer, 403: FORBIDDEN},
         examples=[OpenApiExample("The budget", value=BUDGET, response_only=True)],
     )
     def get(self, request):
-        return Response(BudgetSerializer(budget_status()).data)
+        return Response(BudgetSerializer(_budget_as_seen_by(request.user)).data)
 
     @extend_schema(
         summary="Change the privacy budget",
@@ -446,7 +448,12 @@ class BudgetView(APIView):
             dp.change_budget(**data.validated_data, user=request.user, channel="api")
         except dp.BudgetError as exc:
             raise ValidationError({"detail": str(exc)}) from None
-        return Response(BudgetSerializer(budget_status()).data)
+        return Response(BudgetSerializer(_budget_as_seen_by(request.user)).data)
+
+
+def _budget_as_seen_by(user) -> dict:
+    """The budget with every release for admins and privacy officers, else the user's own."""
+    return budget_status(requested_by=None if can(user, "manage_budgets") else user.get_username())
 
 
 def _run_or_404(request, ref: str):

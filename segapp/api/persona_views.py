@@ -8,7 +8,12 @@ selectors' job: a segment below k is listed as small and otherwise not found.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import JSONRenderer
@@ -20,12 +25,13 @@ from segapp.api.caching import run_results_cache
 from segapp.api.dp_views import CONFLICT, NoPrivacyPolicy, noisy_payload
 from segapp.api.errors import error_response
 from segapp.api.exports import export_response
-from segapp.api.pagination import StandardPagination
+from segapp.api.pagination import StandardPagination, paginated
 from segapp.api.permissions import require
 from segapp.api.persona_serializers import (
     CompareQuerySerializer,
     ComparisonSerializer,
     MemberQuerySerializer,
+    MemberRowSerializer,
     MembershipSerializer,
     PersonaSerializer,
     PersonaSummarySerializer,
@@ -164,9 +170,18 @@ class SegmentMembersView(_MemberListView):
         ],
         responses={
             200: OpenApiResponse(
-                MembershipSerializer(many=True),
-                description="A page of members; with ?format, a CSV or JSON attachment with "
-                "the columns customer, segment, segment_name, probability, outlier.",
+                PolymorphicProxySerializer(
+                    component_name="MembersPageOrExport",
+                    serializers=[
+                        paginated(MembershipSerializer, name="MembershipPage"),
+                        MemberRowSerializer(many=True),
+                    ],
+                    resource_type_field_name=None,
+                    many=False,
+                ),
+                description="A page of members; with ?format=json a JSON array (an "
+                "attachment) of every matching member with the columns customer, segment, "
+                "segment_name, probability, outlier, and with ?format=csv the same as CSV.",
                 examples=[examples.MEMBERS_EXAMPLE],
             ),
             (200, "text/csv"): OpenApiResponse(

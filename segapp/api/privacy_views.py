@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from segapp.api.errors import error_response
-from segapp.api.pagination import StandardPagination
+from segapp.api.pagination import StandardPagination, paginated
 from segapp.api.permissions import require
 from segapp.selectors import privacy as privacy_selectors
 from segapp.services.privacy import access, consent, erasure
@@ -193,13 +193,14 @@ class PrivacyRequestListView(APIView):
 
     @extend_schema(
         summary="Privacy requests",
+        operation_id="privacy_requests_list",
         parameters=[
             OpenApiParameter("kind", str, enum=["access", "erasure", "rectification", "retention"]),
             OpenApiParameter("status", str, enum=["pending", "running", "done", "failed"]),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: ReceiptSerializer(many=True)},
+        responses={200: paginated(ReceiptSerializer, name="PaginatedReceiptList")},
         examples=[
             OpenApiExample(
                 "Requests",
@@ -286,6 +287,7 @@ class AuditLogView(APIView):
 
     @extend_schema(
         summary="The audit log",
+        operation_id="privacy_audit_list",
         description="Who viewed a customer, exported members, asked the chat about a customer, "
         "ran an access or erasure request, and when. Append-only; only retention removes "
         "entries.",
@@ -299,7 +301,10 @@ class AuditLogView(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: AuditEntrySerializer(many=True), 400: INVALID},
+        responses={
+            200: paginated(AuditEntrySerializer, name="PaginatedAuditEntryList"),
+            400: INVALID,
+        },
         examples=[
             OpenApiExample(
                 "Audit entries",

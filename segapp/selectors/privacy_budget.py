@@ -15,12 +15,20 @@ from segapp.models import PrivacyBudget, PrivacyRelease
 
 DATASET = "customers"  # the one dataset every run releases facts about (segapp.services.dp)
 LAST_RELEASES = 5
+OWN_CHANNELS = ("api", "token")  # releases a user asked for themselves (not the CLI's)
 COMPOSITION = "basic sequential composition: the epsilons and deltas of all releases add up"
 
 
-def budget_status(dataset: str = DATASET, *, last: int = LAST_RELEASES) -> dict[str, Any]:
+def budget_status(
+    dataset: str = DATASET, *, last: int = LAST_RELEASES, requested_by: str | None = None
+) -> dict[str, Any]:
     """The budget of `dataset`: totals, spent, remaining, the number of releases and the
-    `last` latest releases (newest first), in two queries plus one for the count."""
+    `last` latest releases (newest first), in two queries plus one for the count.
+
+    `requested_by` (a username) limits the releases counted and listed to those
+    that user asked for through the API or a policy token; None lists everyone's
+    (for admins and privacy officers). Totals and spending are the dataset's.
+    """
     budget = PrivacyBudget.objects.filter(dataset=dataset).first()
     if budget is None:
         totals = (float(settings.VOXSEG_DP_EPSILON_BUDGET), float(settings.VOXSEG_DP_DELTA_BUDGET))
@@ -29,6 +37,8 @@ def budget_status(dataset: str = DATASET, *, last: int = LAST_RELEASES) -> dict[
         totals = (budget.epsilon_total, budget.delta_total)
         spent = (budget.epsilon_spent, budget.delta_spent)
         releases, updated_at = PrivacyRelease.objects.filter(budget=budget), budget.updated_at
+        if requested_by is not None:
+            releases = releases.filter(requested_by=requested_by, channel__in=OWN_CHANNELS)
     latest = releases.order_by("-created_at", "-id").values(
         "id", "run_id", "epsilon", "delta", "seed", "requested_by", "channel", "created_at"
     )[:last]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION = "admin", "analyst", "product_manager", "integration"
@@ -42,6 +43,18 @@ class RoleError(ValueError):
     """An unknown role was asked for."""
 
 
+class PasswordRejected(ValueError):
+    """A password the validators refuse; the message lists every reason."""
+
+
+def _validate_password(password: str, user) -> None:
+    """Django's password validators (AUTH_PASSWORD_VALIDATORS) for `user`; PasswordRejected."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise PasswordRejected("Password refused: " + " ".join(exc.messages)) from None
+
+
 def roles_of(user) -> set[str]:
     """The roles a user holds; superusers hold every role."""
     if not getattr(user, "is_authenticated", False):
@@ -61,11 +74,26 @@ def can(user, capability: str) -> bool:
 
 
 @transaction.atomic
-def add_user(*, username: str, role: str, password: str | None = None, email: str = ""):
-    """Create or update a user with exactly one role; return the user."""
+def add_user(
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
+    check_password: bool = True,
+):
+    """Create or update a user with exactly one role; return the user.
+
+    A password must pass the deployment's validators (AUTH_PASSWORD_VALIDATORS:
+    not like the username or email, long enough, not common, not all digits),
+    else PasswordRejected and nothing is changed. `check_password=False` is for
+    the demo's published login and test fixtures only.
+    """
     if role not in ROLES:
         raise RoleError(f"Unknown role {role!r}; roles are: {', '.join(ROLES)}.")
     user_model = get_user_model()
+    if password and check_password:
+        _validate_password(password, user_model(username=username, email=email))
     user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
     if password:
         user.set_password(password)

@@ -15,11 +15,12 @@ says nothing new, and repeating a request cannot average the noise away.
 The figures are computed from the run's current rows (memberships, the
 members' behaviour, document results), so customers withdrawn since the run
 are not in them. The mechanisms and calibration are :mod:`nlp.dp`
-(diffprivlib). A seed makes a release reproducible bit for bit, on the same
-data and with the same ``SECRET_KEY``: the noise is drawn from
-HMAC(SECRET_KEY, seed and the release's settings and data), because noise
-drawn from a public seed alone could be regenerated and subtracted by whoever
-chose it. Without a seed every release draws fresh randomness.
+(diffprivlib). Noise comes from the operating system's random source
+(``secrets``): nobody, the caller or whoever knows the deployment's keys, can
+regenerate it. A caller's seed is refused unless ``VOXSEG_DP_ALLOW_SEEDS`` is
+on, which only the test suite does: a seeded release is reproducible bit for
+bit, its noise drawn from HMAC(SECRET_KEY, seed and the release's settings and
+data), and so known to anyone who holds the key and guesses the data.
 
 An API token with a :class:`TokenPrivacyPolicy` reads noisy figures from the
 standard aggregate endpoints (:func:`private_payload`): the token's own
@@ -79,6 +80,7 @@ __all__ = [
     "MAX_SEED",
     "QUANTITIES",
     "RELEASE_ROW_FIELDS",
+    "SEEDS_REFUSED",
     "BudgetError",
     "BudgetExceeded",
     "PolicyError",
@@ -99,6 +101,11 @@ __all__ = [
 DATASET = "customers"  # every run releases facts about the one customer table
 MAX_SEED = 2**63 - 1
 SPEND_ATTEMPTS = 5
+SEEDS_REFUSED = (
+    "This deployment does not accept a seed: every release draws fresh noise from the "
+    "operating system's random source, so that no one can regenerate and remove it. Leave "
+    "seed out; asking again with the same settings returns the stored release at no cost."
+)
 NOT_COVERED = (
     "Names, descriptions, labels, keywords and which traits and topics are listed are "
     "computed from the exact data and are not covered by the noise."
@@ -253,6 +260,8 @@ def release_run(
     asked = check_quantities(quantities)
     cap = check_document_cap(max_documents_per_customer)
     seed = _checked_seed(seed)
+    if seed is not None and not settings.VOXSEG_DP_ALLOW_SEEDS:
+        raise ReleaseError(SEEDS_REFUSED)
     declared = _checked_bounds(bounds)
     if run.status != RunStatus.SUCCEEDED:
         raise ReleaseRefused(f"Run {run.pk} has not succeeded ({run.status}); nothing to release.")
@@ -294,9 +303,11 @@ def release_run(
         seed=seed,
         reproducible=seed is not None,
         randomness=(
-            "seeded: reproducible bit for bit on the same data and SECRET_KEY"
+            "seeded (test setting VOXSEG_DP_ALLOW_SEEDS): reproducible bit for bit on the "
+            "same data and SECRET_KEY"
             if seed is not None
-            else "fresh: every new release draws new noise"
+            else "fresh: every new release draws new noise from the operating system's "
+            "random source"
         ),
         notes=notes,
     )

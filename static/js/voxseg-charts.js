@@ -119,7 +119,7 @@
       var bar = function (side, name, colour) {
         return { type: "bar", orientation: "h", name: name, y: rows.map(function (t) { return wrap(t.label, 30); }),
                  x: rows.map(function (t) { return Math.round(1000 * t[side + "_share"]) / 10; }), marker: { color: colour },
-                 hovertemplate: "<b>%{y}</b><br>" + name.replace(/</g, "&lt;") + ": %{x}% of their documents<extra></extra>" };
+                 hovertemplate: "<b>%{y}</b><br>" + name.replace(/</g, "&lt;") + ": %{x:.1f}% of their documents<extra></extra>" };
       };
       Plotly.newPlot(el, [bar("b", d.b, d.colour_b), bar("a", d.a, d.colour_a)], layout({
         barmode: "group", height: Math.max(220, 60 + 46 * rows.length), showlegend: true,

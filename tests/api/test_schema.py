@@ -149,3 +149,67 @@ def test_schemathesis_finds_no_server_error(finished_run, alice, wsgi_app):
     print(f"schemathesis: {calls['n']} requests, {len(failures)} server errors")
     assert calls["n"] > 200
     assert not failures, "\n".join(failures[:10])
+
+
+# --- responses match the schema ---------------------------------------------------------------
+
+
+def _json_schema(node, components: dict):
+    """An OpenAPI 3.0 schema as JSON Schema: $refs inlined, `nullable` as a null alternative."""
+    if isinstance(node, list):
+        return [_json_schema(item, components) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _json_schema(components[node["$ref"].rsplit("/", 1)[-1]], components)
+    skipped = {"nullable", "readOnly", "writeOnly", "format", "example", "examples", "properties"}
+    converted = {k: _json_schema(v, components) for k, v in node.items() if k not in skipped}
+    if "properties" in node:
+        converted["properties"] = {
+            name: _json_schema(value, components) for name, value in node["properties"].items()
+        }
+    if node.get("nullable"):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def _body(response):
+    if hasattr(response, "streaming_content"):
+        import json
+
+        return json.loads(b"".join(response.streaming_content))
+    return response.json()
+
+
+def test_responses_match_their_documented_shapes(schema, alice, api_as):
+    """Nullable fields are documented nullable, pages as pages and arrays as arrays."""
+    import jsonschema
+
+    from segapp.models import ImportJob, PrivacyRequest, SegmentationRun
+    from segapp.services import audit
+    from tests.web.factories import build_persona_run
+
+    run = build_persona_run(120)
+    SegmentationRun.objects.create(parameters={})  # queued, by nobody: no duration, no creator
+    ImportJob.objects.create(file_type="documents", original_filename="x.csv")
+    PrivacyRequest.objects.create(kind="access", subject="b" * 64)
+    audit.record(alice, "view_customer", "a" * 64, channel="api")
+    components = schema["components"]["schemas"]
+    client = api_as(alice)
+    checked = {
+        "/api/v1/runs/": "/api/v1/runs/",
+        "/api/v1/imports/": "/api/v1/imports/",
+        "/api/v1/privacy/audit/": "/api/v1/privacy/audit/",
+        "/api/v1/privacy/requests/": "/api/v1/privacy/requests/",
+        "/api/v1/runs/{run}/segments/{segment}/members/": f"/api/v1/runs/{run.pk}/segments/0/members/",
+    }
+    for path, url in checked.items():
+        for query in ("", "?format=json") if path.endswith("members/") else ("",):
+            response = client.get(url + query)
+            assert response.status_code == 200, (url + query, response.content[:300])
+            documented = schema["paths"][path]["get"]["responses"]["200"]["content"]
+            shape = _json_schema(documented["application/json"]["schema"], components)
+            try:
+                jsonschema.validate(_body(response), shape)
+            except jsonschema.ValidationError as exc:
+                pytest.fail(f"GET {url}{query}: {exc.message} at {list(exc.absolute_path)}")

@@ -302,3 +302,21 @@ def test_topic_totals_combine_their_own_noise_with_the_cells():
     assert abs(totals.mean() - 300) < 4 * np.sqrt(combined / 500)
     assert totals.var() < 0.5 * cells_only
     assert abs(totals.var() / combined - 1) < 0.4  # the sample variance's SE is about 20% here
+
+
+# --- where unseeded noise comes from ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delta", [0.0, 1e-6])
+def test_unseeded_noise_comes_from_the_operating_system_not_a_seedable_generator(delta):
+    import secrets
+
+    def draw() -> np.ndarray:
+        np.random.seed(12345)  # whoever can seed numpy's global generator learns nothing
+        return NoiseMechanism(epsilon=1.0, delta=delta, l1=1.0, l2=1.0).add([0.0] * 50)
+
+    mechanism = NoiseMechanism(epsilon=1.0, delta=delta, l1=1.0, l2=1.0)
+    assert isinstance(mechanism.random_state, secrets.SystemRandom)
+    first, second = draw(), draw()
+    assert not np.array_equal(first, second)
+    assert np.all(np.isfinite(first)) and np.std(first) > 0

@@ -46,7 +46,8 @@ class Command(BaseCommand):
         if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             self.stdout.write("note: DATABASE_URL is set; the demo uses that database.")
         call_command("migrate", verbosity=0)
-        add_user(username=DEMO_USER, role="admin", password=DEMO_PASSWORD)
+        # The demo login is published in the README, so it is not held to the password rules.
+        add_user(username=DEMO_USER, role="admin", password=DEMO_PASSWORD, check_password=False)
         data_dir = Path(settings.VAR_DIR) / "demo"
         call_command(
             "demo_data", out=str(data_dir), customers=options["customers"], stdout=self.stderr

@@ -28,7 +28,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--delta", type=float, default=0.0, help="δ (default 0: Laplace; above 0: Gaussian)."
         )
-        parser.add_argument("--seed", type=int, help="Make the release reproducible.")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            help="Make the release reproducible: refused unless VOXSEG_DP_ALLOW_SEEDS (tests).",
+        )
         parser.add_argument("--format", choices=("json", "csv"), default="json")
         parser.add_argument("-o", "--output", help="File to write (default: standard output).")
         parser.add_argument(

@@ -1,0 +1,15 @@
+"""Settings of the test suite: VoxSeg's own settings, run as a test deployment.
+
+Set before the settings are read (pytest-django loads this module; worker
+processes started by tests inherit DJANGO_SETTINGS_MODULE and the
+environment): keys may be generated under var/keys, HTTPS is not enforced
+(the test client and live server speak plain HTTP), and differential-privacy
+releases accept a seed so that tests can check reproducibility.
+"""
+
+import os
+
+os.environ.setdefault("VOXSEG_TESTING", "1")
+os.environ.setdefault("VOXSEG_DP_ALLOW_SEEDS", "1")
+
+from segapp.settings import *  # noqa: E402, F403
