@@ -64,3 +64,37 @@ def test_wrong_explicit_delimiter_is_explained(write_file):
     code, _, err = run_import(path, "--type", "documents", "--delimiter", ",")
     assert code == 1
     assert "semicolon-separated" in err
+
+
+ORDERS = (
+    "Customer ID,Order Status,Total Price,Unit Price,Purchase Date\n"
+    "1013,Cancelled,5538.33,5538.33,2024-03-01\n"
+    "1013,Completed,741.09,247.03,2024-03-05\n"
+    "1028,Completed,100.00,50.00,2024-03-02\n"
+)
+
+
+def test_events_print_rows_per_status(write_file):
+    code, out, err = run_import(write_file("o.csv", ORDERS), "--type", "events")
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == "read=3 imported=3 duplicates=0 rejected=0"
+    assert "statuses: Cancelled=1, Completed=2" in err
+
+
+def test_customers_with_several_rows_are_refused_unless_aggregated(write_file):
+    path = write_file("o.csv", ORDERS)
+    code, out, err = run_import(path, "--type", "customers")
+    assert code == 1 and out == ""
+    assert err.strip().splitlines()[-1].startswith("error: 1 customers appear on several rows")
+    code, out, err = run_import(path, "--type", "customers", "--aggregate")
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == "read=3 imported=2 duplicates=0 rejected=0"
+    assert "new: 2, changed: 0" in err and "combined" in err
+    code, out, _ = run_import(path, "--type", "customers", "--aggregate", "combine")
+    assert out.strip().splitlines()[-1] == "read=3 imported=0 duplicates=2 rejected=0"
+
+
+def test_a_mapping_naming_an_absent_column_is_one_error_line(write_file):
+    path = write_file("d.csv", "customer_id,text\nA,hello\n")
+    code, _, err = run_import(path, "--type", "documents", "--map", "text=body")
+    assert code == 1 and "no such column" in err and "Traceback" not in err

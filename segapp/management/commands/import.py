@@ -1,8 +1,10 @@
 """`manage.py import PATH --type documents|customers|events`: import a file in the foreground.
 
-Same service as the upload page and the API. Progress goes to stderr; stdout
+Same service as the upload page and the API. Progress, the column roles, the
+rows per status of an events file and the import's notes go to stderr; stdout
 ends with `read=R imported=I duplicates=D rejected=X` (SPEC §11). Exit 1 with
-one `error: ...` line when the file cannot be read at all.
+one `error: ...` line when the file cannot be read at all (or, without
+`--aggregate`, when a customers file has several rows per customer).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from tqdm import tqdm
 
 from segapp.models import ImportFileType, ImportStatus
 from segapp.services.ingest.columns import parse_map_options
+from segapp.services.ingest.options import AGGREGATE_MODES
 from segapp.services.ingest.progress import ImportProgress
 from segapp.services.ingest.readers import UnreadableFileError
 from segapp.services.ingest.service import (
@@ -67,6 +70,15 @@ class Command(BaseCommand):
             action="store_true",
             help="New customers have not consented to segmentation.",
         )
+        parser.add_argument(
+            "--aggregate",
+            nargs="?",
+            const="combine",
+            choices=AGGREGATE_MODES,
+            help="A customers file with several rows per customer: 'combine' them (sums, means, "
+            "most frequent values; the default when given alone) or keep each customer's "
+            "'latest' row. Without it such a file is refused.",
+        )
 
     def handle(self, *args, **options) -> None:
         path = Path(options["path"])
@@ -78,6 +90,7 @@ class Command(BaseCommand):
                 delimiter=options["delimiter"],
                 dayfirst=options["dayfirst"],
                 consent=False if options["no_consent"] else None,
+                aggregate=options["aggregate"],
             )
             if not path.is_file():
                 raise UnreadableFileError(f"No such file: {path}")
@@ -103,6 +116,16 @@ class Command(BaseCommand):
             f"columns: {columns}; {job.warnings} warnings; "
             f"redacted: {job.redaction_counts or 'nothing'}"
         )
+        if job.file_type == ImportFileType.CUSTOMERS:
+            self.stderr.write(
+                f"new: {job.rows_new}, changed: {job.rows_updated}, identical: "
+                f"{job.rows_duplicate}, rejected: {job.rows_rejected}"
+            )
+        if job.status_counts:
+            counts = ", ".join(f"{status}={count}" for status, count in job.status_counts.items())
+            self.stderr.write(f"statuses: {counts}")
+        for note in job.notes:
+            self.stderr.write(f"note: {note}")
         if job.rows_rejected or job.warnings:
             self.stderr.write(f"row-level report: manage.py import_report {job.pk}")
         self.stdout.write(job.summary_line)

@@ -444,7 +444,7 @@ def _remaining(state: _State) -> None:
             if names.is_preference_name(column):
                 reason = "a marketing or consent preference: kept as an attribute, not behaviour"
                 state.decide(column, "attribute", None, reason, True)
-            elif names.token_set(column) & names.ID_WORDS and profile.looks_numeric:
+            elif names.token_set(column) & names.CODE_WORDS and profile.looks_numeric:
                 reason = "numbers that name something (an id or code), not a quantity: an attribute"
                 state.decide(column, "attribute", None, reason + other, True)
             elif state.has_values and (profile.looks_numeric or profile.looks_boolean):

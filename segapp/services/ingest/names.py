@@ -23,6 +23,9 @@ ID_WORDS = frozenset(
     {"id", "ids", "no", "nr", "num", "number", "ref", "reference", "key", "code", "uuid", "guid",
      "identifier"}
 )  # fmt: skip
+CODE_WORDS = frozenset(
+    {"id", "ids", "code", "key", "ref", "reference", "uuid", "guid", "identifier"}
+)
 SUBJECT_WORDS = frozenset(
     {"customer", "user", "client", "member", "account", "respondent", "reviewer", "author",
      "contact", "buyer", "shopper", "person", "subscriber", "guest", "visitor", "consumer",

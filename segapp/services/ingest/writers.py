@@ -14,11 +14,13 @@ customer from existing runs at once.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import inflection
 from django.utils import timezone
 
 from nlp.redact import Redaction, Redactor
@@ -59,6 +61,25 @@ def document_content_hash(
 ) -> str:
     """`Document.content_hash`: what identifies a document (owner, kind, channel, time, text)."""
     return content_hash(pseudonym, kind, channel, _iso(created_at), redacted_text)
+
+
+def _name_key(name: str) -> str:
+    """A name as compared across spellings ("Age", "age", "DateOfBirth" ~ "date_of_birth")."""
+    return re.sub(r"[^0-9a-z]+", "_", inflection.underscore(str(name))).strip("_")
+
+
+def merge_by_key(stored: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
+    """`stored` updated with `incoming`, a name spelt differently replacing the stored spelling.
+
+    Sensitive values are kept under a canonical spelling once declared, so a file's "Age"
+    must update (or equal) the stored "age", not sit beside it.
+    """
+    keys = {_name_key(name) for name in incoming}
+    merged = {name: value for name, value in stored.items() if _name_key(name) not in keys}
+    merged.update(incoming)
+    if {_name_key(k): v for k, v in merged.items()} == {_name_key(k): v for k, v in stored.items()}:
+        return stored
+    return merged
 
 
 def event_content_hash(pseudonym: str, row: EventRow) -> str:
@@ -182,7 +203,7 @@ class _Writer:
             Customer.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         changed = []
         for pseudonym, customer in existing.items():
-            merged = {**customer.sensitive, **sensitive_by_pseudonym[pseudonym]}
+            merged = merge_by_key(customer.sensitive, sensitive_by_pseudonym[pseudonym])
             if merged != customer.sensitive:
                 customer.sensitive, customer.updated_at = merged, now
                 changed.append(customer)
@@ -337,7 +358,7 @@ class CustomerWriter(_Writer):
             merged = (
                 {**customer.behaviour, **row.behaviour},
                 {**customer.attributes, **row.attributes},
-                {**customer.sensitive, **row.sensitive},
+                merge_by_key(customer.sensitive, row.sensitive),
             )
             if merged == (customer.behaviour, customer.attributes, customer.sensitive):
                 if row.consent is None or row.consent == customer.segmentation_consent:
