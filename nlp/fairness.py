@@ -70,6 +70,14 @@ largest are kept and the rest grouped. A column is numeric when at least 95%
 of its values are numbers and it has at least 10 distinct ones (an age
 column always); otherwise it is categorical (case and spaces ignored).
 
+**One attribute, however spelt.** Columns whose names differ only in case,
+spaces, underscores or camelCase (``Gender``, ``gender``, ``LoyaltyMember``,
+``Loyalty Member``) are one attribute, named by :func:`attribute_key`: a
+customer's value is the first one given, the column already spelt as the key
+first (:func:`merge_attributes`). Otherwise customers imported under one
+spelling would all be "not given" in the other, and any segment that mixes
+imports unevenly would be flagged on that artefact.
+
 **Missing values** (empty, ``None``, NaN) form the category ``"not given"``,
 so shares are always of all a segment's customers and a segment where many
 withheld an answer shows it. For categories, "not given" takes part in the
@@ -93,8 +101,10 @@ __all__ = [
     "NOT_GIVEN",
     "OTHER",
     "AuditThresholds",
+    "attribute_key",
     "audit_bias",
     "holm_adjust",
+    "merge_attributes",
     "proxy_sample",
 ]
 
@@ -123,6 +133,8 @@ _POSTCODE_NAME = re.compile(
 )
 _POSTCODE_AREA = re.compile(r"^([A-Z]{1,2})\d")
 _DIGITS = re.compile(r"^(\d{2})")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[^\W_A-Z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][^\W_A-Z])")
+_SEPARATORS = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,40 @@ class _Attribute:
 # --- public API ------------------------------------------------------------------------------
 
 
+def attribute_key(name: str) -> str:
+    """The canonical key of an attribute name: lower snake case, camelCase split.
+
+    ``"Loyalty Member"``, ``"loyalty_member"``, ``"LoyaltyMember"`` and
+    ``"LOYALTY-MEMBER"`` all give ``"loyalty_member"``. A name with no letter or
+    digit is kept as it is, stripped.
+    """
+    text = str(name).strip()
+    key = _SEPARATORS.sub("_", _CAMEL_BOUNDARY.sub("_", text).lower()).strip("_")
+    return key or text
+
+
+def merge_attributes(sensitive: pd.DataFrame) -> pd.DataFrame:
+    """One column per attribute key: spellings of one name merged, first given value wins.
+
+    Within a key, the column spelt exactly as the key comes first, then the
+    others in their order in ``sensitive``. The index is kept.
+    """
+    groups: dict[str, list[Any]] = {}
+    for column in sensitive.columns:
+        groups.setdefault(attribute_key(str(column)), []).append(column)
+    merged: dict[str, np.ndarray] = {}
+    for key, columns in groups.items():
+        ordered = sorted(columns, key=lambda c: str(c) != key)
+        values = sensitive[ordered[0]].to_numpy(dtype=object).copy()
+        for column in ordered[1:]:
+            missing = np.array([_is_missing(v) for v in values], dtype=bool)
+            if not missing.any():
+                break
+            values[missing] = sensitive[column].to_numpy(dtype=object)[missing]
+        merged[key] = values
+    return pd.DataFrame(merged, index=sensitive.index, columns=list(merged), dtype=object)
+
+
 def audit_bias(
     labels: Sequence[int] | np.ndarray,
     sensitive: pd.DataFrame,
@@ -230,6 +276,7 @@ def _audit(
     if len(sensitive) != labels.size:
         raise ValueError(f"{labels.size} labels but {len(sensitive)} rows of sensitive attributes")
     feature_rows = _feature_rows(features, feature_rows, labels.size)
+    sensitive = merge_attributes(sensitive)
 
     numbers, counts = np.unique(labels[labels >= 0], return_counts=True)
     sizes = {int(s): int(n) for s, n in zip(numbers, counts, strict=True)}

@@ -26,6 +26,7 @@ from segapp.models.runs import (
     SegmentationRun,
     Topic,
 )
+from segapp.models.sensitive import SensitiveName
 
 __all__ = [
     "BiasAudit",
@@ -48,6 +49,7 @@ __all__ = [
     "RunStatus",
     "Segment",
     "SegmentationRun",
+    "SensitiveName",
     "Topic",
     "Document",
     "DocumentKind",

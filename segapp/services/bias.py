@@ -6,15 +6,17 @@ included as "in no segment"; customers who withdrew have no membership left):
 
 - the segment label (`Membership.segment`, hard assignment);
 - `Customer.sensitive` (every key is an attribute: age, gender, region and
-  whatever was flagged sensitive at import);
+  whatever was flagged sensitive at import; spellings of one name, such as
+  `Gender` and `gender`, are one attribute under its canonical key);
 - the clustering features, rebuilt as the segmenter built them: the run's
   `CustomerFeatureBuilder` text block (mean of the customer's document
   embeddings from the `Embedding` cache, keyed by `Document.text_hash` and the
   run's embedder model id) and behaviour block (`Customer.behaviour` and
-  `Customer.event_features`), weighted by the run's `text_weight` and
-  `behaviour_weight`. Topic and sentiment blocks are left out: they need the
-  run's fitted topic model, and both are off by default. Rebuilding keeps the
-  audit independent of saved model files, which erasure and retention remove.
+  `Customer.event_features`, less any name declared sensitive), weighted by
+  the run's `text_weight` and `behaviour_weight`. Topic and sentiment blocks
+  are left out: they need the run's fitted topic model, and both are off by
+  default. Rebuilding keeps the audit independent of saved model files, which
+  erasure and retention remove.
   Sensitive attributes are never features.
 
 Runs with more than `MAX_FEATURE_CUSTOMERS` customers get features for a
@@ -33,10 +35,11 @@ import numpy as np
 import pandas as pd
 from django.utils import timezone
 
-from nlp.fairness import audit_bias, proxy_sample
+from nlp.fairness import audit_bias, merge_attributes, proxy_sample
 from segapp.models import BiasAudit, Document, Membership, RunStatus, SegmentationRun
 from segapp.selectors.bias import audit_k
 from segapp.services.segmentation.embeddings import cached_vectors
+from segapp.services.sensitive import declared_sensitive_keys, without_sensitive
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +194,7 @@ def load_audit_inputs(run: SegmentationRun, *, seed: int = 0) -> AuditInputs:
     )
     labels = np.array([-1 if r[2] is None else r[2] for r in rows], dtype=int)
     sensitive = pd.DataFrame.from_records([r[3] or {} for r in rows], index=range(len(rows)))
-    sensitive = sensitive.astype(object).where(sensitive.notna(), None)
+    sensitive = merge_attributes(sensitive.astype(object).where(sensitive.notna(), None))
     inputs = AuditInputs(labels=labels, sensitive=sensitive)
     if sensitive.shape[1] == 0:
         inputs.notes.append("No customer of this run has sensitive attributes to audit.")
@@ -211,7 +214,10 @@ def _features(run: SegmentationRun, rows: list[tuple]) -> tuple[np.ndarray | Non
     from nlp.segment import InsufficientDataError
 
     ids = [r[1] for r in rows]
-    behaviour = _behaviour([{**(r[4] or {}), **(r[5] or {})} for r in rows], ids)
+    declared = declared_sensitive_keys()
+    behaviour = _behaviour(
+        [without_sensitive({**(r[4] or {}), **(r[5] or {})}, declared) for r in rows], ids
+    )
     owners, vectors, notes = _document_vectors(run, {r[0]: r[1] for r in rows})
     params = run.parameters
     weights = FeatureWeights(

@@ -153,6 +153,36 @@ def test_features_are_the_texts_and_behaviour_never_the_sensitive_attributes(aud
     assert max(correlations) < 0.99  # no column is the age itself
 
 
+def test_spellings_of_one_sensitive_name_are_audited_as_one_attribute(audited_run):
+    before = compute_bias_audit(audited_run).result
+    # Customers of one segment were imported under "Gender", the others under "gender".
+    members = Membership.objects.filter(run=audited_run, segment__number=0)
+    respelt = list(Customer.objects.filter(memberships__in=members))
+    for customer in respelt:
+        customer.sensitive = {
+            ("Gender" if name == "gender" else name): value
+            for name, value in customer.sensitive.items()
+        }
+    Customer.objects.bulk_update(respelt, ["sensitive"])
+
+    after = compute_bias_audit(audited_run).result
+
+    print(f"{len(respelt)} customers respelt; flags before {len(before['flags'])}, "
+          f"after {len(after['flags'])}")  # fmt: skip
+    assert [a["name"] for a in after["attributes"]] == ["age", "gender", "region"]
+    assert after["flags"] == before["flags"]
+
+
+def test_behaviour_declared_sensitive_is_not_a_proxy_feature(audited_run):
+    from segapp.models import SensitiveName
+
+    SensitiveName.objects.create(key="spend_12m")
+
+    inputs = load_audit_inputs(audited_run, seed=1)
+
+    assert inputs.features.shape == (600, DIM + len(BEHAVIOUR) - 1)
+
+
 def test_a_segment_below_k_is_counted_not_shown(audited_run):
     view = bias_audit_view(audited_run, compute_bias_audit(audited_run))
     assert view["small_segments"] == 1

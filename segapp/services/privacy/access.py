@@ -32,6 +32,7 @@ from segapp.models import (
 from segapp.selectors.personas import CustomerNotFound, customer_memberships, explain_customer
 from segapp.services import audit
 from segapp.services.privacy.consent import consent_history
+from segapp.services.sensitive import canonical_sensitive
 
 FORMAT_VERSION = 1
 
@@ -54,7 +55,7 @@ def build_export(pseudonym: str) -> dict[str, Any]:
             "behaviour": customer.behaviour,
             "event_features": customer.event_features,
             "attributes": customer.attributes,
-            "sensitive": customer.sensitive,
+            "sensitive": canonical_sensitive(customer.sensitive),
             "first_seen": customer.created_at.isoformat(),
         },
         consent={

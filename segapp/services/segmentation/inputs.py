@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from segapp.models import Customer, Document
+from segapp.services.sensitive import declared_sensitive_keys, without_sensitive
 
 
 @dataclass
@@ -29,7 +30,8 @@ def load_run_inputs(*, exclude_customer_ids=None) -> RunInputs:
     Customers without segmentation consent, and their documents, are left out,
     as are the customers whose database ids `exclude_customer_ids` (ids or a
     queryset of ids) lists. Sensitive
-    attributes are not read at all.
+    attributes are not read at all, nor any behaviour or event feature whose
+    name is declared sensitive (`services.sensitive`).
     """
     customers = Customer.objects.filter(segmentation_consent=True)
     documents = Document.objects.filter(customer__segmentation_consent=True)
@@ -39,9 +41,10 @@ def load_run_inputs(*, exclude_customer_ids=None) -> RunInputs:
     rows = customers.order_by("id").values_list("id", "pseudonym", "behaviour", "event_features")
     ids: dict[str, int] = {}
     records: list[dict] = []
+    declared = declared_sensitive_keys()
     for pk, pseudonym, behaviour, event_features in rows.iterator(chunk_size=5000):
         ids[pseudonym] = pk
-        records.append({**(behaviour or {}), **(event_features or {})})
+        records.append(without_sensitive({**(behaviour or {}), **(event_features or {})}, declared))
     behaviour = pd.DataFrame.from_records(records, index=list(ids)) if ids else pd.DataFrame()
     behaviour = (
         behaviour.apply(pd.to_numeric, errors="coerce") if not behaviour.empty else behaviour

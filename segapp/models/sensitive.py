@@ -1,0 +1,27 @@
+"""Names declared sensitive: their values live in `Customer.sensitive` only, never in run inputs."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SensitiveName(models.Model):
+    """One attribute name declared sensitive, by its canonical key.
+
+    `key` is `nlp.fairness.attribute_key` of the name (lower snake case), so
+    "Loyalty Member", "loyalty_member" and "LoyaltyMember" are one row;
+    `spellings` lists the column names it was declared or found under.
+    Imports and runs read these rows to keep the attribute out of behaviour,
+    attributes and clustering inputs.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    spellings = models.JSONField(default=list, blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"sensitive {self.key}"
