@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -26,7 +25,14 @@ MAP_HELP = (
 )
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "object", "additionalProperties": {"type": "string"}},
+        ]
+    }
+)
 class MappingField(serializers.Field):
     """A column mapping as a JSON object, a JSON string, or KEY=VALUE pairs."""
 
@@ -184,7 +190,7 @@ class ImportPreviewSerializer(serializers.Serializer):
     """What importing a file would do, before anything is imported."""
 
     file_format = serializers.CharField(help_text='e.g. "CSV, semicolon-separated, UTF-8".')
-    file_type = serializers.ChoiceField(choices=ImportFileType.values)
+    file_type = serializers.CharField(help_text="documents, customers or events.")
     suggested_type = serializers.CharField(
         allow_null=True, help_text="Another type the file looks like, or null."
     )
@@ -290,7 +296,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         path = f"/api/v1/imports/{job.pk}/report/"
         return request.build_absolute_uri(path) if request else path
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_upload_kept_until(self, job: ImportJob):
         moment = kept_until(job) if job.status == "failed" else None
         return serializers.DateTimeField().to_representation(moment) if moment else None

@@ -32,8 +32,8 @@ from segapp.selectors.imports import job_issues, job_status
 from segapp.services.accounts import can
 from segapp.services.ingest import drafts
 from segapp.services.ingest.drafts import ImportStateError
-from segapp.services.ingest.preview import ColumnGuess
 from segapp.services.ingest.options import ImportOptions, ImportRequestError
+from segapp.services.ingest.preview import ColumnGuess
 from segapp.web.access import require
 from segapp.web.forms import PreviewForm, UploadForm
 

@@ -280,3 +280,14 @@ def test_drafts_of_the_upload_page_are_not_listed(bob, api_as, client):
     client.post("/imports/new/", {"file": SimpleUploadedFile("d.csv", BODY.encode())})
     assert ImportJob.objects.get().status == ImportStatus.DRAFT
     assert api_as(bob).get("/api/v1/imports/").json()["count"] == 0
+
+
+def test_preview_and_retry_are_documented_with_examples(bob, api_as):
+    schema = api_as(bob).get("/api/v1/schema/?format=json").json()
+    preview_op = schema["paths"]["/api/v1/imports/preview/"]["post"]
+    retry_op = schema["paths"]["/api/v1/imports/{id}/retry/"]["post"]
+    assert "multipart/form-data" in preview_op["requestBody"]["content"]
+    assert preview_op["responses"]["200"]["content"]["application/json"]["examples"]
+    assert {"202", "400", "409"} <= set(retry_op["responses"])
+    assert retry_op["responses"]["202"]["content"]["application/json"]["examples"]
+    assert retry_op["requestBody"]["content"]["application/json"]["examples"]
