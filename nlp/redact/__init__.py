@@ -78,8 +78,9 @@ def _could_contain_pii(text: str, *, names: bool) -> bool:
     """
     if could_be_phone(text) and PHONE_CANDIDATE.search(text) is not None:
         return True
-    if any(candidate.search(text) is not None for candidate in CANDIDATES):
-        return True
+    for needed, candidate in CANDIDATES:
+        if (not needed or any(c in text for c in needed)) and candidate.search(text) is not None:
+            return True
     return names and could_contain_name(text)
 
 

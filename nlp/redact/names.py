@@ -92,20 +92,23 @@ _SURNAME_AFTER_TITLE = rf"(?:{_PARTICLE}[ \t]+){{0,2}}{_CAPITALISED}"
 
 # People who are named by their role or relation in a review ("our waiter Andile",
 # "my son Pedro", "Technician James Hernández").
-_ROLES = (
-    r"husband|wife|son|daughter|mum|mom|mother|dad|father|friend|cousin|sister|brother|"
-    r"partner|boyfriend|girlfriend|fiancée?|neighbou?r|colleague|boss|nan|gran|granny|"
-    r"grandma|grandmother|grandad|granddad|grandpa|grandfather|grandson|granddaughter|"
-    r"niece|nephew|aunt|auntie|uncle|kid|child|baby|stepson|stepdaughter|flatmate|"
-    r"housemate|roommate|landlord|landlady|tenant|carer|"
-    r"rep|agent|advis[oe]r|driver|courier|manager|assistant|technician|engineer|waiter|"
-    r"waitress|server|instructor|trainer|coach|teacher|tutor|guide|tour guide|nurse|doctor|"
-    r"dentist|pharmacist|receptionist|host|hostess|stylist|hairdresser|barber|chef|cashier|"
-    r"installer|fitter|plumber|electrician|supervisor|consultant|therapist|optician|vet|"
-    r"salesman|saleswoman|salesperson|concierge|porter|postman|postwoman|postie|cleaner|"
-    r"mechanic|surveyor|officer|clerk|operator|specialist|representative|associate|"
-    r"bartender|barista|butcher|baker|florist|decorator|builder|handyman|nanny|owner"
+_ROLE_WORDS = _word_set(
+    """
+    husband wife son daughter mum mom mother dad father friend cousin sister brother
+    partner boyfriend girlfriend fiance fiancee fiancé fiancée neighbour neighbor colleague
+    boss nan gran granny grandma grandmother grandad granddad grandpa grandfather grandson
+    granddaughter niece nephew aunt auntie uncle kid child baby stepson stepdaughter
+    flatmate housemate roommate landlord landlady tenant carer rep agent advisor adviser
+    driver courier manager assistant technician engineer waiter waitress server instructor
+    trainer coach teacher tutor guide nurse doctor dentist pharmacist receptionist host
+    hostess stylist hairdresser barber chef cashier installer fitter plumber electrician
+    supervisor consultant therapist optician vet salesman saleswoman salesperson concierge
+    porter postman postwoman postie cleaner mechanic surveyor officer clerk operator
+    specialist representative associate bartender barista butcher baker florist decorator
+    builder handyman nanny owner
+    """
 )
+_ROLES = "|".join(sorted(_ROLE_WORDS, key=len, reverse=True))
 
 # Each cue: (name, regex with a group "name", how a candidate is accepted).
 #   "open":   any capitalised word that is not in _NOT_NAMES, or a known first name;
@@ -195,8 +198,112 @@ _CUES: tuple[tuple[str, str, str], ...] = (
         "known",
     ),
 )
-_CUE_RES = tuple((re.compile(regex), rule) for _, regex, rule in _CUES)
-_ANY_CUE = re.compile("|".join(f"(?:{regex.replace('(?P<name>', '(')})" for _, regex, _ in _CUES))
+_CUE_RES = {name: (re.compile(regex), rule) for name, regex, rule in _CUES}
+
+# Words one of which every match of a cue contains (compared case-folded), so a
+# cue's expression only runs on texts that have one: checking a set of words costs
+# a few microseconds, running all the cues a hundred. "Dash sign-off" needs a dash.
+_DOCUMENTS = "parcel package invoice receipt letter booking reservation order prescription"
+_DOCUMENTS += " gift card refund ticket"
+_TRIGGERS: dict[str, frozenset[str]] = {
+    "introduction": _word_set("name call called"),
+    "self": _word_set("m im am is s"),
+    "greeting": _word_set("hi hello hey hiya dear good morning thanks thank thx cheers many"),
+    "sign-off": _word_set("thanks thank cheers regards sincerely yours best signed sent"),
+    "weak sign-off": _word_set("best love yours take xx xoxo x"),
+    "dash sign-off": frozenset(),
+    "title": _word_set("mr mrs ms miss mx dr prof sir dame madam mme mlle herr frau sr sra"),
+    "reference": _word_set(
+        "spoke speaking talked ask asked served helped assisted named shout shoutout thanks "
+        "thank kudos credit props tell called signed behalf addressed made payable name "
+        "surname under booked address holder "
+        + _DOCUMENTS
+        + " ".join(f" {word}s" for word in _DOCUMENTS.split())
+    ),
+    "role": _ROLE_WORDS,
+    "on duty": _word_set(
+        "store shop branch desk counter till team shift department reception care service "
+        "services support billing accounts sales returns pharmacy office depot warehouse "
+        "kitchen bar restaurant hotel clinic salon garage showroom"
+    ),
+}
+_DASHES = frozenset("-–—~")
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+# Cues whose name follows the cue words inside a sentence and must be capitalised:
+# they can only fire where a capitalised word that is neither a stop word nor a
+# known non-name stands somewhere other than at the start of a sentence.
+_MID_SENTENCE_CUES = frozenset(
+    {"self", "weak sign-off", "dash sign-off", "title", "reference", "role"}
+)
+
+
+_JOINERS = re.compile(r"['’-]")
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What one pass over a text's words tells the cues and the pre-filter."""
+
+    tokens: frozenset[str]  # case-folded letter runs, for the cues' trigger words
+    sight: bool  # a capitalised common first name: the sight rule may fire
+    mid_capital: bool  # a capitalised possible name inside a sentence
+
+
+# A capitalised word wherever one starts (any capitalised word of _WORD_RE is one).
+_CAPITALISED_WORD = re.compile(rf"(?<![^\W\d_]){_CAPITALISED}")
+# Abbreviations whose dot does not end a sentence ("Mr. Hughes", "Y. Reddy").
+_DOTTED = _word_set("mr mrs ms mx dr prof st sr sra mme mlle jr")
+
+
+def _ends_sentence(text: str, position: int) -> bool:
+    """Whether ``text[: position + 1]`` ends with a sentence end (or is empty)."""
+    while position >= 0 and text[position].isspace():
+        position -= 1
+    if position < 0:
+        return True
+    if text[position] in "!?":
+        return True
+    if text[position] != ".":
+        return False
+    before = re.search(r"([^\W\d_]+)$", text[max(0, position - 5) : position])
+    return not (before and (len(before.group(1)) == 1 or before.group(1).lower() in _DOTTED))
+
+
+def _scan(text: str) -> _Scan:
+    common = _first_names().common
+    stop_words = _stop_words()
+    sight = mid_capital = False
+    for match in _CAPITALISED_WORD.finditer(text):
+        word = match.group()
+        if word.isupper():
+            continue
+        lower = word.lower()
+        sight = sight or lower in common
+        if mid_capital or lower in _NOT_NAMES:
+            continue
+        if lower in stop_words and lower not in _STOP_WORD_NAMES:
+            continue
+        mid_capital = not _ends_sentence(text, match.start() - 1)
+    return _Scan(frozenset(_TOKEN.findall(text.casefold())), sight, mid_capital)
+
+
+def _active_cues(text: str, scan: _Scan) -> list[tuple[re.Pattern[str], str]]:
+    """The cues that can match ``text``: their trigger words occur in it, and where
+    the name must be a capitalised word inside a sentence, there is one."""
+    active = []
+    for name, (regex, rule) in _CUE_RES.items():
+        if name in _MID_SENTENCE_CUES and not scan.mid_capital:
+            continue
+        triggers = _TRIGGERS[name]
+        if (triggers and not triggers.isdisjoint(scan.tokens)) or (
+            not triggers and not _DASHES.isdisjoint(text)
+        ):
+            active.append((regex, rule))
+    return active
+
+
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$|(?:and|from|here|speaking|again)\b)")
 
 
@@ -321,10 +428,10 @@ _ARTICLE_BEFORE = re.compile(r"(?i:\b(?:the|a|an))[ \t]+$")
 
 def could_contain_name(text: str) -> bool:
     """Cheap check that :func:`find_names` could fire: a common first name, or a cue."""
-    common = _first_names().common
-    if any(_is_capitalised(w) and w.lower() in common for w in _WORD_RE.findall(text)):
-        return True
-    return _ANY_CUE.search(text) is not None
+    scan = _scan(text)
+    return scan.sight or any(
+        regex.search(text) is not None for regex, _ in _active_cues(text, scan)
+    )
 
 
 def find_names(text: str) -> list[tuple[int, int]]:
@@ -344,7 +451,7 @@ def find_names(text: str) -> list[tuple[int, int]]:
     """
     names = _first_names()
     spans: set[tuple[int, int]] = set()
-    for regex, rule in _CUE_RES:
+    for regex, rule in _active_cues(text, _scan(text)):
         for match in regex.finditer(text):
             if not _accept(match.group("name"), rule, names):
                 continue

@@ -298,12 +298,13 @@ def find_urls(text: str) -> list[Span]:
     return spans
 
 
-CANDIDATES: tuple[re.Pattern[str], ...] = (
-    _EMAIL_CANDIDATE,
-    _HANDLE_CANDIDATE,
-    _CARD_CANDIDATE,
-    _IBAN_CANDIDATE,
-    _IP_CANDIDATE,
-    _URL_CANDIDATE,
+CANDIDATES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("@", _EMAIL_CANDIDATE),
+    ("@", _HANDLE_CANDIDATE),
+    ("", _CARD_CANDIDATE),
+    ("", _IBAN_CANDIDATE),
+    (".:", _IP_CANDIDATE),
+    ("/?#@", _URL_CANDIDATE),  # a personal URL has a path, query, fragment or user
 )
-"""Every span a finder above reports is a match of one of these expressions."""
+"""Every span a finder above reports is a match of one of these expressions, and
+contains one of the characters paired with it (when any are given)."""
