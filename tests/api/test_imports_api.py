@@ -169,6 +169,16 @@ def test_preview_guesses_every_column_and_stores_nothing(bob, api_as, data_dir):
     assert not ImportJob.objects.exists() and uploads(data_dir) == []
 
 
+def test_preview_of_a_large_upload_reads_it_where_it_lies_and_stores_nothing(
+    bob, api_as, data_dir, settings
+):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # larger uploads go to a temporary file
+    response = preview(api_as(bob), content=ORDERS * 40, rows=3)
+    assert response.status_code == 200 and response.json()["file_type"] == "events"
+    assert len(response.json()["rows"]) == 3
+    assert not ImportJob.objects.exists() and uploads(data_dir) == []
+
+
 def test_preview_as_another_type_suggests_the_type_the_file_looks_like(bob, api_as):
     body = preview(api_as(bob), type="documents").json()
     assert body["file_type"] == "documents" and body["suggested_type"] == "events"

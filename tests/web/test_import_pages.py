@@ -144,6 +144,18 @@ def test_changing_a_role_rerenders_the_preview_and_a_missing_customer_id_blocks_
     assert job.status == ImportStatus.DRAFT
 
 
+def test_a_delimiter_that_splits_nothing_blocks_import_and_resets_the_choices(client, bob):
+    client.force_login(bob)
+    upload(client)
+    job = ImportJob.objects.get()
+    form = with_role(picker_form(client.get(f"/imports/{job.pk}/preview/").content.decode()),
+                     "stars", "metadata")  # fmt: skip
+    page = post_preview(client, job, form, delimiter=";").content.decode()
+    assert "your column choices were reset" in page
+    assert 'data-testid="problems"' in page and "disabled" in _import_button(page)
+    assert picker_form(page)["column"] == ["user_id,review_text,stars,email"]
+
+
 def test_import_queues_the_draft_with_the_roles_chosen(
     client, bob, eager_celery, django_capture_on_commit_callbacks, data_dir
 ):

@@ -262,15 +262,21 @@ def preview_upload(
     """
     if file_type is not None:
         validate_request(file_type, options)
+    if hasattr(upload, "temporary_file_path"):  # a large upload is on disk already
+        return _preview_path(Path(upload.temporary_file_path()), file_type, options, rows)
     suffix = Path(original_filename).suffix.lower()[:9]
     with tempfile.TemporaryDirectory(prefix="voxseg-preview-") as folder:
         path = Path(folder) / f"upload{suffix if suffix[1:].isalnum() else ''}"
         with path.open("wb") as out:
             shutil.copyfileobj(upload, out, 1024 * 1024)
-        try:
-            return preview_import(path, file_type=file_type, options=options, rows=rows)
-        except UnreadableFileError as exc:
-            raise ImportRequestError(str(exc)) from None
+        return _preview_path(path, file_type, options, rows)
+
+
+def _preview_path(path: Path, file_type, options: ImportOptions, rows: int) -> ImportPreview:
+    try:
+        return preview_import(path, file_type=file_type, options=options, rows=rows)
+    except UnreadableFileError as exc:
+        raise ImportRequestError(str(exc)) from None
 
 
 # --- clean-up -----------------------------------------------------------------------------
