@@ -40,7 +40,7 @@ from segapp.api.run_views import run_or_404
 from segapp.models import AuditAction
 from segapp.selectors import personas
 from segapp.services.accounts import can
-from segapp.services.audit import record
+from segapp.services.audit import record, record_customer_list
 
 ERRORS = {
     400: error_response("Invalid query (the error shape)."),
@@ -140,6 +140,14 @@ class _MemberListView(generics.GenericAPIView):
 
     def _page(self, run, memberships) -> Response:
         page = self.paginate_queryset(memberships)
+        if page:  # a page of customers: one audit entry naming each of them
+            record_customer_list(
+                self.request.user,
+                [m.customer.pseudonym for m in page],
+                listing=f"run {run.pk} members",
+                channel="api",
+                query=self.request.query_params.urlencode(),
+            )
         context = {"small": personas.small_segment_numbers(run)}
         return self.get_paginated_response(
             MembershipSerializer(page, many=True, context=context).data

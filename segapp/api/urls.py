@@ -4,11 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from segapp.api import chat_views, import_views, persona_views, run_views, views
+from segapp.api import chat_views, customer_views, import_views, persona_views, run_views, views
 
 router = DefaultRouter()
 router.register("imports", import_views.ImportJobViewSet, basename="import")
-router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("customers", customer_views.CustomerViewSet, basename="customer")
 router.register("documents", views.DocumentViewSet, basename="document")
 
 RUN = "runs/<str:run>/"

@@ -13,12 +13,14 @@ ROLES = (ADMIN, ANALYST, PRODUCT_MANAGER, INTEGRATION, PRIVACY_OFFICER)
 
 # Who may do what. Product managers read segments, personas and aggregates, never
 # individual customers, member lists or texts; integrations push files and pull
-# runs, segments, memberships and exports; only analysts and admins see why a
-# customer is in a segment.
+# runs, segments, memberships and exports (of a customer: the pseudonym and
+# memberships only); only analysts and admins see a customer's profile
+# (behaviour, attributes, sensitive values, activity) and why they are in a segment.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "import_data": frozenset({ADMIN, ANALYST, INTEGRATION}),
     "view_imports": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
     "view_customers": frozenset({ADMIN, ANALYST, INTEGRATION}),
+    "view_customer_profiles": frozenset({ADMIN, ANALYST}),
     "view_documents": frozenset({ADMIN, ANALYST}),
     "view_runs": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
     "start_runs": frozenset({ADMIN, ANALYST}),

@@ -37,7 +37,7 @@ from segapp.selectors.runs import RunNotFound, get_run
 from segapp.selectors.topics import topic_overviews
 from segapp.selectors.trends import topic_volumes
 from segapp.services.accounts import can
-from segapp.services.audit import record
+from segapp.services.audit import record, record_customer_list
 from segapp.web.access import require, run_or_404
 
 MEMBERS_PER_PAGE = 25
@@ -111,6 +111,11 @@ def segment_detail(request: HttpRequest, run_id, number: int) -> HttpResponse:
         member_page = Paginator(members(run, number), MEMBERS_PER_PAGE).get_page(
             request.GET.get("page")
         )
+        shown = [m.customer.pseudonym for m in member_page.object_list]
+        if shown:  # a page of customers: one audit entry naming each of them
+            record_customer_list(
+                request.user, shown, listing=f"run {run.pk} segment {number} members"
+            )
     charts = {
         "colour": persona["colour"],
         "topics": [

@@ -31,12 +31,18 @@ def dataset(write_file):
     )
 
 
-def test_customer_is_found_by_pseudonym_with_counts(dataset, dave, api_as):
-    body = api_as(dave).get(f"/api/v1/customers/{pseudonymise('A')}/").json()
+def test_customer_is_found_by_pseudonym_with_counts(dataset, bob, api_as):
+    body = api_as(bob).get(f"/api/v1/customers/{pseudonymise('A')}/").json()
     assert body["behaviour"] == {"orders": 3.0}
     assert body["sensitive"] == {"age": "30"}
     assert (body["documents"], body["events"]) == (2, 0)
     assert body["segmentation_consent"] is True
+
+
+def test_integrations_read_a_customer_without_their_profile(dataset, dave, api_as):
+    body = api_as(dave).get(f"/api/v1/customers/{pseudonymise('A')}/").json()
+    assert body["pseudonym"] == pseudonymise("A")
+    assert not {"behaviour", "sensitive", "attributes", "event_features", "documents"} & set(body)
 
 
 def test_customers_filter_by_having_documents(dataset, bob, api_as):

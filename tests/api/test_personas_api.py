@@ -279,7 +279,7 @@ def test_analysts_see_why_a_customer_is_in_their_segment_and_it_is_audited(built
         "view_customer",
         customer.pseudonym,
     )
-    assert entry.channel == "api" and entry.details == {"run": built.run.pk}
+    assert entry.channel == "api" and entry.details == {"scope": "profile", "run": built.run.pk}
 
 
 def test_integrations_get_memberships_but_no_explanation(built, as_user):
@@ -287,7 +287,12 @@ def test_integrations_get_memberships_but_no_explanation(built, as_user):
     body = as_user("dave").get(f"/api/v1/customers/{customer.pseudonym}/").json()
     assert body["memberships"][0]["segment"]["number"] == 0
     assert body["explanation"] is None and body["explanation_hidden"] is True
-    assert not AuditEvent.objects.exists()
+    entry = AuditEvent.objects.get()  # read, so audited, though nothing was explained
+    assert (entry.username, entry.target, entry.details) == (
+        "dave",
+        customer.pseudonym,
+        {"scope": "memberships"},
+    )
     assert as_user("carol").get(f"/api/v1/customers/{customer.pseudonym}/").status_code == 403
 
 
@@ -298,7 +303,7 @@ def test_an_explanation_for_a_chosen_run(built, as_user):
     assert chosen["explanation"]["run"] == built.run.pk
     missing = client.get(f"/api/v1/customers/{customer.pseudonym}/?run=999")
     assert "No run 999" in assert_error(missing, 404, "not_found")["message"]
-    assert AuditEvent.objects.count() == 1
+    assert AuditEvent.objects.count() == 1  # the 404 showed nothing, so it is not an entry
 
 
 def test_a_customer_outside_every_run_has_memberships_but_no_explanation(built, as_user):
@@ -307,7 +312,7 @@ def test_a_customer_outside_every_run_has_memberships_but_no_explanation(built, 
     loner = Customer.objects.create(pseudonym="a" * 64)
     body = as_user("bob").get(f"/api/v1/customers/{loner.pseudonym}/").json()
     assert body["memberships"] == [] and body["explanation"] is None
-    assert not AuditEvent.objects.exists()
+    assert AuditEvent.objects.get().details == {"scope": "profile"}  # read, nothing explained
 
 
 # --- ETag / Last-Modified -----------------------------------------------------------------------

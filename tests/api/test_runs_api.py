@@ -39,7 +39,10 @@ def test_run_results_are_served_to_integrations(finished_run, dave, carol, bob, 
     assert {r["customer"] for r in rows} == set(
         in_segment.values_list("customer__pseudonym", flat=True)
     )
-    assert AuditEvent.objects.get().details["rows"] == first["size"]
+    export = AuditEvent.objects.get(action="export_members")
+    assert export.details["rows"] == first["size"]
+    page = AuditEvent.objects.get(action="view_customer")  # the member page read before it
+    assert page.details["customers"] == [m["customer"] for m in members["results"]]
     topics = client.get(f"/api/v1/runs/{finished_run.pk}/topics/").json()
     assert topics and all(t["keywords"] for t in topics)
     assert api_as(carol).get("/api/v1/runs/latest/segments/0/members/").status_code == 403
