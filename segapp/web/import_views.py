@@ -82,6 +82,8 @@ def import_preview(request: HttpRequest, job_id: int) -> HttpResponse:
     imported = ImportJob.objects.exclude(status=ImportStatus.DRAFT).filter(pk=job_id).first()
     if imported is not None and request.method == "GET":
         return redirect("import-detail", job_id=imported.pk)  # an old link to a confirmed draft
+    if request.headers.get("HX-Request") and not ImportJob.objects.filter(pk=job_id).exists():
+        return _draft_gone(request)  # deleted while its page was open: say so, start again
     job = _draft_or_404(request, job_id)
     if request.method == "GET":
         guessed = bool(request.GET.get("guessed"))
@@ -326,13 +328,24 @@ def _draft_or_404(request: HttpRequest, job_id: int) -> ImportJob:
             f"Import #{job.pk} is no longer a draft: it is {job.get_status_display().lower()}."
         )
     if job is None:
-        raise Http404(
-            "No such draft: it was imported, discarded, or deleted after "
-            f"{drafts.upload_hours():g} hours unconfirmed."
-        )
+        raise Http404(_gone_message())
     if not may_open_draft(request.user, job):
         raise PermissionDenied("This draft belongs to someone else.")
     return job
+
+
+def _draft_gone(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _gone_message())
+    response = HttpResponse(status=200)
+    response["HX-Redirect"] = reverse("import-new")
+    return response
+
+
+def _gone_message() -> str:
+    return (
+        "No such draft: it was imported, discarded, or deleted after "
+        f"{drafts.upload_hours():g} hours unconfirmed. Upload the file again."
+    )
 
 
 def _draft_target(job: ImportJob) -> str:

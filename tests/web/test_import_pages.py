@@ -124,6 +124,25 @@ def test_preview_suggests_events_for_several_rows_per_customer_with_a_date(clien
     assert job.file_type == "events"  # a reload shows the switched type
 
 
+def test_a_customers_file_with_several_rows_per_customer_can_be_combined(client, bob):
+    client.force_login(bob)
+    snapshots = b"customer_id,orders,spend\n" + b"".join(
+        f"C{i % 5},{i},{i * 10}.0\n".encode() for i in range(20)
+    )
+    upload(client, snapshots, "snapshots.csv", file_type="customers")
+    job = ImportJob.objects.get()
+    page = client.get(f"/imports/{job.pk}/preview/").content.decode()
+    assert 'data-testid="problems"' in page and 'name="aggregate"' in page
+    form = picker_form(page)
+    fields = {"file_type": "customers", "shown_type": "customers", "aggregate": "latest"}
+    combined = client.post(
+        f"/imports/{job.pk}/preview/", {**form, **fields}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'data-testid="problems"' not in combined and "disabled" not in _import_button(combined)
+    job.refresh_from_db()
+    assert job.options["aggregate"] == "latest"
+
+
 def test_changing_a_role_rerenders_the_preview_and_a_missing_customer_id_blocks_import(client, bob):
     client.force_login(bob)
     upload(client)
@@ -198,6 +217,17 @@ def test_discard_deletes_the_draft_and_its_file(client, bob, data_dir):
     assert response.status_code == 302 and response["Location"] == "/imports/new/"
     assert not ImportJob.objects.exists() and uploads(data_dir) == []
     assert "nothing was imported" in client.get("/imports/new/").content.decode()
+
+
+def test_a_draft_deleted_while_its_page_is_open_sends_the_page_back_to_the_upload(client, bob):
+    client.force_login(bob)
+    upload(client)
+    job = ImportJob.objects.get()
+    form = picker_form(client.get(f"/imports/{job.pk}/preview/").content.decode())
+    client.post(f"/imports/{job.pk}/discard/")
+    response = post_preview(client, job, form)
+    assert response["HX-Redirect"] == "/imports/new/"
+    assert "Upload the file again" in client.get("/imports/new/").content.decode()
 
 
 def test_drafts_left_longer_than_the_limit_go_at_the_next_upload(client, bob, data_dir, settings):
