@@ -19,9 +19,11 @@ Steps:
    HDBSCAN) and cannot be edited, so it is invalidated, never left holding
    them. Customers arriving later are placed by a new run instead.
 4. ``documents``: their documents, events and the vectors no other document shares.
-5. ``audit``: audit entries and privacy requests that named the pseudonym name
+5. ``uploads``: kept uploads (drafts, failed jobs awaiting a retry) with a row of
+   the customer are deleted (:mod:`segapp.services.privacy.uploads`).
+6. ``audit``: audit entries and privacy requests that named the pseudonym name
    the erasure request instead (who did what and when is kept).
-6. ``customer``: the customer row and its consent history.
+7. ``customer``: the customer row and its consent history.
 
 What remains is the receipt: the request id, times and counts; the subject
 field is blanked when the request is done.
@@ -51,12 +53,12 @@ from segapp.models import (
     SegmentationRun,
 )
 from segapp.services import audit, locks
-from segapp.services.privacy import suppression, withdraw
+from segapp.services.privacy import suppression, uploads, withdraw
 from segapp.services.segmentation.artifacts import run_folder
 
 logger = logging.getLogger(__name__)
 
-STEPS = ("suppress", "withdraw", "models", "documents", "audit", "customer")
+STEPS = ("suppress", "withdraw", "models", "documents", "uploads", "audit", "customer")
 MODEL_REMOVED_NOTE = (
     "The saved model of this run was deleted by an erasure request; start a new run to place "
     "new customers."
@@ -237,6 +239,10 @@ def _replace_in(value, needle: str, replacement: str):
     return value
 
 
+def _step_uploads(request: PrivacyRequest) -> Counter:
+    return Counter({"uploads": uploads.delete_uploads_holding(request.subject)})
+
+
 def _step_customer(request: PrivacyRequest) -> Counter:
     deleted = Customer.objects.filter(pseudonym=request.subject).delete()[1]
     return Counter({"customers": deleted.get("segapp.Customer", 0)})
@@ -256,6 +262,7 @@ _STEP_FUNCTIONS = {
     "withdraw": _step_withdraw,
     "models": _step_models,
     "documents": _step_documents,
+    "uploads": _step_uploads,
     "audit": _step_audit,
     "customer": _step_customer,
     "suppress": _step_suppress,
