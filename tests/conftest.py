@@ -58,8 +58,7 @@ def make_user(db) -> Callable:
     from segapp.services.accounts import add_user
 
     def make(username: str, role: str):
-        password = f"pw-{username}-secret"
-        return add_user(username=username, role=role, password=password, check_password=False)
+        return add_user(username=username, role=role, password=f"pw-{username}-secret")
 
     return make
 
@@ -190,7 +189,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, data_dir):
 
     from django.conf import settings
 
-    from segapp.celery import app
+    from segapp.celery import ALL_QUEUES, app
 
     database = settings.DATABASES["default"]
     env = dict(os.environ)
@@ -202,7 +201,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, data_dir):
     command = [
         sys.executable, "-m", "celery", "-A", "segapp", "worker", "--loglevel", "warning",
         "--pool", "solo", "--hostname", f"test-{os.getpid()}@%h", "--without-gossip",
-        "--without-mingle",
+        "--without-mingle", "--queues", ALL_QUEUES,
     ]  # fmt: skip
     worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
     deadline = time.monotonic() + 90

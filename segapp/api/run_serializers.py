@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from segapp.models import Segment, SegmentationRun
+from segapp.selectors.jobs import waiting_for
 
 
 class RunCreateSerializer(serializers.Serializer):
@@ -17,19 +18,16 @@ class RunCreateSerializer(serializers.Serializer):
 class RunSerializer(serializers.ModelSerializer):
     """A run: status, progress per stage, timings, metrics, notes."""
 
-    created_by = serializers.CharField(
-        source="created_by.username",
-        default=None,
-        allow_null=True,
-        help_text="Username; null when started by the system or from the command line.",
-    )
-    duration_seconds = serializers.FloatField(
-        read_only=True, allow_null=True, help_text="Null until it has finished."
-    )
+    created_by = serializers.CharField(source="created_by.username", default=None)
+    duration_seconds = serializers.FloatField(read_only=True)
     customers_withdrawn = serializers.IntegerField(
         read_only=True,
         help_text="Customers who opted out or were erased since the run: they are gone from its "
         "members, quotes and answers, but its stored sizes and shares still count them.",
+    )
+    waiting_for = serializers.SerializerMethodField(
+        help_text="What a queued run waits for (workers busy, runs ahead), or why a running "
+        "one seems stalled; empty otherwise."
     )
 
     class Meta:
@@ -39,8 +37,11 @@ class RunSerializer(serializers.ModelSerializer):
             "timings", "metrics", "sentiment", "notes", "error_message", "n_customers",
             "n_documents", "n_segments", "outlier_share", "source", "created_by",
             "created_at", "started_at", "finished_at", "duration_seconds", "reused_from",
-            "input_fingerprint", "customers_withdrawn", "privacy_changed_at",
+            "input_fingerprint", "customers_withdrawn", "privacy_changed_at", "waiting_for",
         ]  # fmt: skip
+
+    def get_waiting_for(self, run: SegmentationRun) -> str:
+        return waiting_for(run)
 
 
 class SegmentSerializer(serializers.ModelSerializer):

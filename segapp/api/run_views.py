@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +18,7 @@ from segapp.selectors.runs import RunNotFound, runs
 from segapp.selectors.topics import TopicNotFound, get_topic, topic_overviews
 from segapp.services.accounts import can
 from segapp.services.segmentation.runs import (
+    RunConflict,
     RunError,
     create_run,
     enqueue_run,
@@ -117,8 +118,16 @@ class RunCancelView(APIView):
         return Response(RunSerializer(request_cancel(run_or_404(request, run).pk)).data)
 
 
+class RunNotRetryable(APIException):
+    """409: only a failed or cancelled run can be retried."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "run_not_retryable"
+    default_detail = "Only a failed or cancelled run can be retried."
+
+
 class RunRetryView(APIView):
-    """Start a new run with the parameters of this one."""
+    """Start a new run with the parameters of this one (a failed or cancelled run only)."""
 
     permission_classes = [require("start_runs")]
 
@@ -131,12 +140,18 @@ class RunRetryView(APIView):
             400: error_response("The run cannot be started again (the error shape)."),
             403: FORBIDDEN,
             404: NOT_FOUND,
+            409: error_response(
+                "The run succeeded or has not ended; only a failed or cancelled run can be "
+                "retried (the error shape; code run_not_retryable)."
+            ),
         },
         examples=[examples.RUN_ACCEPTED_EXAMPLE],
     )
     def post(self, request, run):
         try:
             new = retry_run(run_or_404(request, run).pk, user=request.user)
+        except RunConflict as exc:
+            raise RunNotRetryable(str(exc)) from None
         except RunError as exc:
             raise ValidationError({"detail": str(exc)}) from None
         enqueue_run(new)

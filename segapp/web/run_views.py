@@ -97,7 +97,11 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_retry(request: HttpRequest, run_id: int) -> HttpResponse:
     """Start a new run with the same parameters."""
     require(request, "start_runs")
-    new = retry_run(run_or_404(run_id).pk, user=request.user)
+    try:
+        new = retry_run(run_or_404(run_id).pk, user=request.user)
+    except RunError as exc:
+        messages.error(request, str(exc))
+        return redirect("run-detail", run_id=run_id)
     enqueue_run(new)
     messages.success(request, f"Run #{new.pk} queued with the same parameters.")
     return redirect("run-detail", run_id=new.pk)

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db.models import Count
 
+from segapp.celery import ALL_QUEUES
 from segapp.models import Document, Embedding, Membership, RunStatus, SegmentationRun
 from segapp.services.segmentation.runs import create_run, embedder_for, enqueue_run
 from tests.segapp.segmentation.conftest import import_demo
@@ -30,7 +31,7 @@ def start_worker(name: str) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "celery", "-A", "segapp", "--quiet", "worker",
         "--loglevel", "error", "--pool", "solo", "--hostname", f"{name}-{os.getpid()}@%h",
-        "--without-gossip", "--without-mingle",
+        "--without-gossip", "--without-mingle", "--queues", ALL_QUEUES,
     ]  # fmt: skip
     return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, start_new_session=True)
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from segapp.celery import ALL_QUEUES
 from segapp.models import ImportJob, ImportStatus, RunStatus
 from segapp.services.accounts import add_user
 from segapp.services.ingest.service import ImportOptions, create_import_job, enqueue_import_job
@@ -46,8 +47,7 @@ class Command(BaseCommand):
         if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             self.stdout.write("note: DATABASE_URL is set; the demo uses that database.")
         call_command("migrate", verbosity=0)
-        # The demo login is published in the README, so it is not held to the password rules.
-        add_user(username=DEMO_USER, role="admin", password=DEMO_PASSWORD, check_password=False)
+        add_user(username=DEMO_USER, role="admin", password=DEMO_PASSWORD)
         data_dir = Path(settings.VAR_DIR) / "demo"
         call_command(
             "demo_data", out=str(data_dir), customers=options["customers"], stdout=self.stderr
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         self.stderr.write("starting a Celery worker …")
         command = [
             sys.executable, "-m", "celery", "-A", "segapp", "--quiet", "worker",
-            "--loglevel", "error", "--pool", "solo",
+            "--loglevel", "error", "--pool", "solo", "--queues", ALL_QUEUES,
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
         return subprocess.Popen(command, env=os.environ.copy(), start_new_session=True)

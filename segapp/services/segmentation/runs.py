@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from nlp.pipeline import PipelineParameterError, PipelineParams, SegmentationPipeline
 from segapp.models import RunStatus, SegmentationRun
+from segapp.services import jobs
 from segapp.services.bias import audit_succeeded_run
 from segapp.services.locks import exclusive
 from segapp.services.segmentation import artifacts, reuse
@@ -35,8 +36,12 @@ class RunError(ValueError):
     """A run cannot be started or continued; message for users."""
 
 
+class RunConflict(RunError):
+    """The run is in a state that does not allow the request (e.g. retrying a success)."""
+
+
 class RunCancelled(Exception):
-    """The user asked to stop the run."""
+    """The user asked to stop the run, or it was ended meanwhile (cancelled, reaped)."""
 
 
 def create_run(
@@ -71,7 +76,12 @@ def enqueue_run(run: SegmentationRun) -> None:
 
 
 def request_cancel(run_id: int) -> SegmentationRun:
-    """Ask a run to stop at its next checkpoint; a queued run is cancelled at once."""
+    """Ask a run to stop at its next checkpoint.
+
+    A queued run is cancelled at once, and so is a running one that no live
+    worker holds (its worker died, or it waits between tasks): nothing would
+    ever reach a checkpoint to see the request.
+    """
     run = SegmentationRun.objects.get(pk=run_id)
     if run.is_finished:
         return run
@@ -80,12 +90,31 @@ def request_cancel(run_id: int) -> SegmentationRun:
         return run
     SegmentationRun.objects.filter(pk=run_id).update(cancel_requested=True)
     run.refresh_from_db()
+    if jobs.end_dead_run(run, _cancelled_without_worker(run)):
+        run.refresh_from_db()
     return run
 
 
+def _cancelled_without_worker(run: SegmentationRun) -> str:
+    if run.worker and run.heartbeat_at is not None:
+        return jobs.cancelled_message(run)
+    return "Cancelled by request; no worker was working on it."
+
+
 def retry_run(run_id: int, *, user=None) -> SegmentationRun:
-    """A new run with the same parameters as a failed or cancelled one."""
+    """A new run with the same parameters as a failed or cancelled one.
+
+    Raises RunConflict for a run that succeeded (its results stand; start a new
+    run to fit again) or has not ended yet.
+    """
     old = SegmentationRun.objects.get(pk=run_id)
+    if old.status == RunStatus.SUCCEEDED:
+        raise RunConflict(
+            f"Run #{old.pk} succeeded; only a failed or cancelled run can be retried. "
+            "Start a new run to fit again."
+        )
+    if not old.is_finished:
+        raise RunConflict(f"Run #{old.pk} has not ended yet; cancel it before retrying.")
     params = {k: v for k, v in old.parameters.items() if k not in ("truth_path", "min_group_size")}
     return create_run(
         parameters=params,
@@ -110,6 +139,11 @@ def begin_run(run_id: int) -> list[list[str]]:
     run = SegmentationRun.objects.get(pk=run_id)
     if run.is_finished or run.stage == ANALYSE:
         return []
+    with jobs.lease(run):
+        return _begin_leased(run)
+
+
+def _begin_leased(run: SegmentationRun) -> list[list[str]]:
     run.status, run.started_at, run.stage = RunStatus.RUNNING, timezone.now(), EMBED
     run.save(update_fields=["status", "started_at", "stage"])
     inputs = load_run_inputs()
@@ -137,7 +171,8 @@ def embed_chunk(run_id: int, text_hashes: list[str]) -> None:
     if run.cancel_requested:
         _finish(run, RunStatus.CANCELLED, "Cancelled by request.")
         return
-    cache.embed_missing(text_hashes, embedder_for(run))
+    with jobs.lease(run):
+        cache.embed_missing(text_hashes, embedder_for(run))
 
 
 def claim_analysis(run_id: int) -> bool:
@@ -166,7 +201,8 @@ def analyse_run(run_id: int, *, progress: Callable[[str, float], None] | None = 
         run = SegmentationRun.objects.get(pk=run_id)
         if run.is_finished or not mine:  # done, or another worker is analysing it right now
             return
-        _analyse_locked(run, progress)
+        with jobs.lease(run):
+            _analyse_locked(run, progress)
 
 
 def _analyse_locked(run: SegmentationRun, progress) -> None:
@@ -238,7 +274,10 @@ def run_in_foreground(run_id: int, *, progress: Callable[[str, float], None] | N
 
 
 def _check_cancel(run: SegmentationRun) -> None:
-    if SegmentationRun.objects.filter(pk=run.pk, cancel_requested=True).exists():
+    """Stop if the run was asked to, or was ended meanwhile (cancelled at once, reaped)."""
+    state = SegmentationRun.objects.filter(pk=run.pk).values_list("cancel_requested", "status")
+    cancel, status = state.first() or (True, RunStatus.CANCELLED)
+    if cancel or status != RunStatus.RUNNING:
         raise RunCancelled
 
 
@@ -275,5 +314,8 @@ def _explain(exc: Exception) -> str:
 
 
 def _finish(run: SegmentationRun, status: str, message: str = "") -> None:
-    run.status, run.finished_at, run.error_message = status, timezone.now(), message
-    run.save(update_fields=["status", "finished_at", "error_message"])
+    """End a run that has not ended yet; a run already ended (say, by the reaper) stays so."""
+    SegmentationRun.objects.filter(
+        pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=status, finished_at=timezone.now(), error_message=message)
+    run.refresh_from_db(fields=["status", "finished_at", "error_message"])
