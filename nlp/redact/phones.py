@@ -198,8 +198,15 @@ def _is_phone(text: str, match: re.Match[str]) -> bool:
     context = _context(text, start)
     if number.startswith("("):
         return True  # an area code in brackets
-    if len(groups) >= 2 and any(len(g) < 2 for g in groups[1:]) and "(" not in number:
-        return False  # "3 1 2 4 5 6 7": scores or counts, not a layout
+    if (
+        len(groups) >= 2
+        and any(len(g) < 2 for g in groups[1:])
+        and "(" not in number
+        and context != "phone"
+    ):
+        # "3 1 2 4 5 6 7": scores or counts, not a layout; after a phone word a lone
+        # digit is a mobile or area prefix ("WhatsApp 11 9 8765 4321", "mob 6 12 34 56 78").
+        return False
     if context == "id" and (len(groups) < 3 and not digits.startswith("0")):
         return False  # "order 4410 2231", "ticket 99812345"; a laid-out "0113 496 0068" stays
     # A compact run with no telling word: phonenumbers' POSSIBLE test over all regions.

@@ -89,13 +89,17 @@ def find_handles(text: str) -> list[Span]:
 
 # 13-19 digits written the way cards are: compact, or a group of four followed by
 # groups of four to six (4-4-4-4, 4-4-4-4-3, 4-4-5, and the 4-6-5 / 4-6-4 of
-# American Express and Diners), with one separator throughout.
+# American Express and Diners), with the same separator throughout: one or more
+# spaces of any width (people pad groups: "4619  0697 ..."), or a dash, dot or
+# slash with optional spaces around it.
 # The Luhn check is not applied: a mistyped or made-up number is still a number
 # someone typed as their card.
+_CARD_SPACE = "[ \t\u00a0\u2009\u202f]"
 _CARD_CANDIDATE = re.compile(
     r"(?<![\w+/.,-])"
-    r"(?:\d{13,19}|\d{4}(?P<sep>[ \t.-])\d{4,6}(?:(?P=sep)\d{1,6}){1,3})"
-    r"(?![\w]|[.,-]\d)"
+    rf"(?:\d{{13,19}}|\d{{4}}(?P<sep>{_CARD_SPACE}{{1,3}}|{_CARD_SPACE}?[./\-\u2010-\u2013]{_CARD_SPACE}?)"
+    r"\d{4,6}(?:(?P=sep)\d{1,6}){1,3})"
+    r"(?![\w]|[./,\-\u2010-\u2013]\d)"
 )
 
 
@@ -142,6 +146,9 @@ def find_cards(text: str) -> list[Span]:
         number = match.group()
         if number.isdigit() and _named_as_code(text, match.start()) and not _luhn(number):
             continue
+        groups = re.findall(r"\d+", number)
+        if len(groups) > 1 and all(len(g) == 4 and g[:2] in {"19", "20"} for g in groups):
+            continue  # a list of years: "2021/2022/2023/2024"
         spans.append(match.span())
     return spans
 

@@ -1,0 +1,231 @@
+"""Cues that introduce a person's name: "my name is", "Hi", "Regards,", "Mrs", "spoke to"...
+
+Each cue is a regular expression with a group ``name`` and a rule that says which
+words it accepts there (:func:`nlp.redact.names.find_names` applies the rules):
+
+* ``strong``: a self-introduction ("my name is", in the languages reviews come in)
+  or a title ("Mrs"): any capitalised word that is not a stop word or non-name,
+  or a lower-case common first name ("my name is jess");
+* ``open``: a sign-off on its own line or at the end ("Kind regards,\\nZofia"):
+  as ``strong``, but not an ordinary word that is no first name ("Happy") or a
+  department ("Accounts");
+* ``proper``: a capitalised word after a reference or role ("spoke to Aisha",
+  "our waiter Andile"), with the same exclusions;
+* ``greeting``: a capitalised word after "Hi", "Dear", "Thanks": a first name in
+  the dictionary, or a word followed by a surname ("Thanks, Andile Dlamini");
+* ``known``: a capitalised word in the first-name dictionary;
+* ``self``: as ``known``, and followed by a clause end or a surname ("I'm Olga and");
+* ``run``: a run of capitalised surname-like words, of two or more or starting with
+  a first name: a display name before an e-mail address ("Ji-woo Park <...>"), a
+  mail header ("From: ..."), "<name> here".
+
+:data:`TRIGGERS` gives, for each cue, words one of which (compared case-folded)
+or characters one of which every match contains, so a cue's expression only runs
+on texts that could match it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.redact.name_words import DEPARTMENTS, ROLE_WORDS, word_set
+
+__all__ = [
+    "CAPITALISED",
+    "CUES",
+    "GREETING_WORDS",
+    "MID_SENTENCE_CUES",
+    "PARTICLE",
+    "TITLES",
+    "TRIGGERS",
+    "WORD",
+]
+
+_TOKEN_RE = re.compile(r"[^\W\d_]+")
+WORD = r"[^\W\d_]+(?:['’][^\W\d_]{2,}|-[^\W\d_]+)*"
+_GAP = r"[ \t]*,?[ \t]*"
+
+
+def _uppercase_class() -> str:
+    """A character class of the uppercase and titlecase letters of the BMP.
+
+    Python's re has no ``\\p{Lu}``; cues that need a capitalised name use this so
+    that the pre-filter (which runs every cue on every text) is not set off by
+    "the courier was ...".
+    """
+    letters = [chr(c) for c in range(0x10000) if chr(c).isupper() or chr(c).istitle()]
+    return "[" + "".join(re.escape(letter) for letter in letters) + "]"
+
+
+CAPITALISED = rf"(?={_uppercase_class()}){WORD}"
+
+# Lower-case particles inside a full name ("Erik van der Berg", "Siti binti Ahmad").
+PARTICLE = (
+    r"(?:van|von|der|den|de|del|della|di|da|das|dos|du|la|le|al|el|bin|binti|bint|ibn|ap|"
+    r"ter|ten|zu|y)"
+)
+# A title's surname may start with particles: "Mrs de Jong".
+_SURNAME_AFTER_TITLE = rf"(?:{PARTICLE}[ \t]+){{0,2}}{CAPITALISED}"
+TITLES = word_set("mr mrs ms miss mx dr prof sir dame madam mme mlle herr frau sr sra")
+_TITLES = "|".join(word.capitalize() for word in sorted(TITLES))
+
+_ROLES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
+_DEPARTMENTS = "|".join(sorted(DEPARTMENTS, key=len, reverse=True))
+
+# "My name is" and "I am called" in the languages customers write reviews in.
+_INTRODUCTIONS = (
+    "my name is|my name's|name's|call me|i am called|i'm called|i go by|"
+    "me llamo|mi nombre es|meu nome é|meu nome e|me chamo|chamo-me|je m'appelle|"
+    "je m’appelle|mon nom est|je me nomme|mi chiamo|il mio nome è|ich heiße|ich heisse|"
+    "mein name ist|mijn naam is|ik heet|my naam is|nazywam się|mam na imię|"
+    "jmenuji se|volám sa|mă numesc|ma numesc|numele meu este|jag heter|mitt namn är|"
+    "jeg heter|mitt navn er|jeg hedder|mit navn er|nimeni on|benim adım|nama saya|"
+    "saya bernama|ang pangalan ko ay|jina langu ni|zovem se|moje ime je|ime mi je|"
+    "a nevem|меня зовут|мене звати|με λένε|tên tôi là|tôi tên là"
+)
+_SELF = r"i'm|i’m|im|i am|this is|it's|it’s|it is|here is|here's"
+_GREETINGS = (
+    "hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|morning|thanks|"
+    "thank you|thx|cheers|many thanks"
+)
+_SIGN_OFFS = (
+    "thanks|thank you|many thanks|cheers|regards|best regards|kind regards|warm regards|"
+    "warmest regards|sincerely|yours sincerely|yours truly|best wishes|signed|sent by"
+)
+_HEADERS = "from|to|cc|bcc|sender|reply-to|attn|attention"
+_DOCUMENTS = (
+    "parcel package invoice receipt letter booking reservation order prescription gift card "
+    "refund ticket"
+)
+# Holders named on a card, an account or a policy: "Cardholder Rahul Mehta".
+_HOLDERS = "card|account|policy|ticket|key|pass|licence|license"
+_WEAK_SIGN_OFFS = "best|love|yours|take care|all the best|xx|xoxo|x"
+# The words of greetings and sign-offs, which may stand right before a name.
+GREETING_WORDS = frozenset(_TOKEN_RE.findall(f"{_GREETINGS}|{_SIGN_OFFS}|{_WEAK_SIGN_OFFS}"))
+_SENTENCE_START = r"(?:^|(?<=[.!?\n]))[ \t]*"
+_RUN = rf"{CAPITALISED}(?:[ \t]+{CAPITALISED}){{0,3}}"
+
+# (name, regex with a group "name", rule)
+CUES: tuple[tuple[str, str, str], ...] = (
+    ("introduction", rf"(?i:\b(?:{_INTRODUCTIONS}))[ \t]+(?P<name>{WORD})", "strong"),
+    ("self", rf"(?i:\b(?:{_SELF}))[ \t]+(?P<name>{CAPITALISED})", "self"),
+    ("greeting", rf"{_SENTENCE_START}(?i:{_GREETINGS})\b{_GAP}(?P<name>{WORD})", "greeting"),
+    (
+        # A sign-off, then the signature: at the end of the text, on a line of its own
+        # (contact details may follow), or before a bracket or dash.
+        "sign-off",
+        r"(?:^|(?<=[.!?,;\n]))[ \t]*"
+        rf"(?i:{_SIGN_OFFS})\b[ \t]*[,!.:-]?\s*"
+        r"(?:(?i:a|an|one)[ \t]+(?:[a-z]+[ \t]+){0,3})?"
+        rf"(?P<name>{WORD})(?:[ \t]+{WORD}){{0,3}}[ \t]*(?:[.!]*\s*$|[(<\[|~–—-]|\r?\n)",
+        "open",
+    ),
+    (
+        "weak sign-off",
+        rf"(?:^|(?<=[.!?,;\n]))[ \t]*(?i:{_WEAK_SIGN_OFFS})\b"
+        rf"[ \t]*[,!.:-]?\s*(?P<name>{CAPITALISED})(?:[ \t]+{WORD})?[ \t]*[.!]*\s*$",
+        "known",
+    ),
+    (
+        "dash sign-off",
+        rf"(?:^|(?<=\s))[-–—~]+[ \t]*(?P<name>{CAPITALISED})(?:[ \t]+{WORD}){{0,3}}"
+        r"[ \t]*[.!]*\s*$",
+        "known",
+    ),
+    (
+        "title",
+        rf"\b(?:{_TITLES})\.?[ \t]+(?P<name>{_SURNAME_AFTER_TITLE})",
+        "strong",
+    ),
+    (
+        "reference",
+        r"(?i:\bspoke to|\bspoke with|\bspeaking to|\bspeaking with|\btalked to|\btalked with|"
+        r"\bask for|\basked for|\bserved by|\bhelped by|\bassisted by|\bnamed|\bshout[- ]?out to|"
+        r"\bthanks to|\bthank you to|\bkudos to|\bcredit to|\bprops to|\btell|"
+        r"\b(?:someone|somebody|guy|man|woman|lady|girl|boy|bloke|chap|person|gentleman|fellow|"
+        r"gent|lad|lass|one) (?:called|named)|"
+        r"\bsigned for by|\bon behalf of|\baddressed to|\bmade out to|\bpayable to|"
+        r"\bin the name of|\bunder the name(?: of)?|\bbooked under|"
+        r"\b(?:booking|reservation|table|order|account|room)s?(?: is| was)? under|"
+        rf"\b(?:{'|'.join(_DOCUMENTS.split())})s? (?:is |was |are |were )?(?:for|to)|"
+        r"\baddress (?:the|this|my|it) ?\w* to|"
+        rf"\b(?:(?:{_HOLDERS})[ -]?)?holder(?:'s)?(?: name)?(?: is| was)?:?|"
+        r"\b(?:full |first |last |sur|maiden |guest |account |customer |contact )?"
+        r"name\b(?: is| was)?:?)"
+        rf"\b{_GAP}(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{CAPITALISED})",
+        "proper",
+    ),
+    (
+        # A role in lower case, or capitalised only at the start of a sentence:
+        # "Baker Street" and "Driver Assist" are not a baker and a driver.
+        "role",
+        rf"(?:{_SENTENCE_START}(?i:{_ROLES})|\b(?:{_ROLES}))\b{_GAP}"
+        rf"(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{CAPITALISED})",
+        "proper",
+    ),
+    (
+        "on duty",
+        rf"{_SENTENCE_START}(?P<name>{CAPITALISED})(?:[ \t]+{CAPITALISED})?[ \t]+"
+        r"(?:in|at|from|on)[ \t]+(?:the[ \t]+)?(?:[\w&-]+[ \t]+){0,2}"
+        rf"(?i:{_DEPARTMENTS})\b",
+        "known",
+    ),
+    (
+        "header",
+        rf"(?:^|(?<=\n))[ \t]*(?i:{_HEADERS})[ \t]*:[ \t]*(?P<name>{_RUN})",
+        "run",
+    ),
+    ("display name", rf"(?<![^\W\d_'’-])(?P<name>{_RUN})[ \t]*<[^<>\s@]+@", "run"),
+    (
+        # "Sarah here," / "Hi! Nguyen Thi Lan here": someone saying who is writing.
+        "here",
+        rf"(?:^|(?<=[.!?,\n]))[ \t]*(?P<name>{_RUN})[ \t]+(?i:here)\b(?=[ \t]*(?:[,.!:;–—-]|$))",
+        "run",
+    ),
+)
+
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _distinctive_words(phrases: str) -> frozenset[str]:
+    """The longest case-folded word of each ``|``-separated phrase."""
+    return frozenset(
+        max(_TOKEN.findall(phrase.casefold()), key=len) for phrase in phrases.split("|")
+    )
+
+
+_HOLDER_TRIGGERS = {"holder"} | {f"{word}holder" for word in _HOLDERS.split("|")}
+# For each cue: (words, characters). A text can only match the cue when its
+# case-folded letter runs include one of the words or it holds one of the characters.
+TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
+    "introduction": (_distinctive_words(_INTRODUCTIONS), ""),
+    "self": (word_set("m im am is s"), ""),
+    "greeting": (_distinctive_words(_GREETINGS), ""),
+    "sign-off": (word_set("thanks thank cheers regards sincerely yours best signed sent"), ""),
+    "weak sign-off": (word_set("best love yours take xx xoxo x"), ""),
+    "dash sign-off": (frozenset(), "-–—~"),
+    "title": (TITLES, ""),
+    "reference": (
+        word_set(
+            "spoke speaking talked ask asked served helped assisted named shout shoutout "
+            "thanks thank kudos credit props tell called signed behalf addressed made payable "
+            "name surname under booked address"
+        )
+        | word_set(_DOCUMENTS)
+        | {f"{word}s" for word in _DOCUMENTS.split()}
+        | frozenset(_HOLDER_TRIGGERS),
+        "",
+    ),
+    "role": (ROLE_WORDS, ""),
+    "on duty": (DEPARTMENTS, ""),
+    "header": (word_set("from to cc bcc sender reply attn attention"), ""),
+    "display name": (frozenset(), "<"),
+    "here": (word_set("here"), ""),
+}
+
+# Cues whose name follows the cue words inside a sentence and must be capitalised:
+# they can only fire where a capitalised word that is neither a stop word nor a
+# known non-name stands somewhere other than at the start of a sentence.
+MID_SENTENCE_CUES = frozenset(
+    {"self", "weak sign-off", "dash sign-off", "title", "reference", "role"}
+)
