@@ -24,16 +24,25 @@ from typing import Any
 
 from segapp.services.ingest import names
 from segapp.services.ingest.fields import CONSENT, FIELDS, OPT_OUT_ALIASES, normalise_name
-from segapp.services.ingest.outcomes import status_coverage
-from segapp.services.ingest.rows import KINDS
+from segapp.services.ingest.pickers import (
+    FIELD_PICKERS,
+    MULTI_ROLES,
+    ColumnDecision,
+    DetectionState,
+    compact_date_share,
+    email_as_customer_id,
+    is_written_text,
+    value_kind,
+)
 from segapp.services.ingest.values import ColumnProfile, profile_column
+
+__all__ = ["ColumnDecision", "Detection", "detect_columns", "suggest_type"]
 
 STORED_ROLES = (
     "customer_id", "text", "kind", "channel", "created_at", "rating", "amount", "event_type",
     "status", "consent", "opt_out", "sensitive", "dropped", "ignored", "metadata", "attribute",
     "behaviour",
 )  # fmt: skip
-MULTI_ROLES = ("sensitive", "dropped", "metadata", "attribute", "behaviour", "ignored")
 IDENTIFIER_WORDS = {
     "email": "an e-mail address", "phone": "a phone number", "ip": "an IP address",
     "address": "a street address", "name": "a person's name", "card": "a card number",
@@ -42,18 +51,19 @@ IDENTIFIER_WORDS = {
     "login": "a login", "password": "a password", "latitude": "a location",
     "longitude": "a location", "imei": "a device identifier", "cookie": "a cookie id",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ColumnDecision:
-    """The role of one column, why, and how sure the detection is."""
-
-    name: str
-    role: str
-    field: str | None
-    reason: str
-    confident: bool
-    kind: str = ""  # what the values are: number, boolean, date, text, category, nested, empty
+# The value shape that confirms a name's identifier kind (`values.identifier_shape` kinds).
+SHAPE_OF_KIND = {
+    "email": "email",
+    "phone": "phone",
+    "fax": "phone",
+    "ip": "ip",
+    "address": "address",
+    "name": "name",
+    "handle": "handle",
+    "card": "card",
+}
+# Kinds only values can confirm: a customer's "handle" may be its id ("cus_…"), not "@name".
+VALUES_DECIDE = frozenset({"handle"})
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,7 @@ def detect_columns(
     profiles = {
         column: profile_column(column, (r.get(column) for r in samples)) for column in columns
     }
-    state = _State(file_type, columns, profiles, bool(samples))
+    state = DetectionState(file_type, columns, profiles, bool(samples))
     for field_name, column in (explicit or {}).items():
         role = "opt_out" if field_name == "consent" and opt_out_mapped else field_name
         state.decide(column, role, field_name, "mapped explicitly", True)
@@ -111,57 +121,15 @@ def detect_columns(
     _sensitive_and_identifiers(state)
     for spec in FIELDS[file_type]:
         if spec.name not in state.mapping and spec.name != CONSENT.name:
-            _FIELD_PICKERS[spec.name](state)
+            FIELD_PICKERS[spec.name](state)
     if "customer_id" not in state.mapping:
-        _email_as_customer_id(state)
+        email_as_customer_id(state)
     _identifiers_by_value(state)
     _remaining(state)
     return _finish(state)
 
 
-class _State:
-    """Decisions so far while detecting one file."""
-
-    def __init__(self, file_type: str, columns: list[str], profiles, has_values: bool) -> None:
-        self.file_type = file_type
-        self.columns = columns
-        self.profiles: dict[str, ColumnProfile] = profiles
-        self.has_values = has_values
-        self.decided: dict[str, ColumnDecision] = {}
-        self.mapping: dict[str, str] = {}
-        self.identifiers: dict[str, str] = {}
-        self.consent_conflict: list[str] = []
-
-    def free(self) -> list[str]:
-        return [column for column in self.columns if column not in self.decided]
-
-    def decide(
-        self, column: str, role: str, field_name: str | None, reason: str, sure: bool
-    ) -> None:
-        self.decided[column] = ColumnDecision(
-            column, role, field_name, reason, sure, _value_kind(self.profiles[column])
-        )
-        if field_name and role not in MULTI_ROLES:
-            self.mapping[field_name] = column
-
-
-def _value_kind(profile: ColumnProfile) -> str:
-    if not profile.filled:
-        return "empty"
-    if profile.nested_share >= 0.5:
-        return "nested"
-    if profile.looks_boolean:
-        return "boolean"
-    if profile.looks_like_dates:
-        return "date"
-    if profile.looks_numeric:
-        return "number"
-    if profile.looks_like_free_text:
-        return "text"
-    return "category"
-
-
-def _consent(state: _State, explicit: Mapping[str, str]) -> None:
+def _consent(state: DetectionState, explicit: Mapping[str, str]) -> None:
     found = [c for c in state.free() if normalise_name(c) in CONSENT.aliases]
     if CONSENT.name in explicit:
         for column in found:
@@ -177,7 +145,7 @@ def _consent(state: _State, explicit: Mapping[str, str]) -> None:
         state.decide(column, role, CONSENT.name, f"name: {reason}", True)
 
 
-def _sensitive_and_identifiers(state: _State) -> None:
+def _sensitive_and_identifiers(state: DetectionState) -> None:
     for column in state.free():
         if names.is_sensitive_name(column):
             state.decide(
@@ -190,243 +158,37 @@ def _sensitive_and_identifiers(state: _State) -> None:
         profile = state.profiles[column]
         if kind == "name" and state.has_values and profile.filled and profile.digit_share > 0.5:
             continue  # "Name" holding "#1170": an order number, not a person's name
-        if kind:
+        if kind and _identifier_confirmed(state, column, kind):
             state.identifiers[column] = kind
 
 
-def _drop(state: _State, column: str, kind: str, how: str) -> None:
+def _identifier_confirmed(state: DetectionState, column: str, kind: str) -> bool:
+    """A name of an identifier kind is one when it names only that ("Billing Email", "MOB_NO")
+    or its values have the shape; "emailOpens90d" holding counts is not an e-mail address."""
+    profile = state.profiles[column]
+    shape = SHAPE_OF_KIND.get(kind)
+    shaped = bool(shape) and profile.identifier_shares.get(shape, 0.0) >= 0.5
+    if not state.has_values or not profile.filled:
+        return names.is_plain_identifier_name(column, kind) or (
+            kind not in VALUES_DECIDE and not names.is_metric_name(column)
+        )
+    if shaped:
+        return True
+    if kind in VALUES_DECIDE:
+        return False
+    if names.is_plain_identifier_name(column, kind):
+        return True
+    # Without a shape to check (passport, password, login …) a name that counts or flags
+    # something is not the identifier itself.
+    return shape is None and not names.is_metric_name(column) and not profile.looks_numeric
+
+
+def _drop(state: DetectionState, column: str, kind: str, how: str) -> None:
     what = IDENTIFIER_WORDS.get(kind, "a direct identifier")
     state.decide(column, "dropped", None, f"{how} {what}: a direct identifier, never stored", True)
 
 
-def _pick(state: _State, field_name: str, scored: list[tuple[float, str, str]], why: str) -> None:
-    """Choose the best (score, column, reason) and note the runner-up it beat."""
-    scored = [item for item in scored if item[0] > 0]
-    if not scored:
-        return
-    order = {column: index for index, column in enumerate(state.columns)}
-    scored.sort(key=lambda item: (-item[0], order[item[1]]))
-    score, column, reason = scored[0]
-    confident = state.has_values and score >= 2.5
-    if len(scored) > 1:
-        others = ", ".join(repr(item[1]) for item in scored[1:4])
-        reason += f"; preferred over {others} ({why})"
-        confident = confident and score - scored[1][0] >= 0.5
-    state.decide(column, field_name, field_name, reason, confident)
-
-
-def _candidates(state: _State) -> list[str]:
-    return [c for c in state.free() if c not in state.identifiers]
-
-
-def _pick_customer_id(state: _State) -> None:
-    scored = []
-    for column in _candidates(state):
-        score = names.customer_id_score(column, file_type=state.file_type)
-        if not score:
-            continue
-        profile = state.profiles[column]
-        reason = "name says it is the customer's id"
-        if state.has_values:
-            if profile.filled == 0 or profile.mean_tokens > 3 or profile.nested_share:
-                continue
-            if state.file_type != "customers" and profile.repeats:
-                score += 0.5
-                reason += "; ids repeat across rows"
-            if state.file_type == "customers" and profile.distinct == profile.filled:
-                score += 0.5
-                reason += "; every id is different"
-            score += profile.fill_share * 0.5
-        scored.append((score, column, reason))
-    _pick(state, "customer_id", scored, "a customer's or person's id, not another entity's")
-
-
-def _email_as_customer_id(state: _State) -> None:
-    for column, kind in state.identifiers.items():
-        if kind == "email" and column not in state.decided:
-            state.decide(
-                column, "customer_id", "customer_id",
-                "no customer id column; the e-mail address is the only key to the customer. It "
-                "is pseudonymised with the keyed hash like any id and never stored", False,
-            )  # fmt: skip
-            return
-
-
-def _pick_created_at(state: _State) -> None:
-    scored = []
-    for column in _candidates(state):
-        profile = state.profiles[column]
-        score = names.date_score(column)
-        if state.has_values:
-            # A plainly named column needs half its values to agree; a bad value rejects its row.
-            needed = 0.5 if score >= 2.5 else 0.8
-            is_dates = profile.date_share >= needed or (profile.looks_like_epochs and score > 0)
-            if not profile.filled or not is_dates:
-                continue
-            if not score:
-                score, reason = 1.0, "values are dates"
-            else:
-                reason = "name says when it happened; values are dates"
-            if profile.machine_date_share >= 0.95:
-                score += 0.5
-                reason += " in an unambiguous format (ISO 8601 or epoch time)"
-            score += profile.fill_share * 0.25
-        elif score:
-            reason = "name says when it happened"
-        else:
-            continue
-        scored.append((score, column, reason))
-    _pick(
-        state, "created_at", scored,
-        "when the record was created or began, not a later date such as an end, update, "
-        "payment or shipping date; unambiguous formats first",
-    )  # fmt: skip
-
-
-def _pick_amount(state: _State) -> None:
-    scored = []
-    for column in _candidates(state):
-        score = names.amount_score(column)
-        if not score:
-            continue
-        profile = state.profiles[column]
-        reason = "name says money spent"
-        if state.has_values:
-            if not profile.filled or profile.number_share < (0.5 if score >= 2.5 else 0.9):
-                continue
-            numbers = profile.numbers
-            score += min(sum(abs(n) for n in numbers) / max(len(numbers), 1), 1e9) * 1e-12
-            reason += "; values are numbers"
-        scored.append((score, column, reason))
-    _pick(state, "amount", scored, "a total over a unit price or a part such as tax or an add-on")
-
-
-def _pick_status(state: _State) -> None:
-    scored = []
-    for column in _candidates(state):
-        profile = state.profiles[column]
-        score = names.status_score(column)
-        reason = "name says status"
-        if state.has_values:
-            if not profile.looks_categorical:
-                continue
-            coverage, distinguishes = status_coverage(value for value, _ in profile.top)
-            if not score and coverage < 0.6:
-                continue
-            if not score:
-                score, reason = 1.0, "values are order statuses"
-            if coverage < 0.3 and "state" in names.token_set(column):
-                continue  # a "state" of a country, not of an order
-            score += coverage + (0.5 if distinguishes else 0.0)
-            if coverage:
-                reason += f"; {round(coverage * 100)}% of its values are known statuses"
-        elif not score:
-            continue
-        scored.append((score, column, reason))
-    _pick(
-        state, "status", scored,
-        "its values tell completed orders from cancelled or refunded ones best",
-    )  # fmt: skip
-
-
-def _pick_rating(state: _State) -> None:
-    scored = []
-    for column in _candidates(state):
-        score = names.rating_score(column)
-        if not score:
-            continue
-        profile = state.profiles[column]
-        reason = "name says rating or score"
-        if state.has_values:
-            bounds = profile.number_range()
-            scale = sum(1 for n in profile.numbers if 0 <= n <= 10) / max(profile.filled, 1)
-            if bounds is None or scale < (0.5 if score >= 3 else 0.8):
-                continue
-            reason += f"; values are numbers from {bounds[0]:g} to {bounds[1]:g}"
-        scored.append((score, column, reason))
-    _pick(state, "rating", scored, "named most plainly as a rating")
-
-
-def _pick_text(state: _State) -> None:
-    scored = []
-    for column in _candidates(state):
-        profile = state.profiles[column]
-        score = names.text_score(column)
-        if state.has_values:
-            if profile.nested_share or profile.number_share > 0.5 or profile.mean_words < 0.5:
-                continue
-            if profile.url_share >= 0.5:
-                continue
-            richness = profile.fill_share * min(profile.mean_words / 10, 2.0)
-            if score:
-                reason = "name says free text; values are written text"
-            elif profile.looks_like_free_text:
-                score, reason = 1.0, "values are long, varied written text"
-            else:
-                continue
-            reason += f" (about {profile.mean_words:.0f} words, {profile.fill_share:.0%} filled)"
-            score += richness
-        elif score:
-            reason = "name says free text"
-        else:
-            continue
-        scored.append((score, column, reason))
-    _pick(state, "text", scored, "more and longer answers")
-
-
-def _pick_event_type(state: _State) -> None:
-    _pick_categorical(state, "event_type", names.event_type_score, "name says what kind of event")
-
-
-def _pick_channel(state: _State) -> None:
-    _pick_categorical(state, "channel", names.channel_score, "name says where the text came from")
-
-
-def _pick_kind(state: _State) -> None:
-    scored = []
-    for column in _candidates(state):
-        score = names.kind_score(column)
-        if not score:
-            continue
-        profile = state.profiles[column]
-        if state.has_values:
-            known = sum(count for value, count in profile.top if _kind_of(value))
-            if not profile.filled or known < 0.5 * profile.filled:
-                continue
-        scored.append((score, column, "name says kind; values are review, survey or social"))
-    _pick(state, "kind", scored, "named most plainly")
-
-
-def _kind_of(value: str) -> str | None:
-    return KINDS.get(normalise_name(value))
-
-
-def _pick_categorical(state: _State, field_name: str, scorer, reason: str) -> None:
-    scored = []
-    for column in _candidates(state):
-        score = scorer(column)
-        if not score:
-            continue
-        if state.has_values and not state.profiles[column].looks_categorical:
-            continue
-        scored.append((score, column, reason))
-    _pick(state, field_name, scored, "named most plainly")
-
-
-_FIELD_PICKERS = {
-    "customer_id": _pick_customer_id,
-    "created_at": _pick_created_at,
-    "amount": _pick_amount,
-    "status": _pick_status,
-    "rating": _pick_rating,
-    "text": _pick_text,
-    "event_type": _pick_event_type,
-    "kind": _pick_kind,
-    "channel": _pick_channel,
-}
-
-
-def _identifiers_by_value(state: _State) -> None:
+def _identifiers_by_value(state: DetectionState) -> None:
     for column, kind in state.identifiers.items():
         if column not in state.decided:
             _drop(state, column, kind, "name says")
@@ -436,7 +198,7 @@ def _identifiers_by_value(state: _State) -> None:
             _drop(state, column, kind, "values are")
 
 
-def _remaining(state: _State) -> None:
+def _remaining(state: DetectionState) -> None:
     for column in state.free():
         profile = state.profiles[column]
         other = _other_field_hint(column, state)
@@ -444,6 +206,9 @@ def _remaining(state: _State) -> None:
             if names.is_preference_name(column):
                 reason = "a marketing or consent preference: kept as an attribute, not behaviour"
                 state.decide(column, "attribute", None, reason, True)
+            elif state.has_values and compact_date_share(profile) >= 0.95:
+                reason = "dates written as yyyymmdd: kept as an attribute"
+                state.decide(column, "attribute", None, reason + other, True)
             elif names.token_set(column) & names.CODE_WORDS and profile.looks_numeric:
                 reason = "numbers that name something (an id or code), not a quantity: an attribute"
                 state.decide(column, "attribute", None, reason + other, True)
@@ -462,7 +227,7 @@ def _remaining(state: _State) -> None:
         state.decide(column, "metadata", None, "kept as metadata" + other, state.has_values)
 
 
-def _other_field_hint(column: str, state: _State) -> str:
+def _other_field_hint(column: str, state: DetectionState) -> str:
     hints = (
         (names.rating_score, "rating", "a rating"),
         (names.amount_score, "amount", "an amount"),
@@ -471,7 +236,7 @@ def _other_field_hint(column: str, state: _State) -> str:
         (names.status_score, "status", "a status"),
         (names.customer_id_score, "customer_id", "an id"),
     )
-    kind = _value_kind(state.profiles[column])
+    kind = value_kind(state.profiles[column])
     for scorer, field_name, what in hints:
         if field_name == "text" and kind in ("number", "date", "empty", "boolean"):
             continue
@@ -488,7 +253,7 @@ def _other_field_hint(column: str, state: _State) -> str:
     return ""
 
 
-def _finish(state: _State) -> Detection:
+def _finish(state: DetectionState) -> Detection:
     problems = []
     two = state.consent_conflict
     if two:
@@ -521,8 +286,12 @@ def _finish(state: _State) -> Detection:
     )
 
 
-def suggest_type(state: _State) -> tuple[str, str, float]:
-    """(type the file looks like, a sentence saying why, rows per customer in the sample)."""
+def suggest_type(state: DetectionState) -> tuple[str, str, float]:
+    """(type the file looks like, a sentence saying why, rows per customer in the sample).
+
+    Free text people wrote in most rows means documents; several rows per customer with a
+    date (and money or statuses) means events; one row per customer means customers.
+    """
     id_column = state.mapping.get("customer_id")
     per_customer = 0.0
     if id_column and state.has_values:
@@ -530,24 +299,17 @@ def suggest_type(state: _State) -> tuple[str, str, float]:
         per_customer = round(profile.filled / profile.distinct, 2) if profile.distinct else 0.0
     if not state.has_values:
         return state.file_type, "", per_customer
-    texts = [
-        c for c, p in state.profiles.items()
-        if p.looks_like_free_text and p.mean_words >= 5 and state.decided[c].role != "dropped"
-    ]  # fmt: skip
+    texts = [c for c in state.columns if _document_text(state, c)]
+    strong = [c for c in texts if state.profiles[c].fill_share >= 0.5]
     dated = any(
-        p.looks_like_dates or (p.looks_like_epochs and names.date_score(c))
+        p.looks_like_dates
+        or (p.looks_like_epochs and names.date_score(c))
+        or (compact_date_share(p) >= 0.95 and names.date_score(c))
         for c, p in state.profiles.items()
         if not names.is_sensitive_name(c)
     )
-    if texts:
-        return (
-            "documents",
-            (
-                f"{texts[0]!r} holds free text written by people: this looks like documents "
-                "(reviews, survey answers or posts) — import as documents?"
-            ),
-            per_customer,
-        )
+    if strong:
+        return "documents", _documents_sentence(strong[0]), per_customer
     if per_customer >= 1.2 and dated:
         return (
             "events",
@@ -563,6 +325,8 @@ def suggest_type(state: _State) -> tuple[str, str, float]:
             "Dated rows with amounts: this looks like events — import as events?",
             per_customer,
         )
+    if texts:
+        return "documents", _documents_sentence(texts[0]), per_customer
     return (
         "customers",
         (
@@ -570,4 +334,31 @@ def suggest_type(state: _State) -> tuple[str, str, float]:
             "import as customers?"
         ),
         per_customer,
+    )
+
+
+def _document_text(state: DetectionState, column: str) -> bool:
+    """Whether a column holds texts people wrote (a reason to read the file as documents)."""
+    decision = state.decided.get(column)
+    if decision is not None and decision.role in ("dropped", "sensitive", "customer_id"):
+        return False
+    if names.token_set(column) & names.COMPANY_SIDE or column in state.identifiers:
+        return False
+    profile = state.profiles[column]
+    if is_written_text(profile) and profile.mean_words >= 5:
+        return True
+    named = names.text_score(column) >= 2.5 or (decision is not None and decision.role == "text")
+    return (
+        named
+        and profile.mean_words >= 3
+        and profile.mean_tokens >= 3
+        and profile.distinct >= 5
+        and profile.distinct_words >= 20
+    )
+
+
+def _documents_sentence(column: str) -> str:
+    return (
+        f"{column!r} holds free text written by people: this looks like documents "
+        "(reviews, survey answers or posts) — import as documents?"
     )

@@ -26,6 +26,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from segapp.services.ingest.vocabulary import NEGATION_WORDS, fold, status_words
+
 PURCHASE, RETURN, CANCELLED, PENDING, UNKNOWN = "purchase", "return", "cancelled", "pending", ""
 OUTCOME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     (RETURN, frozenset({"refunded", "refund", "returned", "return", "chargeback", "charged_back",
@@ -41,10 +43,14 @@ OUTCOME_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
                           "captured", "approved", "dispatched", "purchased", "confirmed",
                           "finished", "ok", "accepted", "sold", "collected", "received"})),
 )  # fmt: skip
+# The same outcomes in German, French, Spanish, Italian, Portuguese and Dutch (`vocabulary`).
+OUTCOME_WORDS = tuple(
+    (outcome, words | status_words().get(outcome, frozenset())) for outcome, words in OUTCOME_WORDS
+)
 
 
 def _words(value: str) -> set[str]:
-    text = re.sub(r"[^a-z]+", " ", str(value).lower()).split()
+    text = re.sub(r"[^a-z]+", " ", fold(str(value)).lower()).split()
     words = set(text)
     words |= {f"{a}_{b}" for a, b in zip(text, text[1:], strict=False)}
     return words
@@ -55,7 +61,7 @@ def classify_status(value: object) -> str:
     words = _words(str(value))
     if not words:
         return UNKNOWN
-    negated = bool(words & {"not", "un", "non", "no"})
+    negated = bool(words & NEGATION_WORDS)
     for outcome, vocabulary in OUTCOME_WORDS:
         if words & vocabulary:
             if negated and outcome == PURCHASE:

@@ -1,7 +1,12 @@
 """Reading customer files: CSV (any common delimiter), JSON arrays and JSON Lines.
 
 Files are streamed record by record in constant memory. Encoding is UTF-8 (with
-or without BOM) with a Windows-1252 / Latin-1 fallback. Anything that makes a
+or without BOM) with a Windows-1252 / Latin-1 fallback; a file that starts with
+a UTF-16 or UTF-32 byte-order mark (Google Play exports, "Unicode text" from
+Excel) is read in that encoding. Nested JSON objects are flattened into dotted
+column names (``{"consumer": {"id": 1}}`` → ``consumer.id``, as
+``pandas.json_normalize`` names them) up to `MAX_FLAT_DEPTH` levels and
+`MAX_FLAT_FIELDS` fields a record; lists stay whole values. Anything that makes a
 file unreadable as a whole raises `UnreadableFileError` with a message meant for
 the person who uploaded it; a single malformed record is reported on that
 record (`RawRecord.problem`) and reading goes on.
@@ -35,6 +40,14 @@ COLUMN_SAMPLE = 200
 CSV_DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 MAX_FIELD_BYTES = 16 * 1024 * 1024
+MAX_FLAT_DEPTH = 5
+MAX_FLAT_FIELDS = 1000
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 NUL_PROBLEM = "the row contains a NUL character, which cannot be stored; the row was skipped"
 TOO_LONG_PROBLEM = (
     f"the line is longer than {MAX_RECORD_CHARS // (1024 * 1024)} MB; the record was skipped"
@@ -65,9 +78,9 @@ class FileFormat:
     @property
     def encoding_label(self) -> str:
         """The encoding as people name it."""
-        return {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}.get(
-            self.encoding, self.encoding
-        )
+        labels = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1",
+                  "utf-16": "UTF-16", "utf-32": "UTF-32"}  # fmt: skip
+        return labels.get(self.encoding, self.encoding)
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,12 @@ def sniff_format(path: Path, *, delimiter: str | None = None) -> FileFormat:
     """Work out a file's encoding, layout and (for CSV) delimiter, or say why it can't be read."""
     head = _read_head(path)
     _refuse_binary(head)
-    encoding = _detect_encoding(path)
+    encoding = _bom_encoding(head) or _detect_encoding(path)
+    if encoding in ("utf-16", "utf-32") and not _decodes_as(path, encoding):
+        raise UnreadableFileError(
+            f"The file starts with a {encoding.upper()} byte-order mark but is not valid "
+            f'{encoding.upper()} text; save it as UTF-8 ("CSV UTF-8" in Excel).'
+        )
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     if not text.strip():
         raise UnreadableFileError("The file has no content, only blank lines.")
@@ -154,15 +172,42 @@ def _refuse_binary(head: bytes) -> None:
         )
     if head.startswith(b"%PDF"):
         raise UnreadableFileError("This is a PDF, not a data file: upload CSV, JSON or JSON Lines.")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    encoding = _bom_encoding(head)
+    if encoding:
+        text = head.decode(encoding, errors="replace").encode("utf-8", errors="replace")
+        if _control_share(text) > 0.05 or text.count(b"\x00") > max(len(text) // 100, 1):
+            raise UnreadableFileError(
+                "This looks like a binary file, not text: upload CSV, JSON or JSON Lines."
+            )
+        return
+    if _looks_like_utf16_without_bom(head):
         raise UnreadableFileError(
-            'The file is encoded as UTF-16; save it as UTF-8 ("CSV UTF-8" in Excel).'
+            "The file is encoded as UTF-16 without a byte-order mark, so its byte order is "
+            'unknown; save it as UTF-8 ("CSV UTF-8" in Excel) or as UTF-16 with a BOM.'
         )
     # A stray NUL in one line is that row's problem; many mean binary or UTF-16.
     if head.count(b"\x00") > max(len(head) // 100, 1) or _control_share(head) > 0.05:
         raise UnreadableFileError(
             "This looks like a binary file, not text: upload CSV, JSON or JSON Lines."
         )
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte-order mark announces, or None."""
+    return next((encoding for bom, encoding in BOMS if head.startswith(bom)), None)
+
+
+def _looks_like_utf16_without_bom(head: bytes) -> bool:
+    """Text where every other byte is NUL: UTF-16 of mostly ASCII characters."""
+    sample = head[: len(head) - len(head) % 2]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    halves = len(sample) // 2
+    return (
+        max(even.count(0), odd.count(0)) >= 0.9 * halves
+        and min(even.count(0), odd.count(0)) <= 0.1 * halves
+    )
 
 
 def _control_share(data: bytes) -> float:
@@ -277,6 +322,7 @@ class RecordReader:
                 raise UnreadableFileError("The file is empty.")
             return unique_column_names(header)
         seen: dict[str, None] = {}
+        filled: set[str] = set()
         problem = ""
         for index, record in enumerate(self):
             if index >= COLUMN_SAMPLE:
@@ -284,14 +330,18 @@ class RecordReader:
             problem = problem or (
                 f"record {record.number}: {record.problem}" if record.problem else ""
             )
-            for key in record.values or {}:
+            for key, value in (record.values or {}).items():
                 seen.setdefault(key, None)
+                if value is not None:
+                    filled.add(key)
         if not seen:
             detail = f" ({problem})" if problem else ""
             raise UnreadableFileError(
                 f"The JSON file holds no readable records (objects with fields){detail}."
             )
-        return list(seen)
+        # An object that is null in some records ("reply": null) is read as its fields.
+        parents = {key.rsplit(".", 1)[0] for key in seen if "." in key}
+        return [key for key in seen if key in filled or key not in parents]
 
     def _csv_records(self) -> Iterator[RawRecord]:
         reader = csv.reader(self._fh, delimiter=self.format.delimiter)
@@ -382,12 +432,40 @@ def _object_record(number: int, value: Any) -> RawRecord:
         return RawRecord(
             number, None, f"the record is a JSON {type(value).__name__}, not an object"
         )
-    values = {str(key).strip(): item for key, item in value.items()}
-    if len(values) < len(value):
+    try:
+        values = flatten_object(value)
+    except ValueError:
         return RawRecord(
-            number, None, "two fields of the record have the same name once spaces are trimmed"
-        )
+            number, None,
+            "two fields of the record have the same name once spaces are trimmed and nested "
+            "objects are flattened",
+        )  # fmt: skip
     return RawRecord(number, values)
+
+
+def flatten_object(value: dict[str, Any]) -> dict[str, Any]:
+    """A JSON object with nested objects flattened into dotted names, like json_normalize.
+
+    ``{"consumer": {"id": "c1"}, "tags": ["a"]}`` → ``{"consumer.id": "c1", "tags": ["a"]}``.
+    Empty objects, lists and objects deeper than `MAX_FLAT_DEPTH` stay whole values;
+    past `MAX_FLAT_FIELDS` fields nothing more is flattened. Raises `ValueError` when two
+    fields end up with the same name (spaces trimmed).
+    """
+    flat: dict[str, Any] = {}
+    _flatten_into(flat, "", value, 1)
+    return flat
+
+
+def _flatten_into(flat: dict[str, Any], prefix: str, value: dict[str, Any], depth: int) -> None:
+    for key, item in value.items():
+        name = f"{prefix}{str(key).strip()}"
+        deeper = depth < MAX_FLAT_DEPTH and len(flat) < MAX_FLAT_FIELDS
+        if isinstance(item, dict) and item and deeper:
+            _flatten_into(flat, f"{name}.", item, depth + 1)
+            continue
+        if name in flat:
+            raise ValueError(name)
+        flat[name] = item
 
 
 def _width_problem(found: int, expected: int, fmt: FileFormat) -> str:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import pytest
 
-from segapp.services.ingest.readers import RecordReader, UnreadableFileError, sniff_format
+from segapp.services.ingest.readers import (
+    MAX_FLAT_DEPTH,
+    RecordReader,
+    UnreadableFileError,
+    sniff_format,
+)
 
 
 def records(path, **kwargs):
@@ -33,6 +39,63 @@ def test_utf8_with_bom_is_read_without_the_bom(write_file):
     assert columns[0] == "customer_id"
     assert recs[0].values["text"] == "Crème brûlée"
     assert fmt.encoding_label == "UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "label"),
+    [
+        ("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16"),
+        ("utf-16-be", codecs.BOM_UTF16_BE, "UTF-16"),
+        ("utf-32-le", codecs.BOM_UTF32_LE, "UTF-32"),
+    ],
+)
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(write_file, encoding, bom, label):
+    body = 'Star Rating,Review Text\n5,Très rapide 👍\n3,"Ok, ça va"\n'
+    path = write_file("reviews.csv", bom + body.encode(encoding))
+    fmt, columns, recs = records(path)
+    assert (fmt.kind, fmt.delimiter, fmt.encoding_label) == ("csv", ",", label)
+    assert columns == ["Star Rating", "Review Text"]
+    assert [r.values["Review Text"] for r in recs] == ["Très rapide 👍", "Ok, ça va"]
+
+
+def test_a_utf16_byte_order_mark_on_bytes_that_are_not_utf16_is_refused(write_file):
+    path = write_file("bad.csv", codecs.BOM_UTF16_LE + b"a,b\n1,2\n\x00\xd8")
+    with pytest.raises(UnreadableFileError, match="not valid UTF-16"):
+        sniff_format(path)
+
+
+def test_nested_json_objects_are_flattened_into_dotted_columns(write_file):
+    data = [
+        {"id": "r1", "consumer": {"id": "c1", "geo": {"country": "IE"}}, "reply": None,
+         "tags": ["a", "b"], "extra": {}},
+        {"id": "r2", "consumer": {"id": "c2", "geo": {"country": "NL"}},
+         "reply": {"message": "Thanks", "createdAt": "2024-09-20"}, "tags": []},
+    ]  # fmt: skip
+    _, columns, recs = records(write_file("t.json", json.dumps(data)))
+    assert columns == [
+        "id", "consumer.id", "consumer.geo.country", "tags", "extra", "reply.message",
+        "reply.createdAt",
+    ]  # fmt: skip
+    assert recs[0].values == {
+        "id": "r1", "consumer.id": "c1", "consumer.geo.country": "IE", "reply": None,
+        "tags": ["a", "b"], "extra": {},
+    }  # fmt: skip
+    assert recs[1].values["reply.message"] == "Thanks"
+
+
+def test_flattening_is_bounded_and_name_clashes_reject_the_record(write_file):
+    deep = {"v": 1}
+    for level in range(8):
+        deep = {f"l{level}": deep}
+    lines = [
+        json.dumps({"id": "a", "deep": deep}),
+        json.dumps({"id": "b", "x.y": 1, "x": {"y": 2}}),
+    ]
+    _, columns, recs = records(write_file("d.jsonl", "\n".join(lines)))
+    flattened = [c for c in columns if c.startswith("deep.")]
+    assert len(flattened) == 1 and flattened[0].count(".") == MAX_FLAT_DEPTH - 1
+    assert isinstance(recs[0].values[flattened[0]], dict)  # deeper levels stay one value
+    assert recs[1].values is None and "same name" in recs[1].problem
 
 
 def test_latin1_file_falls_back_and_keeps_accents(write_file):
@@ -86,7 +149,7 @@ def test_duplicate_and_blank_header_names_are_made_unique(write_file):
         (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 50, "Excel workbook"),
         (b"%PDF-1.7\n%\xe2\xe3", "PDF"),
         (bytes(range(256)) * 20, "binary"),
-        ("customer_id,text\n".encode("utf-16"), "UTF-16"),
+        ("customer_id,text\nc1,Gut\n".encode("utf-16-le"), "UTF-16 without a byte-order mark"),
     ],
 )
 def test_unreadable_files_get_a_specific_message(write_file, content, message):
