@@ -2,14 +2,19 @@
 
 With no environment at all VoxSeg runs embedded: SQLite under var/, a Celery
 transport on the local filesystem (no server), a file-based cache. Production
-sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, PSEUDONYM_KEY and ALLOWED_HOSTS.
+sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, PSEUDONYM_KEY and ALLOWED_HOSTS; it
+refuses to start without both keys (segapp.keys) and enforces HTTPS unless told otherwise.
 """
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from segapp.keys import deployment_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -18,9 +23,28 @@ env = environ.Env()
 VAR_DIR = Path(env.str("VOXSEG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="voxseg-embedded-not-for-production")
-# The key of the customer pseudonym (SPEC §11). Changing it orphans every stored customer.
-PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default="voxseg-embedded-pseudonym-key")
+# Embedded: no DATABASE_URL and the filesystem broker, i.e. one machine and its var/ (the demo).
+EMBEDDED = "DATABASE_URL" not in os.environ and env.str(
+    "CELERY_BROKER_URL", default="filesystem://"
+).startswith("filesystem://")
+# Set by the test suite (tests/settings.py): keys may be generated, HTTPS is not enforced.
+VOXSEG_TESTING = env.bool("VOXSEG_TESTING", default=False)
+# Production: both keys must be given, and the HTTPS settings below default to on.
+PRODUCTION = not (DEBUG or EMBEDDED or VOXSEG_TESTING)
+# Outside production a missing key is generated once and kept under var/keys (mode 0600).
+SECRET_KEY = deployment_key(
+    "SECRET_KEY",
+    given=env.str("SECRET_KEY", default=""),
+    folder=VAR_DIR / "keys",
+    may_generate=not PRODUCTION,
+)
+# The key ofthe customer pseudonym (SPEC §11). Changing it orphans every stored customer.
+PSEUDONYM_KEY = deployment_key(
+    "PSEUDONYM_KEY",
+    given=env.str("PSEUDONYM_KEY", default=""),
+    folder=VAR_DIR / "keys",
+    may_generate=not PRODUCTION,
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -29,6 +53,9 @@ VOXSEG_DATA_DIR = Path(env.str("VOXSEG_DATA_DIR", default=str(VAR_DIR / "data"))
 VOXSEG_MAX_TEXT_CHARS = env.int("VOXSEG_MAX_TEXT_CHARS", default=5000)
 # Largest upload accepted through the UI and API.
 VOXSEG_MAX_UPLOAD_MB = env.int("VOXSEG_MAX_UPLOAD_MB", default=200)
+# Hours an upload is kept while it waits: a draft never imported, or the file of a failed
+# import (for a retry with a corrected mapping). Then the draft and the file are deleted.
+VOXSEG_DRAFT_UPLOAD_HOURS = env.float("VOXSEG_DRAFT_UPLOAD_HOURS", default=24.0)
 # Whether newly imported customers consent to segmentation until told otherwise.
 VOXSEG_DEFAULT_SEGMENTATION_CONSENT = env.bool("VOXSEG_DEFAULT_SEGMENTATION_CONSENT", default=True)
 # Texts per embedding task: the unit of work shared among workers.
@@ -51,6 +78,9 @@ VOXSEG_RETENTION_DAYS = {
 # Differential privacy: the budget of each dataset (epsilon, delta) until it is reset.
 VOXSEG_DP_EPSILON_BUDGET = env.float("VOXSEG_DP_EPSILON_BUDGET", default=10.0)
 VOXSEG_DP_DELTA_BUDGET = env.float("VOXSEG_DP_DELTA_BUDGET", default=1e-5)
+# Accept a caller's seed for reproducible noise: for tests only (tests/settings.py turns it
+# on). Off, noise always comes from the operating system's random source and a seed is refused.
+VOXSEG_DP_ALLOW_SEEDS = env.bool("VOXSEG_DP_ALLOW_SEEDS", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +95,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "segapp",
 ]
 
@@ -77,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "segapp.urls"
@@ -129,7 +161,18 @@ CACHES = {"default": env.cache("CACHE_URL", default=_DEFAULT_CACHE)}
 CACHES["default"]["KEY_PREFIX"] = "voxseg"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("VOXSEG_PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -150,6 +193,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = VOXSEG_MAX_UPLOAD_MB * 1024 * 1024
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: on by default in production, off in the embedded demo, DEBUG and tests.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+# Preloading is hard to undo (browsers ship the list), so it is asked for explicitly.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a proxy that ends TLS and sets X-Forwarded-Proto (only then: a client could forge it).
+if env.bool("VOXSEG_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login lockout (django-axes): failures per username and client address, on /login/
+# and /admin/login/ alike; a success resets the count.
+AXES_ENABLED = env.bool("VOXSEG_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("VOXSEG_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("VOXSEG_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -248,10 +312,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        # A refused request (403 by role…) is one line without a traceback.
+        "client_errors_in_one_line": {"()": "segapp.web.error_logging.ClientErrorsInOneLine"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "segapp": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
         "presidio-analyzer": {"level": "ERROR"},
+        "django.request": {"filters": ["client_errors_in_one_line"]},
     },
 }

@@ -58,7 +58,8 @@ def make_user(db) -> Callable:
     from segapp.services.accounts import add_user
 
     def make(username: str, role: str):
-        return add_user(username=username, role=role, password=f"pw-{username}-secret")
+        password = f"pw-{username}-secret"
+        return add_user(username=username, role=role, password=password, check_password=False)
 
     return make
 

@@ -18,8 +18,15 @@ class RunCreateSerializer(serializers.Serializer):
 class RunSerializer(serializers.ModelSerializer):
     """A run: status, progress per stage, timings, metrics, notes."""
 
-    created_by = serializers.CharField(source="created_by.username", default=None)
-    duration_seconds = serializers.FloatField(read_only=True)
+    created_by = serializers.CharField(
+        source="created_by.username",
+        default=None,
+        allow_null=True,
+        help_text="Username; null when started by the system or from the command line.",
+    )
+    duration_seconds = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Null until it has finished."
+    )
     customers_withdrawn = serializers.IntegerField(
         read_only=True,
         help_text="Customers who opted out or were erased since the run: they are gone from its "

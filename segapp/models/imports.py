@@ -19,6 +19,7 @@ class ImportFileType(models.TextChoices):
 class ImportStatus(models.TextChoices):
     """Where an import job is in its life."""
 
+    DRAFT = "draft", "Draft"  # uploaded, previewed, not imported yet (services/ingest/drafts.py)
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
@@ -49,6 +50,8 @@ class ImportJob(WallTime, models.Model):
     column_mapping = models.JSONField(default=dict, blank=True)
     # [{"column", "role"}] in file order (a list: jsonb does not keep key order)
     column_roles = models.JSONField(default=list, blank=True)
+    # why each column got its role: {COLUMN: REASON} (import detection, services/ingest/detect.py)
+    column_reasons = models.JSONField(default=dict, blank=True)
     rows_read = models.PositiveIntegerField(default=0)
     rows_imported = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
@@ -56,6 +59,16 @@ class ImportJob(WallTime, models.Model):
     rows_rejected = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     redaction_counts = models.JSONField(default=dict, blank=True)
+    # events: rows per status value as written, e.g. {"Completed": 207, "Cancelled": 112}
+    status_counts = models.JSONField(default=dict, blank=True)
+    # events: rows per outcome (purchase, return, cancelled, pending, unknown)
+    outcome_counts = models.JSONField(default=dict, blank=True)
+    # customers: how rows of one customer were combined ({"mode", "columns": {COLUMN: METHOD}})
+    aggregation = models.JSONField(default=dict, blank=True)
+    rows_merged = models.PositiveIntegerField(default=0)
+    # what the import noticed and did, in sentences (negative amounts read as refunds …)
+    notes = models.JSONField(default=list, blank=True)
+    suggested_type = models.CharField(max_length=16, blank=True, default="")
     progress = models.FloatField(default=0.0)
     error_message = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
@@ -67,6 +80,10 @@ class ImportJob(WallTime, models.Model):
     # The lease of the process working on the job (services/jobs.py): who, and when last heard.
     worker = models.CharField(max_length=255, blank=True, default="")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # A job started again with a corrected mapping points at the failed job it retries.
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -78,6 +95,11 @@ class ImportJob(WallTime, models.Model):
     def is_finished(self) -> bool:
         """Whether the job has ended, well or badly."""
         return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def rows_new(self) -> int:
+        """Rows that created something new (for customers: new customers)."""
+        return self.rows_imported - self.rows_updated
 
     @property
     def summary_line(self) -> str:

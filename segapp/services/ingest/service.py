@@ -14,15 +14,11 @@ Rows of customers who were erased with re-import suppression on are refused
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
@@ -31,8 +27,19 @@ from django.utils import timezone
 from nlp.redact import Redactor
 from segapp.models import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
 from segapp.services import jobs, locks, transactions
+from segapp.services.ingest.aggregate import (
+    CustomerAggregator,
+    aggregation_note,
+    aggregator_for,
+    count_rows_per_customer,
+    several_rows_message,
+)
 from segapp.services.ingest.columns import ColumnPlan, plan_columns
+from segapp.services.ingest.creation import create_import_job, validate_request
 from segapp.services.ingest.event_features import refresh_event_features
+from segapp.services.ingest.idmask import IdMasker
+from segapp.services.ingest.options import ImportOptions, ImportRequestError
+from segapp.services.ingest.outcomes import OutcomeTally
 from segapp.services.ingest.progress import (
     ImportProgress,
     ProgressCallback,
@@ -46,14 +53,20 @@ from segapp.services.ingest.readers import (
     UnreadableFileError,
     sniff_format,
 )
-from segapp.services.ingest.rows import KINDS, RowIssue, RowValidator
+from segapp.services.ingest.rows import EventRow, RowIssue, RowValidator
 from segapp.services.ingest.writers import ChunkResult, CustomerWriter, DocumentWriter, EventWriter
 from segapp.services.privacy import suppression
 from segapp.services.pseudonyms import pseudonymise
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "ImportOptions", "ImportRequestError", "create_import_job", "enqueue_import_job",
+    "mark_import_failed", "run_import_job", "shared_redactor", "validate_request",
+]  # fmt: skip
+
 CHUNK_ROWS = 2000
+SAMPLE_RECORDS = 500
 SUPPRESSED_REASON = "customer was erased; re-import is suppressed"
 MAX_STORED_ISSUES = 50_000
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
@@ -62,118 +75,6 @@ WRITERS = {
     ImportFileType.CUSTOMERS: CustomerWriter,
     ImportFileType.EVENTS: EventWriter,
 }
-
-
-class ImportRequestError(ValueError):
-    """The import request itself is invalid (unknown type, bad option); message for users."""
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """What the person importing asked for, beyond the file itself."""
-
-    mapping: dict[str, str] = field(default_factory=dict)
-    sensitive: tuple[str, ...] = ()
-    default_kind: str = "review"
-    delimiter: str | None = None
-    dayfirst: bool | None = None
-    consent: bool | None = None
-
-    def as_json(self) -> dict:
-        """JSON-safe form stored on the job."""
-        return {
-            "mapping": self.mapping,
-            "sensitive": list(self.sensitive),
-            "default_kind": self.default_kind,
-            "delimiter": self.delimiter,
-            "dayfirst": self.dayfirst,
-            "consent": self.consent,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> ImportOptions:
-        """Inverse of `as_json`."""
-        return cls(
-            mapping=dict(data.get("mapping") or {}),
-            sensitive=tuple(data.get("sensitive") or ()),
-            default_kind=data.get("default_kind") or "review",
-            delimiter=data.get("delimiter"),
-            dayfirst=data.get("dayfirst"),
-            consent=data.get("consent"),
-        )
-
-
-def validate_request(file_type: str, options: ImportOptions) -> None:
-    """Refuse an import request that cannot make sense, before any file is stored."""
-    if file_type not in ImportFileType.values:
-        raise ImportRequestError(
-            f"Unknown file type {file_type!r}; expected one of: {', '.join(ImportFileType.values)}."
-        )
-    if KINDS.get(options.default_kind) != options.default_kind:
-        raise ImportRequestError(
-            f"Unknown default kind {options.default_kind!r}; expected review, survey or social."
-        )
-
-
-def create_import_job(
-    *,
-    file_type: str,
-    original_filename: str,
-    options: ImportOptions,
-    source: str,
-    upload: IO[bytes] | None = None,
-    path: Path | None = None,
-    user=None,
-) -> ImportJob:
-    """Record an import job. An `upload` is copied under the data dir until the job has run;
-    a local `path` (the CLI) is read in place."""
-    validate_request(file_type, options)
-    job = ImportJob.objects.create(
-        file_type=file_type,
-        source=source,
-        original_filename=Path(original_filename).name[:255] or "upload",
-        options=options.as_json(),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    if upload is not None:
-        target = _upload_dir() / f"{job.pk}-{uuid.uuid4().hex}{_safe_suffix(original_filename)}"
-        size, digest = _copy_and_hash(upload, target)
-        job.upload_path = str(target)
-    else:
-        size, digest = _hash_file(path)
-        job.upload_path = str(path)
-    job.file_size, job.file_sha256 = size, digest
-    job.save(update_fields=["upload_path", "file_size", "file_sha256"])
-    return job
-
-
-def _upload_dir() -> Path:
-    folder = Path(settings.VOXSEG_DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _safe_suffix(filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
-
-
-def _copy_and_hash(upload: IO[bytes], target: Path) -> tuple[int, str]:
-    digest, size = hashlib.sha256(), 0
-    with target.open("wb") as out:
-        for chunk in iter(lambda: upload.read(1024 * 1024), b""):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-    return size, digest.hexdigest()
-
-
-def _hash_file(path: Path | None) -> tuple[int, str]:
-    if path is None or not path.is_file():
-        return 0, ""
-    with path.open("rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256")
-    return path.stat().st_size, digest.hexdigest()
 
 
 def run_import_job(
@@ -258,10 +159,13 @@ def _mark_failed(job: ImportJob, message: str) -> None:
 
 
 def release_failed_import(job: ImportJob) -> None:
-    """Clean up after a failed job: its uploaded copy, its live progress, and the rows its
-    chunks wrote where they commit on their own (`segapp.services.ingest.partial`)."""
+    """Clean up after a failed job: its live progress, and the rows its chunks wrote where
+    they commit on their own (customers it added or changed stay).
+
+    The uploaded copy is kept, so the job can be retried with a corrected mapping without
+    uploading again; `segapp.services.ingest.drafts` deletes it after
+    VOXSEG_DRAFT_UPLOAD_HOURS, or when the retry takes it over."""
     _discard_rows(job)
-    _discard_upload(job)
     clear_progress(job.pk)
 
 
@@ -291,6 +195,10 @@ class _Tally:
     warnings: int = 0
     consent_changes: int = 0
     redactions: dict[str, int] = field(default_factory=dict)
+    outcomes: OutcomeTally = field(default_factory=OutcomeTally)
+    notes: list[str] = field(default_factory=list)
+    merged: int = 0
+    aggregation: dict = field(default_factory=dict)
 
     def add(self, result: ChunkResult) -> None:
         self.imported += result.imported
@@ -312,45 +220,147 @@ def _import(job: ImportJob, *, progress: ProgressCallback | None, redactor: Reda
             explicit=options.mapping,
             sensitive=options.sensitive,
             fmt=fmt,
+            samples=reader.sample(SAMPLE_RECORDS),
         )
         _record_plan(job, fmt, plan)
+        dayfirst = _dayfirst(options, plan)
         validator = RowValidator(
             job.file_type,
             plan,
             max_text_chars=settings.VOXSEG_MAX_TEXT_CHARS,
             default_kind=options.default_kind,
-            dayfirst=settings.VOXSEG_DATES_DAYFIRST
-            if options.dayfirst is None
-            else options.dayfirst,
+            dayfirst=dayfirst,
         )
         consent = options.consent
         writer = WRITERS[job.file_type](
             job,
             redactor,
             consent=settings.VOXSEG_DEFAULT_SEGMENTATION_CONSENT if consent is None else consent,
+            masker=IdMasker(plan.id_pattern),
         )
         tally = _Tally()
+        aggregator = None
+        if job.file_type == ImportFileType.CUSTOMERS:
+            aggregator = _customers_aggregator(reader, validator, plan, options, dayfirst)
         redactor.redact_many(["Warm-up: loads the engines before any chunk holds the database."])
         with transactions.job_transaction():
-            for chunk in _chunks(iter(reader)):
-                with transactions.chunk_transaction():
-                    _import_chunk(job, chunk, validator, writer, redactor, tally)
-                _report(job, reader, tally, progress)
+            if aggregator is None:
+                for chunk in _chunks(iter(reader)):
+                    with transactions.chunk_transaction():
+                        _import_chunk(job, chunk, validator, writer, redactor, tally)
+                    _report(job, reader, tally, progress)
+            else:
+                _import_aggregated(job, reader, validator, writer, redactor, tally, aggregator,
+                                   progress)  # fmt: skip
+            tally.notes.extend(tally.outcomes.notes())
+            if plan.looks_like and plan.looks_like != job.file_type and plan.suggestion:
+                tally.notes.append(plan.suggestion)
             if job.file_type == ImportFileType.EVENTS and tally.imported:
                 refresh_event_features()
+            sensitive_columns = plan.columns_with_role("sensitive")
+            if job.file_type == ImportFileType.CUSTOMERS or sensitive_columns:
+                # Declared names leave behaviour/attributes for `sensitive` in this transaction.
+                from segapp.services.sensitive import declare_sensitive
+
+                declare_sensitive(sensitive_columns)
             _mark_succeeded(job, tally, validator.attribute_roles())
     _discard_upload(job)
     if progress:
         progress(_snapshot(1.0, tally))
 
 
+def _dayfirst(options: ImportOptions, plan: ColumnPlan) -> bool:
+    """Explicit choice, else what the file's dates show (13/02/2024), else the setting."""
+    if options.dayfirst is not None:
+        return options.dayfirst
+    if plan.dayfirst is not None:
+        return plan.dayfirst
+    return settings.VOXSEG_DATES_DAYFIRST
+
+
+def _customers_aggregator(
+    reader: RecordReader, validator: RowValidator, plan: ColumnPlan, options: ImportOptions,
+    dayfirst: bool,
+) -> CustomerAggregator | None:  # fmt: skip
+    """Read a customers file once; refuse it when customers have several differing rows,
+    unless rows are to be combined (then the aggregator to use)."""
+    counts = count_rows_per_customer(iter(reader), validator)
+    if not counts.conflicting:
+        return None
+    if not options.aggregate:
+        dates = [d.name for d in plan.decisions if d.kind == "date" and d.role == "attribute"]
+        from segapp.services.ingest.aggregate import snapshot_column
+
+        raise UnreadableFileError(
+            several_rows_message(
+                counts.conflicting,
+                counts.rows,
+                counts.customers,
+                looks_like_events=plan.looks_like == ImportFileType.EVENTS,
+                snapshot=snapshot_column(dates),
+            )  # fmt: skip
+        )
+    return aggregator_for(options.aggregate, validator, plan, dayfirst=dayfirst)
+
+
+def _import_aggregated(
+    job, reader, validator, writer, redactor, tally: _Tally, aggregator, progress
+) -> None:
+    """Validate every row into the aggregator, then write one combined row per customer."""
+    for chunk in _chunks(iter(reader)):
+        issues: list = []
+        for record in chunk:
+            row, warnings = _validated(record, validator, issues, tally)
+            if row is not None:
+                aggregator.add(row, record.number)
+                tally.warnings += warnings
+        with transactions.chunk_transaction():
+            _store_issues(job, issues, redactor, tally)
+        _report(job, reader, tally, progress)
+    combined = aggregator.rows()
+    id_column = validator.plan.mapping["customer_id"]
+    for start in range(0, len(combined), CHUNK_ROWS):
+        issues = []
+        numbered = [(number, row, 0) for number, row in combined[start : start + CHUNK_ROWS]]
+        with transactions.chunk_transaction():
+            rows = _refuse_suppressed(numbered, id_column, issues, tally)
+            if rows:
+                tally.add(writer.write(rows))
+            _store_issues(job, issues, redactor, tally)
+    tally.merged = aggregator.rows_merged
+    tally.aggregation = {"mode": aggregator.mode, "columns": aggregator.methods}
+    tally.notes.append(aggregation_note(aggregator))
+
+
+def _validated(record: RawRecord, validator: RowValidator, issues: list, tally: _Tally):
+    """(row or None, warnings) for one record, counting it as read (and rejected)."""
+    tally.read += 1
+    if record.values is None:
+        issues.append((record.number, RowIssue("", record.problem)))
+        tally.rejected += 1
+        return None, 0
+    row, row_issues = validator.validate(record.values)
+    issues.extend((record.number, issue) for issue in row_issues)
+    if row is None:
+        tally.rejected += 1
+        return None, 0
+    if isinstance(row, EventRow):
+        tally.outcomes.add(row.status, row.outcome, row.amount)
+    return row, sum(issue.severity == "warning" for issue in row_issues)
+
+
 def _record_plan(job: ImportJob, fmt: FileFormat, plan: ColumnPlan) -> None:
     job.file_format, job.encoding, job.delimiter = fmt.kind, fmt.encoding_label, fmt.delimiter
     job.column_mapping = plan.mapping
     job.column_roles = [{"column": c, "role": r} for c, r in plan.roles.items()]
+    job.column_reasons = {c: plan.reason_of(c) for c in plan.roles}
+    job.suggested_type = plan.looks_like if plan.looks_like != job.file_type else ""
     job.save(
-        update_fields=["file_format", "encoding", "delimiter", "column_mapping", "column_roles"]
-    )
+        update_fields=[
+            "file_format", "encoding", "delimiter", "column_mapping", "column_roles",
+            "column_reasons", "suggested_type",
+        ]
+    )  # fmt: skip
 
 
 def _chunks(records: Iterator[RawRecord]) -> Iterator[list[RawRecord]]:
@@ -361,17 +371,8 @@ def _chunks(records: Iterator[RawRecord]) -> Iterator[list[RawRecord]]:
 def _import_chunk(job, chunk, validator, writer, redactor, tally: _Tally) -> None:
     rows, issues = [], []
     for record in chunk:
-        tally.read += 1
-        if record.values is None:
-            issues.append((record.number, RowIssue("", record.problem)))
-            tally.rejected += 1
-            continue
-        row, row_issues = validator.validate(record.values)
-        issues.extend((record.number, issue) for issue in row_issues)
-        if row is None:
-            tally.rejected += 1
-        else:
-            warnings = sum(issue.severity == "warning" for issue in row_issues)
+        row, warnings = _validated(record, validator, issues, tally)
+        if row is not None:
             rows.append((record.number, row, warnings))
     rows = _refuse_suppressed(rows, validator.plan.mapping["customer_id"], issues, tally)
     if rows:
@@ -444,6 +445,9 @@ def _mark_succeeded(job: ImportJob, tally: _Tally, attribute_roles: dict[str, st
     job.rows_read, job.rows_imported, job.rows_updated = tally.read, tally.imported, tally.updated
     job.rows_duplicate, job.rows_rejected = tally.duplicates, tally.rejected
     job.warnings, job.redaction_counts = tally.warnings, tally.redactions
+    job.status_counts = dict(tally.outcomes.statuses)
+    job.outcome_counts = dict(tally.outcomes.outcomes)
+    job.rows_merged, job.aggregation, job.notes = tally.merged, tally.aggregation, tally.notes
     if tally.read == 0:
         job.error_message = "The file has a header but no data rows."
     job.save()
