@@ -102,6 +102,16 @@ _HOLDERS = "card|account|policy|ticket|key|pass|licence|license"
 _WEAK_SIGN_OFFS = "best|love|yours|take care|all the best|xx|xoxo|x"
 # The words of greetings and sign-offs, which may stand right before a name.
 GREETING_WORDS = frozenset(_TOKEN_RE.findall(f"{_GREETINGS}|{_SIGN_OFFS}|{_WEAK_SIGN_OFFS}"))
+# "Product name: ..." and "brand name is ..." name a thing, not a person.
+_THING_NAME = "".join(
+    f"(?<!{noun} )"
+    for noun in sorted(
+        word_set(
+            "product brand model company business store shop file device network wifi item "
+            "colour color domain trade band song book game app"
+        )
+    )
+)
 _SENTENCE_START = r"(?:^|(?<=[.!?\n]))[ \t]*"
 _RUN = rf"{CAPITALISED}(?:[ \t]+{CAPITALISED}){{0,3}}"
 
@@ -151,8 +161,8 @@ CUES: tuple[tuple[str, str, str], ...] = (
         r"\baddress (?:the|this|my|it) ?\w* to|"
         rf"\b(?:(?:{_HOLDERS})[ -]?)?holder(?:'s)?(?: name)?(?: is| was)?:?|"
         r"\b(?:full |first |last |sur|maiden |guest |account |customer |contact )?"
-        r"name\b(?: is| was)?:?)"
-        rf"\b{_GAP}(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{CAPITALISED})",
+        rf"{_THING_NAME}name\b(?: is| was)?:?)"
+        rf"(?:\b|(?<=:)){_GAP}(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{CAPITALISED})",
         "proper",
     ),
     (
