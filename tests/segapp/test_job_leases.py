@@ -72,7 +72,7 @@ def _running_run(*, heard_ago: float | None, worker: str = "w2@host pid 9", **fi
 # --- the reaper -------------------------------------------------------------------------------
 
 
-def test_reaper_fails_an_import_whose_worker_stopped_and_deletes_its_upload(db, tmp_path):
+def test_reaper_fails_an_import_whose_worker_stopped_and_keeps_its_upload(db, tmp_path):
     job = _running_import(tmp_path, heard_ago=LEASE + 30)
     upload = Path(job.upload_path)
     reaped = jobs.reap_stalled_jobs()
@@ -82,7 +82,7 @@ def test_reaper_fails_an_import_whose_worker_stopped_and_deletes_its_upload(db, 
     clock = timezone.localtime(_ago(LEASE + 30)).strftime("%H:%M")
     assert f"stopped responding at {clock}" in job.error_message
     assert "retry it" in job.error_message
-    assert not upload.exists()
+    assert upload.exists()  # a failed import keeps its upload for a retry (services/ingest/drafts)
 
 
 def test_reaper_leaves_jobs_whose_worker_is_heard_from(db, tmp_path):
