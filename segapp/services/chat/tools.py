@@ -8,14 +8,13 @@ plan step's result), `facts` (label/value pairs a person reads, formatted by
 small `table`. Checks live here, never in the answer: customers need
 `explain_customers`, quotes need `view_documents`, product managers and
 integrations get aggregates only, and no group below k is reported (a filtered
-count between 1 and k-1 reads "fewer than k"). A tool that cannot answer
-returns a result with `refused` set to a plain reason.
+count between 1 and k-1 reads "fewer than k"; roles without customer-level
+access get numeric thresholds rounded to population bands, see `counts`). A
+tool that cannot answer returns a result with `refused` set to a plain reason.
 """
 
 from __future__ import annotations
 
-import math
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +30,7 @@ from segapp.selectors.topics import (
     small_topic_numbers,
 )
 from segapp.services.accounts import can
-from segapp.services.chat import figures
+from segapp.services.chat import counts, figures
 from segapp.services.chat.vocabulary import run_categories
 
 QUOTE_LIMIT = 5
@@ -44,14 +43,6 @@ WHERE_SHOWN = 3
 CHANGES_SHOWN = 3
 MIN_OVERLAP = 0.5  # Jaccard overlap from which a segment persists into the next run (as naming)
 SEGMENT_KEY = "document__customer__memberships__segment__number"
-OPS: dict[str, Callable[[float, float], bool]] = {
-    ">": operator.gt,
-    ">=": operator.ge,
-    "<": operator.lt,
-    "<=": operator.le,
-    "=": lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9),
-}
-OP_WORDS = {">": "over", ">=": "at least", "<": "under", "<=": "at most", "=": "exactly"}
 
 
 @dataclass
@@ -66,6 +57,13 @@ class ToolContext:
     k: int
     _segments: list[Segment] | None = field(default=None, repr=False)
     _labels: dict[int, str] | None = field(default=None, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per question for `key` (member values, grids), then the same value."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def allowed(self, capability: str) -> bool:
         """Whether the asker may use `capability`; the command line's operator may do all."""
@@ -677,10 +675,11 @@ def _driver_rows(ctx: ToolContext, segment: Segment | None) -> list[dict]:
 def count_members(
     ctx: ToolContext, segment: int | None = None, filters: list[dict] | None = None
 ) -> ToolResult:
-    """How many members (of a segment, or of the run) match behaviour filters.
+    """How many members (of a segment, or of the run) match behaviour and category filters.
 
-    The members' feature dicts are read in one `values_list` query and filtered
-    here. A count between 1 and k-1 is reported as "fewer than k".
+    A count between 1 and k-1 is reported as "fewer than k". Roles without
+    customer-level access get numeric thresholds rounded to population bands
+    (`counts`), and the answer says so.
     """
     chosen = None
     if segment is not None:
@@ -694,7 +693,7 @@ def count_members(
         key, op = str(f.get("measure")), str(f.get("op", ">"))
         if op == "==":
             if categories is None:
-                categories = run_categories(ctx.run, ctx.k)
+                categories = ctx.cached("categories", lambda: run_categories(ctx.run, ctx.k))
             value = str(f.get("value", "")).strip().lower()
             if value not in categories.get(key, []):
                 return refused(f"This run has no customers with {key} “{value}” to count.",
@@ -703,92 +702,41 @@ def count_members(
                            "value": value})  # fmt: skip
             continue
         info = features.get(key)
-        if op not in OPS or not isinstance(f.get("value"), int | float):
+        if op not in counts.OPS or not isinstance(f.get("value"), int | float):
             raise ToolError(f"Invalid filter {f!r}.")
         if info is None or info.get("kind") not in ("behaviour", "sentiment"):
             return refused(f"This run has no measure called “{key}” to filter on.", measure=key)
         wanted.append({"measure": key, "label": info.get("label") or key, "op": op,
                        "value": float(f["value"])})  # fmt: skip
-    values = _member_values(ctx, chosen, with_sentiment=any(w["measure"] == "sentiment"
-                                                           for w in wanted))  # fmt: skip
-    matching = sum(1 for row in values if all(_matches(row, w) for w in wanted))
+    counted = counts.count(ctx, chosen.number if chosen else None, wanted)
     who = chosen.name if chosen else "the run"
     data: dict[str, Any] = {
         "segment": chosen.number if chosen else None,
         "name": who,
         "filters": [{**w, "value": w["value"]} for w in wanted],
-        "members": len(values),
+        "members": counted.members,
         "k": ctx.k,
     }
-    condition = " and ".join(_condition_words(w) for w in wanted)
-    data["condition"] = condition
+    if counted.withheld:
+        return refused(counted.withheld, **data)
+    data["condition"] = counted.condition
+    if counted.rounded:
+        data["rounded"] = counted.rounded
+    matching = counted.matching or 0
     if 0 < matching < ctx.k:
         data["count"], data["fewer_than_k"] = None, True
         shown = f"fewer than {ctx.k}"
     else:
         data["count"], data["fewer_than_k"] = matching, False
         shown = figures.count(matching)
-        data["share"] = round(matching / len(values), 4) if values else 0.0
-    facts = [fact(f"Customers in {who}", figures.count(len(values)))]
+        data["share"] = round(matching / counted.members, 4) if counted.members else 0.0
+    facts = [fact(f"Customers in {who}", figures.count(counted.members))]
+    condition = counted.condition
     facts.append(fact(f"Of them with {condition}" if condition else "Of them", shown))
     if data.get("share") is not None and wanted:
         facts.append(fact("Share", figures.share(data["share"])))
+    facts.extend(fact(label, value) for label, value in counted.facts)
     return ToolResult(data=data, facts=facts)
-
-
-def _matches(row: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    """Whether one member's values meet one filter (numeric comparison or category)."""
-    value = row.get(wanted["measure"])
-    if wanted["op"] == "==":
-        return isinstance(value, str) and value.strip().lower() == wanted["value"]
-    return isinstance(value, int | float) and OPS[wanted["op"]](value, wanted["value"])
-
-
-def _condition_words(wanted: dict[str, Any]) -> str:
-    if wanted["op"] == "==":
-        return f"{wanted['label'].lower()} “{wanted['value']}”"
-    return f"{wanted['label'].lower()} {OP_WORDS[wanted['op']]} {figures.number(wanted['value'])}"
-
-
-def _member_values(
-    ctx: ToolContext, segment: Segment | None, *, with_sentiment: bool
-) -> list[dict[str, float]]:
-    """Each member's behaviour values (file columns and event features), one query."""
-    found = Membership.objects.filter(run=ctx.run)
-    if segment is not None:
-        found = found.filter(segment=segment)
-    else:
-        small = [s.pk for s in ctx.segments() if personas.is_small(s, ctx.k)]
-        if small:
-            found = found.exclude(segment__in=small)
-    rows = found.values_list(
-        "customer_id",
-        "customer__behaviour",
-        "customer__event_features",
-        "customer__attributes",
-        "customer__sensitive",
-    )
-    moods: dict[int, float] = {}
-    if with_sentiment:
-        moods = dict(
-            DocumentResult.objects.filter(run=ctx.run, document__customer__memberships__in=found)
-            .values("document__customer_id")
-            .annotate(mood=Avg("sentiment"))
-            .values_list("document__customer_id", "mood")
-        )
-    values = []
-    for customer, behaviour, events, attributes, sensitive in rows:
-        merged: dict[str, Any] = {
-            k: v
-            for k, v in {**(attributes or {}), **(sensitive or {})}.items()
-            if isinstance(v, str)
-        }
-        merged |= {
-            k: personas._number(v) for k, v in {**(behaviour or {}), **(events or {})}.items()
-        }
-        merged["sentiment"] = moods.get(customer)
-        values.append(merged)
-    return values
 
 
 # --- change over time and between runs --------------------------------------------------------

@@ -117,24 +117,24 @@ def test_negative_drivers_are_topics_many_customers_write_about(chat_run, bob):
     )
 
 
-def test_counts_with_filters_match_the_customers_and_hide_groups_below_k(chat_run, carol):
+def test_counts_with_filters_match_the_customers_and_hide_groups_below_k(chat_run, bob):
     segment = reportable(chat_run)[0]
     members = Customer.objects.filter(memberships__run=chat_run, memberships__segment=segment)
     spends = sorted(c.features["spend_12m"] for c in members)
     threshold = spends[len(spends) // 2]
-    result, answer = call(chat_run, carol, "count_members", segment=segment.number,
+    result, answer = call(chat_run, bob, "count_members", segment=segment.number,
                           filters=[{"measure": "spend_12m", "op": ">", "value": threshold}])  # fmt: skip
     expected = sum(1 for s in spends if s > threshold)
     if expected >= 10:
         assert result.data["count"] == expected and f"{expected} customers" in answer
     few = spends[-3]
-    result, answer = call(chat_run, carol, "count_members", segment=segment.number,
+    result, answer = call(chat_run, bob, "count_members", segment=segment.number,
                           filters=[{"measure": "spend_12m", "op": ">=", "value": few}])  # fmt: skip
     assert result.data["count"] is None and "Fewer than 10 customers" in answer
-    none, answer = call(chat_run, carol, "count_members",
+    none, answer = call(chat_run, bob, "count_members",
                         filters=[{"measure": "spend_12m", "op": ">", "value": 10**9}])  # fmt: skip
     assert none.data["count"] == 0 and answer.startswith("0 customers")
-    unknown, _ = call(chat_run, carol, "count_members",
+    unknown, _ = call(chat_run, bob, "count_members",
                       filters=[{"measure": "shoe_size", "op": ">", "value": 3}])  # fmt: skip
     assert unknown.refused and "shoe_size" in unknown.refused
 
