@@ -72,9 +72,10 @@ column always); otherwise it is categorical (case and spaces ignored).
 
 **One attribute, however spelt.** Columns whose names differ only in case,
 spaces, underscores or camelCase (``Gender``, ``gender``, ``LoyaltyMember``,
-``Loyalty Member``) are one attribute, named by :func:`attribute_key`: a
-customer's value is the first one given, the column already spelt as the key
-first (:func:`merge_attributes`). Otherwise customers imported under one
+``Loyalty Member``, ``loyaltymember``) are one attribute
+(:func:`attribute_match`), named by :func:`attribute_key` of its best-spelt
+column: a customer's value is the first one given, that column first
+(:func:`merge_attributes`). Otherwise customers imported under one
 spelling would all be "not given" in the other, and any segment that mixes
 imports unevenly would be flagged on that artefact.
 
@@ -102,6 +103,7 @@ __all__ = [
     "OTHER",
     "AuditThresholds",
     "attribute_key",
+    "attribute_match",
     "audit_bias",
     "holm_adjust",
     "merge_attributes",
@@ -204,25 +206,57 @@ def attribute_key(name: str) -> str:
     return key or text
 
 
-def merge_attributes(sensitive: pd.DataFrame) -> pd.DataFrame:
-    """One column per attribute key: spellings of one name merged, first given value wins.
+def attribute_match(name: str) -> str:
+    """What two spellings of one attribute share: its letters and digits, lower case.
 
-    Within a key, the column spelt exactly as the key comes first, then the
-    others in their order in ``sensitive``. The index is kept.
+    Case, spaces, underscores, punctuation and camelCase are ignored, so
+    ``"loyaltymember"`` and ``"Loyalty Member"`` are one attribute.
+    """
+    text = str(name).strip()
+    return _SEPARATORS.sub("", text.lower()) or text
+
+
+def best_spelling(names: Sequence[str]) -> str:
+    """The spelling of one attribute to name it by: one that shows its words, already in
+    canonical form if there is one (``loyalty_member`` over ``Loyalty Member`` over
+    ``loyaltymember``); without words, one in canonical form; else the first."""
+
+    def shows_words(name: str) -> bool:
+        return attribute_key(name) != attribute_match(name)
+
+    for wanted in (
+        lambda n: shows_words(n) and attribute_key(n) == n,
+        shows_words,
+        lambda n: attribute_key(n) == n,
+    ):
+        found = [name for name in names if wanted(name)]
+        if found:
+            return found[0]
+    return names[0]
+
+
+def merge_attributes(sensitive: pd.DataFrame) -> pd.DataFrame:
+    """One column per attribute: spellings of one name merged, first given value wins.
+
+    Columns are grouped by :func:`attribute_match`; a group is named by
+    :func:`attribute_key` of its :func:`best_spelling`, whose values come
+    first, then the other columns' in their order in ``sensitive``. The index
+    is kept.
     """
     groups: dict[str, list[Any]] = {}
     for column in sensitive.columns:
-        groups.setdefault(attribute_key(str(column)), []).append(column)
+        groups.setdefault(attribute_match(str(column)), []).append(column)
     merged: dict[str, np.ndarray] = {}
-    for key, columns in groups.items():
-        ordered = sorted(columns, key=lambda c: str(c) != key)
+    for columns in groups.values():
+        best = best_spelling([str(c) for c in columns])
+        ordered = sorted(columns, key=lambda c: str(c) != best)
         values = sensitive[ordered[0]].to_numpy(dtype=object).copy()
         for column in ordered[1:]:
             missing = np.array([_is_missing(v) for v in values], dtype=bool)
             if not missing.any():
                 break
             values[missing] = sensitive[column].to_numpy(dtype=object)[missing]
-        merged[key] = values
+        merged[attribute_key(best)] = values
     return pd.DataFrame(merged, index=sensitive.index, columns=list(merged), dtype=object)
 
 

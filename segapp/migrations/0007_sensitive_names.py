@@ -2,8 +2,9 @@
 
 The seed records every column earlier imports gave the role "sensitive" and
 every key already in `Customer.sensitive`, so runs leave those names out of
-their inputs from now on. The key function is a frozen copy of
-`nlp.fairness.attribute_key` as it was when this migration was written.
+their inputs from now on. The functions are frozen copies of
+`nlp.fairness.attribute_key`, `attribute_match` and `best_spelling` as they
+were when this migration was written.
 """
 
 import re
@@ -20,22 +21,40 @@ def _key(name):
     return key or text
 
 
+def _match(name):
+    text = str(name).strip()
+    return _SEPARATORS.sub("", text.lower()) or text
+
+
+def _best(names):
+    def shows_words(name):
+        return _key(name) != _match(name)
+
+    for wanted in (lambda n: shows_words(n) and _key(n) == n, shows_words, lambda n: _key(n) == n):
+        found = [name for name in names if wanted(name)]
+        if found:
+            return found[0]
+    return names[0]
+
+
 def seed_declared_names(apps, schema_editor):
     ImportJob = apps.get_model("segapp", "ImportJob")
     Customer = apps.get_model("segapp", "Customer")
     SensitiveName = apps.get_model("segapp", "SensitiveName")
     spellings = {}
     for roles in ImportJob.objects.values_list("column_roles", flat=True).iterator():
+        if isinstance(roles, dict):  # {column: role}
+            roles = [{"column": column, "role": role} for column, role in roles.items()]
         for item in roles or []:
             if isinstance(item, dict) and item.get("role") == "sensitive" and item.get("column"):
-                spellings.setdefault(_key(item["column"]), set()).add(str(item["column"]))
+                spellings.setdefault(_match(item["column"]), set()).add(str(item["column"]))
     for sensitive in Customer.objects.values_list("sensitive", flat=True).iterator():
         for name in sensitive or {}:
-            spellings.setdefault(_key(name), set()).add(str(name))
+            spellings.setdefault(_match(name), set()).add(str(name))
     SensitiveName.objects.bulk_create(
         [
-            SensitiveName(key=key[:200], spellings=sorted(names))
-            for key, names in spellings.items()
+            SensitiveName(key=_key(_best(sorted(names)))[:200], spellings=sorted(names))
+            for names in spellings.values()
         ],
         ignore_conflicts=True,
     )

@@ -85,6 +85,21 @@ def test_a_declared_name_that_a_later_import_brings_back_is_moved_again(import_c
     assert _customer("B").sensitive == {"loyalty_member": 1.0}
 
 
+def test_a_spelling_without_separators_is_the_same_declared_name(import_customers):
+    import_customers(
+        "first.csv",
+        "customer_id,Loyalty Member,orders\nA,yes,3\n",
+        sensitive=("Loyalty Member",),
+    )
+
+    import_customers("later.csv", "customer_id,loyaltymember,orders\nA,no,2\n")
+
+    assert _customer("A").behaviour == {"orders": 2.0}
+    assert _customer("A").sensitive == {"loyalty_member": 0.0}
+    assert list(load_run_inputs().behaviour.columns) == ["orders"]
+    assert list(SensitiveName.objects.values_list("key", flat=True)) == ["loyalty_member"]
+
+
 def test_spellings_of_one_name_are_one_canonical_key(db):
     customer = Customer.objects.create(
         pseudonym=pseudonymise("X"),
@@ -120,6 +135,8 @@ def test_runs_leave_out_declared_names_still_held_as_features(db):
 
 
 def test_reading_sensitive_values_merges_spellings():
-    merged = canonical_sensitive({"Gender": "", "gender": "f", "Post Code": "SW1A 1AA"})
+    merged = canonical_sensitive(
+        {"Gender": "", "gender": "f", "Post Code": "SW1A 1AA", "postcode": "N1 9GU"}
+    )
 
     assert merged == {"gender": "f", "post_code": "SW1A 1AA"}
