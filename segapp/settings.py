@@ -320,7 +320,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "segapp": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
-        "presidio-analyzer": {"level": "ERROR"},
         "django.request": {"filters": ["client_errors_in_one_line"]},
     },
 }

@@ -943,7 +943,7 @@ def phone_numbers(draw: st.DrawFn) -> str:
 
 
 # st.emails() also yields RFC-valid oddities such as "/@gmail.com" (a local part of
-# punctuation only), which Presidio's e-mail pattern does not match; customers' real
+# punctuation only), which nobody types as their address; customers' real
 # addresses start and end their local part with a letter or digit.
 _LOCAL_INNER = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789._+-", max_size=20)
 _ALNUM = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
