@@ -8,9 +8,11 @@ from django.db import models
 class SensitiveName(models.Model):
     """One attribute name declared sensitive, by its canonical key.
 
-    `key` is `nlp.fairness.attribute_key` of the name (lower snake case), so
-    "Loyalty Member", "loyalty_member" and "LoyaltyMember" are one row;
-    `spellings` lists the column names it was declared or found under.
+    `key` is `nlp.fairness.attribute_key` of the name's best spelling (lower
+    snake case). Spellings match ignoring case and separators
+    (`nlp.fairness.attribute_match`), so "Loyalty Member", "loyalty_member",
+    "LoyaltyMember" and "loyaltymember" are one row; `spellings` lists the
+    column names it was declared under.
     Imports and runs read these rows to keep the attribute out of behaviour,
     attributes and clustering inputs.
     """
