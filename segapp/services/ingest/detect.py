@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from segapp.services.ingest import names
+from segapp.services.ingest import name_words, names
 from segapp.services.ingest.fields import CONSENT, FIELDS, OPT_OUT_ALIASES, normalise_name
 from segapp.services.ingest.pickers import (
     FIELD_PICKERS,
@@ -209,7 +209,7 @@ def _remaining(state: DetectionState) -> None:
             elif state.has_values and compact_date_share(profile) >= 0.95:
                 reason = "dates written as yyyymmdd: kept as an attribute"
                 state.decide(column, "attribute", None, reason + other, True)
-            elif names.token_set(column) & names.CODE_WORDS and profile.looks_numeric:
+            elif names.token_set(column) & name_words.CODE_WORDS and profile.looks_numeric:
                 reason = "numbers that name something (an id or code), not a quantity: an attribute"
                 state.decide(column, "attribute", None, reason + other, True)
             elif state.has_values and (profile.looks_numeric or profile.looks_boolean):
@@ -301,6 +301,7 @@ def suggest_type(state: DetectionState) -> tuple[str, str, float]:
         return state.file_type, "", per_customer
     texts = [c for c in state.columns if _document_text(state, c)]
     strong = [c for c in texts if state.profiles[c].fill_share >= 0.5]
+    prose = [c for c in strong if _is_prose(state.profiles[c])]
     dated = any(
         p.looks_like_dates
         or (p.looks_like_epochs and names.date_score(c))
@@ -308,8 +309,8 @@ def suggest_type(state: DetectionState) -> tuple[str, str, float]:
         for c, p in state.profiles.items()
         if not names.is_sensitive_name(c)
     )
-    if strong:
-        return "documents", _documents_sentence(strong[0]), per_customer
+    if prose or (strong and not (per_customer >= 1.2 and dated)):
+        return "documents", _documents_sentence((prose or strong)[0]), per_customer
     if per_customer >= 1.2 and dated:
         return (
             "events",
@@ -342,10 +343,10 @@ def _document_text(state: DetectionState, column: str) -> bool:
     decision = state.decided.get(column)
     if decision is not None and decision.role in ("dropped", "sensitive", "customer_id"):
         return False
-    if names.token_set(column) & names.COMPANY_SIDE or column in state.identifiers:
+    if names.token_set(column) & name_words.COMPANY_SIDE or column in state.identifiers:
         return False
     profile = state.profiles[column]
-    if is_written_text(profile) and profile.mean_words >= 5:
+    if _is_prose(profile):
         return True
     named = names.text_score(column) >= 2.5 or (decision is not None and decision.role == "text")
     return (
@@ -355,6 +356,11 @@ def _document_text(state: DetectionState, column: str) -> bool:
         and profile.distinct >= 5
         and profile.distinct_words >= 20
     )
+
+
+def _is_prose(profile: ColumnProfile) -> bool:
+    """Writing long and varied enough to be documents whatever the column is called."""
+    return is_written_text(profile) and profile.mean_words >= 5
 
 
 def _documents_sentence(column: str) -> str:

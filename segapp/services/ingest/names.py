@@ -8,9 +8,9 @@ mapped to one spelling (``cust`` → customer, ``qty`` → quantity, ``tel`` →
 phone), other abbreviations by the standard rules (a prefix of a known word,
 ``purch`` → purchase, or its consonants, ``gndr`` → gender, ``rgn`` →
 region) when exactly one word fits, and words of other languages to the
-English ones (:mod:`.vocabulary`; ``Kundennummer`` → customer number, split
+English ones (:mod:`.vocabulary`; ``Klantnummer`` → customer number, split
 as a compound). Rules then read the token set, so ``Customer ID``,
-``customerId``, ``CUST_NO``, ``customer-number`` and ``Kundennummer`` are the
+``customerId``, ``CUST_NO``, ``customer-number`` and ``Klantnummer`` are the
 same thing.
 
 Scores say how strongly a name points at a field (0: not at all); the values
@@ -25,182 +25,52 @@ import re
 import inflection
 
 from segapp.services.ingest import vocabulary as vocab
-
-ID_WORDS = frozenset(
-    {"id", "ids", "no", "nr", "num", "number", "ref", "reference", "key", "code", "uuid", "guid",
-     "identifier"}
-)  # fmt: skip
-CODE_WORDS = frozenset(
-    {"id", "ids", "code", "key", "ref", "reference", "uuid", "guid", "identifier"}
+from segapp.services.ingest.name_words import (
+    ABBREVIATED_WORDS,
+    ADDRESS_CONTEXT,
+    ALL_WORDS,
+    AMOUNT_PART,
+    AMOUNT_STRONG,
+    AMOUNT_UNIT,
+    AMOUNT_WEAK,
+    CHANNEL_WORDS,
+    COMPANY_SIDE,
+    DATE_EVENT_WORDS,
+    DATE_LATER_WORDS,
+    DATE_SUFFIXES,
+    DATE_WORDS,
+    DROP_WORDS,
+    ENTITY_WORDS,
+    EVENT_TYPE_ALLOWED,
+    EVENT_TYPE_WORDS,
+    ID_WORDS,
+    IDENTIFIER_KIND_WORDS,
+    IDENTIFIER_QUALIFIERS,
+    KIND_WORDS,
+    KNOWN_WORDS,
+    LOCATION_WORDS,
+    METRIC_WORDS,
+    NAME_PERSON_WORDS,
+    NOT_AMOUNT,
+    NOT_RATING,
+    PARTY_MARKERS,
+    PARTY_QUALIFIERS,
+    PREFERENCE_WORDS,
+    RATING_WORDS,
+    SENSITIVE_SETS,
+    SHORT_TAILS,
+    STATUS_WORDS,
+    SUBJECT_WORDS,
+    SYNONYMS,
+    TEXT_WORDS,
+    TITLE_WORDS,
 )
-SUBJECT_WORDS = frozenset(
-    {"customer", "user", "client", "member", "account", "respondent", "reviewer", "author",
-     "contact", "buyer", "shopper", "person", "subscriber", "guest", "visitor", "consumer",
-     "patient", "participant", "profile", "player", "external", "requester", "patron",
-     "purchaser", "recipient", "holder", "owner", "cardholder"}
-)  # fmt: skip
-# Words that make an id a person's when an id word follows ("LOYALTY_CARD_NO").
-PARTY_MARKERS = frozenset({"loyalty", "membership", "crm"})
-# Words allowed around a party and its id ("Customer User ID", "Requester external id").
-PARTY_QUALIFIERS = frozenset(
-    {"unique", "the", "of", "external", "internal", "global", "primary", "master", "card",
-     "program", "programme", "loyalty", "membership", "crm", "handle"}
-)  # fmt: skip
-# Things that are not people: an id of one of these is never the customer's.
-ENTITY_WORDS = frozenset(
-    {"order", "ticket", "transaction", "invoice", "session", "product", "sku", "event",
-     "message", "response", "item", "line", "lineitem", "review", "store", "device",
-     "campaign", "cart", "basket", "payment", "shipment", "subscription", "case",
-     "conversation", "call", "visit", "survey", "mention", "post", "comment", "booking",
-     "reservation", "receipt", "article", "listing", "plan", "request", "job", "task",
-     "batch", "file", "record", "row", "company", "organization", "organisation", "merchant",
-     "seller", "vendor", "agent", "staff", "employee", "cashier", "register", "terminal",
-     "collector", "delivery", "auth", "authorization", "segment", "group", "app", "game",
-     "level", "reply", "thread", "page", "link", "ad", "coupon", "discount", "voucher",
-     "promo", "promotion", "tracking", "shipping", "warehouse", "branch", "team"}
-)  # fmt: skip
-DATE_WORDS = frozenset({"date", "time", "timestamp", "datetime", "when", "day"})
-DATE_SUFFIXES = frozenset({"at", "on"})
-DATE_EVENT_WORDS = frozenset(
-    {"created", "creation", "posted", "submitted", "published", "occurred", "sent", "purchase",
-     "purchased", "order", "ordered", "event", "transaction", "review", "visit", "response",
-     "start", "started", "begin"}
-)  # fmt: skip
-DATE_LATER_WORDS = frozenset(
-    {"updated", "modified", "last", "end", "ended", "finished", "completed", "closed", "shipped",
-     "fulfilled", "delivered", "paid", "cancelled", "canceled", "refunded", "expiry", "expires",
-     "expiration", "due", "received", "server", "processed", "deleted", "import", "imported",
-     "export", "exported", "birth", "signup", "registered", "registration", "first"}
-)  # fmt: skip
-AMOUNT_STRONG = frozenset({"total", "amount", "revenue", "spend", "spent", "gmv", "charged"})
-AMOUNT_WEAK = frozenset(
-    {"price", "value", "sales", "sale", "payment", "cost", "sum", "subtotal", "paid", "net",
-     "gross", "turnover"}
-)  # fmt: skip
-AMOUNT_UNIT = frozenset({"unit", "each", "per", "item", "lineitem", "line", "compare", "list"})
-AMOUNT_PART = frozenset(
-    {"shipping", "tax", "taxes", "discount", "fee", "fees", "tip", "add", "addon", "ons",
-     "refund", "refunded", "deposit", "average", "avg", "mean", "lifetime", "balance", "credit",
-     "vat", "duty", "coupon"}
-)  # fmt: skip
-NOT_AMOUNT = frozenset(
-    {"id", "date", "time", "method", "type", "status", "code", "currency", "name", "number",
-     "count", "at", "rate", "percent", "pct", "share", "ratio"}
-)  # fmt: skip
-STATUS_WORDS = frozenset({"status", "state", "outcome"})
-RATING_WORDS = frozenset(
-    {"rating", "ratings", "stars", "star", "score", "overall", "nps", "csat", "recommend", "grade"}
-)
-NOT_RATING = frozenset({"credit", "risk", "fraud", "id", "date", "count", "number", "reason"})
-TEXT_WORDS = frozenset(
-    {"text", "review", "comment", "comments", "body", "feedback", "answer", "message", "post",
-     "content", "verbatim", "response", "description", "note", "notes", "remark", "remarks",
-     "tweet", "opinion", "reason", "improve", "story", "complaint", "suggestion", "caption"}
-)  # fmt: skip
-TITLE_WORDS = frozenset({"title", "summary", "subject", "headline", "heading"})
-EVENT_TYPE_WORDS = frozenset({"event", "action", "activity", "interaction", "type", "kind"})
-EVENT_TYPE_ALLOWED = EVENT_TYPE_WORDS | {"name", "transaction", "category"}
-KIND_WORDS = frozenset({"kind", "type", "doc", "document", "source"})
-CHANNEL_WORDS = frozenset({"channel", "source", "platform", "medium", "site", "network"})
-NAME_PERSON_WORDS = frozenset(
-    {"first", "last", "full", "given", "family", "middle", "sur", "display", "screen", "nick",
-     "legal", "billing", "shipping", "contact", "customer", "user", "client", "member", "reviewer",
-     "author", "buyer", "recipient", "person", "account", "holder", "maiden", "card",
-     "cardholder"}
-)  # fmt: skip
-DROP_WORDS = frozenset(
-    {"email", "phone", "fax", "ip", "ssn", "passport", "iban", "address", "street", "handle",
-     "username", "login", "password", "surname", "firstname", "lastname", "nickname", "cardnumber",
-     "cardholder", "swift", "bic", "sortcode", "taxid", "nin", "licence", "license", "plate",
-     "geolocation", "latitude", "longitude", "lat", "lng", "lon"}
-)  # fmt: skip
-ADDRESS_CONTEXT = frozenset({"billing", "shipping", "mailing", "delivery", "home", "postal"})
-LOCATION_WORDS = frozenset({"city", "country", "province", "county", "town", "municipality"})
-COMPANY_SIDE = frozenset(
-    {"reply", "developer", "agent", "staff", "admin", "internal", "seller", "merchant",
-     "support", "moderator", "operator", "link", "url", "uri", "millis", "epoch"}
-)  # fmt: skip
-PREFERENCE_WORDS = frozenset(
-    {"consent", "marketing", "newsletter", "optin", "optout", "subscribed", "subscription",
-     "permission", "unsubscribed", "gdpr"}
-)  # fmt: skip
-SENSITIVE_SETS: tuple[frozenset[str], ...] = tuple(
-    frozenset(words.split())
-    for words in (
-        "age", "gender", "sex", "region", "postcode", "post code", "postal code", "zip",
-        "zipcode", "ethnicity", "ethnic", "race", "religion", "religious", "dob", "birth",
-        "birthdate", "birthday", "nationality", "disability", "marital", "sexual orientation",
-        "pronoun", "pronouns",
-    )
-)  # fmt: skip
-CONSENT_WORDS = frozenset({"consent", "consented", "optin", "opted", "opt"})
-SYNONYMS = {
-    "cust": "customer", "usr": "user", "acct": "account", "acc": "account", "mbr": "member",
-    "qty": "quantity", "amt": "amount", "dt": "date", "ts": "timestamp", "tel": "phone",
-    "telephone": "phone", "mobile": "phone", "cell": "phone", "phonenumber": "phone",
-    "mail": "email", "emailaddress": "email", "addr": "address", "address1": "address",
-    "address2": "address", "desc": "description", "msg": "message", "cmt": "comment",
-    "ipaddress": "ip", "ipaddr": "ip", "dob": "dob", "postalcode": "postcode", "zip": "zip",
-    "canceled": "cancelled", "txn": "transaction", "trx": "transaction", "evt": "event",
-    "nbr": "number", "revenues": "revenue", "prices": "price", "amounts": "amount",
-    "totals": "total", "reviews": "review", "messages": "message", "dates": "date",
-    "lineitem": "lineitem", "timestamp": "timestamp", "datetime": "datetime", "nm": "name",
-    "cd": "code", "yr": "year", "flg": "flag", "cnt": "count", "val": "value", "bal": "balance",
-    "mktg": "marketing", "mkt": "marketing", "landline": "phone", "emails": "email",
-}  # fmt: skip
-IDENTIFIER_KIND_WORDS = {
-    "email": {"email", "address", "id"}, "phone": {"phone", "number", "no", "nr", "num"},
-    "ip": {"ip", "address", "v4", "v6", "ipv4", "ipv6"},
-    "address": {"address", "street", "line", "house", "number", "no", "nr", "company"},
-    "name": {"name", "username", "surname", "firstname", "lastname", "nickname"},
-    "handle": {"handle", "username", "screen"}, "card": {"card", "number", "no", "nr", "num"},
-    "latitude": {"latitude", "lat"}, "longitude": {"longitude", "lng", "lon"},
-}  # fmt: skip
-IDENTIFIER_QUALIFIERS = frozenset(
-    {"primary", "secondary", "work", "personal", "private", "business", "alternate",
-     "alternative", "other", "main", "mobile", "location", "contact", "geo", "device",
-     "of", "the"}
-)  # fmt: skip
-# Words saying a column counts or measures something about an identifier, not the identifier.
-METRIC_WORDS = frozenset(
-    {"opens", "open", "opened", "clicks", "click", "clicked", "count", "counts", "sent",
-     "rate", "optin", "optout", "consent", "verified", "valid", "bounced", "bounce", "status",
-     "type", "domain", "hash", "hashed", "score", "flag", "subscribed", "unsubscribed",
-     "marketing", "preference", "delivered", "total", "share", "days", "d"}
-)  # fmt: skip
-KNOWN_WORDS = frozenset(
-    ID_WORDS | SUBJECT_WORDS | DATE_WORDS | DATE_EVENT_WORDS | DATE_LATER_WORDS | AMOUNT_STRONG
-    | AMOUNT_WEAK | AMOUNT_UNIT | STATUS_WORDS | RATING_WORDS | TEXT_WORDS | TITLE_WORDS
-    | EVENT_TYPE_WORDS | CHANNEL_WORDS | DROP_WORDS | CONSENT_WORDS
-    | {"name", "first", "last", "full", "user", "post", "code", "address", "email", "phone",
-       "birth", "date", "time", "stamp", "in", "out", "of", "line", "item", "add", "on", "at"}
-)  # fmt: skip
-SENSITIVE_WORDS = frozenset(word for words in SENSITIVE_SETS for word in words)
-# Every word a name is read with: these are never split or taken for an abbreviation.
-ALL_WORDS = frozenset(
-    KNOWN_WORDS | SENSITIVE_WORDS | PARTY_MARKERS | PARTY_QUALIFIERS | ENTITY_WORDS
-    | AMOUNT_PART | NOT_AMOUNT | NOT_RATING | KIND_WORDS | NAME_PERSON_WORDS | ADDRESS_CONTEXT
-    | LOCATION_WORDS | COMPANY_SIDE | PREFERENCE_WORDS | METRIC_WORDS | IDENTIFIER_QUALIFIERS
-    | {"state", "company", "marital", "quantity", "currency", "count", "group", "flag",
-       "indicator", "percent", "balance", "year", "month", "week", "value", "gross", "vat",
-       "authorization", "invoice", "family", "province", "ethnicity", "sex", "nationality"}
-    | set(SYNONYMS.values())
-)  # fmt: skip
-# Longer words an abbreviation may stand for (people's own words are excluded: "auth" is not
-# an author); a token is one when it is a prefix or has the same consonants in the same order.
-ABBREVIATED_WORDS = frozenset(
-    (ALL_WORDS | set(SYNONYMS) | {"gender", "region", "ethnic", "ethnicity", "surname",
-                                   "firstname", "mobile", "purchase", "discount", "channel",
-                                   "preference", "segment", "order", "number", "status"})
-    - SUBJECT_WORDS
-)  # fmt: skip
-SHORT_TAILS = frozenset({"id", "nr", "no", "num", "art", "typ", "ort", "plz", "nm", "cd", "dt"})
 
 
 @functools.lru_cache(maxsize=4096)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The word tokens of a column name, lower case, synonyms applied, in order."""
-    text = vocab.fold(str(name))
+    text = vocab.fold(re.sub(r"\b[Nn][°º]|#", "_number_", str(name)))  # "N° client", "Order #"
     for sign in vocab.CURRENCY_SIGNS:
         text = text.replace(sign, "_money_")
     pieces = []
@@ -324,18 +194,32 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _expand_abbreviation(token: str) -> str | None:
-    """The one word an unknown short token abbreviates (purch, gndr, rgn, surnm), else None."""
-    if not token.isalpha() or not 3 <= len(token) <= 6 or token in vocab.NOT_ABBREVIATIONS:
+    """The one word an unknown short token abbreviates (purch, gndr, rgn, natnlty), else None.
+
+    A token of three to six letters may be a prefix of a word (not of a person's word);
+    a token of up to eight letters that is mostly consonants may be a word's consonants in
+    order (first letter kept, doubles collapsed), or their start when it has four or more.
+    Two different words fitting is no match.
+    """
+    if not token.isalpha() or token in vocab.NOT_ABBREVIATIONS or not 3 <= len(token) <= 8:
         return None
     skeleton = _skeleton(token)
+    consonants = sum(char not in "aeiou" for char in token[1:]) >= 0.75 * (len(token) - 1)
     found: set[str] = set()
     for word in ABBREVIATED_WORDS:
-        if len(word) <= len(token) or word[0] != token[0]:
+        if len(word) <= len(token) or word[0] != token[0] or not _is_subsequence(token, word):
             continue
-        same_consonants = (
-            len(skeleton) >= 3 and _skeleton(word) == skeleton and _is_subsequence(token, word)
+        by_prefix = len(token) <= 6 and word.startswith(token) and word not in SUBJECT_WORDS
+        word_skeleton = _skeleton(word)
+        by_consonants = (
+            consonants
+            and len(skeleton) >= 3
+            and (
+                word_skeleton == skeleton
+                or (len(skeleton) >= 4 and word_skeleton.startswith(skeleton))
+            )
         )
-        if word.startswith(token) or same_consonants:
+        if by_prefix or by_consonants:
             found.add(SYNONYMS.get(word, word))
     if not found:
         return None

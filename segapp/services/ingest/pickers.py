@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from segapp.services.ingest import names
+from segapp.services.ingest import name_words, names
 from segapp.services.ingest import vocabulary as vocab
 from segapp.services.ingest.fields import normalise_name
 from segapp.services.ingest.outcomes import status_coverage
@@ -312,7 +312,9 @@ def _amounts_by_value(state: DetectionState) -> list[tuple[float, str, str]]:
     for column in state.candidates():
         profile = state.profiles[column]
         words = names.token_set(column)
-        if words & (NOT_MONEY | names.AMOUNT_PART | names.AMOUNT_UNIT | names.NOT_AMOUNT):
+        if words & (
+            NOT_MONEY | name_words.AMOUNT_PART | name_words.AMOUNT_UNIT | name_words.NOT_AMOUNT
+        ):
             continue
         if not profile.looks_numeric or profile.looks_boolean or money_share(profile) < 0.8:
             continue
@@ -388,7 +390,7 @@ def pick_text(state: DetectionState) -> None:
         if state.has_values:
             if profile.nested_share or profile.number_share > 0.5 or profile.mean_words < 0.5:
                 continue
-            if profile.url_share >= 0.5 or names.token_set(column) & names.COMPANY_SIDE:
+            if profile.url_share >= 0.5 or names.token_set(column) & name_words.COMPANY_SIDE:
                 continue
             richness = profile.fill_share * min(profile.mean_words / 10, 2.0)
             if score:
@@ -414,7 +416,7 @@ def pick_event_type(state: DetectionState) -> None:
         for column in state.candidates():
             profile = state.profiles[column]
             words = names.token_set(column)
-            if words & (names.STATUS_WORDS | {"method", "currency", "mode", "status"}):
+            if words & (name_words.STATUS_WORDS | {"method", "currency", "mode", "status"}):
                 continue
             if profile.looks_categorical and event_value_share(profile) >= 0.6:
                 scored.append((1.0, column, "values are names of events"))
@@ -429,7 +431,7 @@ def pick_channel(state: DetectionState) -> None:
         profile = state.profiles[column]
         if state.has_values and not profile.looks_categorical:
             continue
-        only_source = names.token_set(column) & names.CHANNEL_WORDS == {"source"}
+        only_source = names.token_set(column) & name_words.CHANNEL_WORDS == {"source"}
         if score and only_source and state.has_values and channel_share(profile) < 0.5:
             continue  # "source": how a review was collected, unless values are channels
         if score:

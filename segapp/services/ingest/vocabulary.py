@@ -6,7 +6,7 @@ their own words. This module maps those words to the English tokens, written
 systematically per meaning and language (customer number, date, amount,
 total, status, text and comment, rating, name, first name, surname, e-mail,
 phone, postcode, city, gender, age, birth date, region, country …), plus the
-stems German and Dutch glue into compounds (``Bestell``-, ``Geburts``-), the
+stems German and Dutch glue into compounds (``Auftrags``-, ``Geburts``-), the
 conventional abbreviations of data warehouses (``txn``, ``amt``, ``cd``,
 ``grp``), words that say a value is money (currency codes and signs), and the
 status, channel and event words values are written in.
@@ -88,6 +88,9 @@ _BY_MEANING: dict[str, dict[str, str]] = {
               "nl": "prijs"},
     "revenue": {"de": "umsatz", "fr": "chiffre", "es": "ingresos", "it": "fatturato",
                 "pt": "receita faturamento", "nl": "omzet"},
+    "full": {"de": "vollstandig", "fr": "complet", "es": "completo", "it": "completo",
+             "pt": "completo", "nl": "volledig"},
+    "value": {"de": "wert", "fr": "valeur", "it": "valore", "nl": "waarde"},
     "gross": {"de": "brutto", "fr": "ttc", "es": "bruto", "it": "lordo", "pt": "bruto",
               "nl": "bruto"},
     "net": {"de": "netto", "fr": "ht", "es": "neto", "it": "netto", "pt": "liquido",
@@ -103,8 +106,10 @@ _BY_MEANING: dict[str, dict[str, str]] = {
                  "pt": "moeda", "nl": "valuta"},
     "quantity": {"de": "menge anzahl stuckzahl", "fr": "quantite", "es": "cantidad",
                  "it": "quantita", "pt": "quantidade", "nl": "aantal"},
-    "status": {"de": "status zustand", "fr": "statut etat", "es": "estado situacion",
-               "it": "stato", "pt": "estado situacao", "nl": "status"},
+    "status": {"de": "status zustand", "fr": "statut", "es": "situacion", "pt": "situacao",
+               "nl": "status"},
+    # "estado", "état", "stato": an order's status or a country's state; values decide
+    "state": {"fr": "etat", "es": "estado", "it": "stato", "pt": "estado"},
     "type": {"de": "art typ", "fr": "type", "es": "tipo", "it": "tipo", "pt": "tipo",
              "nl": "soort"},
     "channel": {"de": "kanal", "fr": "canal", "es": "canal", "it": "canale", "pt": "canal",
@@ -172,9 +177,11 @@ _BY_MEANING: dict[str, dict[str, str]] = {
                "comunidad", "it": "regione", "pt": "regiao distrito", "nl": "regio"},
     "province": {"de": "provinz", "fr": "province", "es": "provincia", "it": "provincia",
                  "pt": "provincia", "nl": "provincie"},
-    "gender": {"de": "geschlecht", "fr": "sexe", "es": "sexo genero", "it": "sesso genere",
+    "gender": {"de": "geschlecht", "fr": "sexe genre", "es": "sexo genero",
+               "it": "sesso genere",
                "pt": "sexo genero", "nl": "geslacht"},
-    "age": {"de": "alter", "fr": "age", "es": "edad", "pt": "idade", "nl": "leeftijd"},
+    "age": {"de": "alter", "fr": "age", "es": "edad", "it": "età", "pt": "idade",
+            "nl": "leeftijd"},
     "birth": {"de": "geburt geburtstag", "fr": "naissance", "es": "nacimiento",
               "it": "nascita", "pt": "nascimento", "nl": "geboorte"},
     "birth date": {"de": "geburtsdatum", "nl": "geboortedatum"},
@@ -204,7 +211,7 @@ _BY_MEANING: dict[str, dict[str, str]] = {
                  "nl": "levering"},
 }  # fmt: skip
 
-# Stems glued to the front of German and Dutch compounds (Bestell|nummer, Geburts|datum).
+# Stems glued to the front of German and Dutch compounds (Auftrags|nummer, Geburts|datum).
 _COMPOUND_HEADS: dict[str, str] = {
     "customer": "kunden kund kd klant", "order": "bestell auftrags bestel order",
     "birth": "geburts geboorte", "delivery": "liefer lever", "invoice": "rechnungs",
@@ -232,7 +239,7 @@ ABBREVIATIONS: dict[str, str] = {
 NOT_ABBREVIATIONS = _words(
     "geo app use pro sub max min new old top end set tag tags log web bot act pos ads api env "
     "doc img pic url uri sku usd src dst per pre non all any own org com sum avg iap mrr arr "
-    "ltv clv kpi utm seo sms otp pin vip tier plan mode lang dev ext ref"
+    "ltv clv kpi utm seo sms otp pin vip tier plan mode lang dev ext ref has was are"
 )
 
 # Little words between the words of a name in some languages ("date de naissance").

@@ -11,6 +11,7 @@ from segapp.services.ingest.columns import plan_columns
 from segapp.services.ingest.idmask import IdMasker, id_shape_pattern
 from segapp.services.ingest.names import name_tokens
 from segapp.services.ingest.options import ImportOptions
+from segapp.services.ingest.outcomes import classify_status
 from segapp.services.ingest.preview import ROLES, mapping_from_roles, preview_import
 from segapp.services.ingest.readers import sniff_format
 
@@ -52,10 +53,159 @@ def _real_world_cases() -> list:
         ("E-Mail", ("email",)),
         ("FIRST_NM", ("first", "name")),
         ("reviewerID", ("reviewer", "id")),
+        # abbreviations: a prefix or the consonants of one word, else left as written
+        ("PRCH_AMT", ("purchase", "amount")),
+        ("CSTMR_KEY", ("customer", "key")),
+        ("ETHNCTY", ("ethnicity",)),
+        ("MRTL_STS", ("marital", "status")),
+        ("LST_NM", ("lst", "name")),  # last or list: ambiguous, so not expanded
+        ("Auth Code", ("auth", "code")),  # not an author
+        # other languages, phrases and compounds
+        ("Numéro de client", ("number", "client")),
+        ("N° commande", ("number", "order")),
+        ("Klantnummer", ("customer", "number")),
+        ("Mitgliedsnummer", ("member", "number")),
+        ("Código postal", ("postcode",)),
+        ("Data di nascita", ("data", "birth")),
+        ("Geboortedatum", ("birth", "date")),
+        ("Telefoonnummer", ("phone",)),
+        ("Importe total", ("amount", "total")),
+        ("Situação", ("status",)),
     ],
 )
 def test_names_are_read_as_tokens_in_any_style(name, tokens):
     assert name_tokens(name) == tokens
+
+
+@pytest.mark.parametrize(
+    ("file_type", "columns", "fields", "sensitive", "dropped"),
+    [
+        ("customers",
+         ["Klantnummer", "Voornaam", "Achternaam", "E-mailadres", "Geslacht", "Leeftijd",
+          "Woonplaats", "Aantal bestellingen"],
+         {"customer_id": "Klantnummer"}, ["Geslacht", "Leeftijd", "Woonplaats"],
+         ["Voornaam", "Achternaam", "E-mailadres"]),
+        ("events",
+         ["N° client", "Date de commande", "Montant TTC", "Statut", "Courriel", "Code postal"],
+         {"customer_id": "N° client", "created_at": "Date de commande", "amount": "Montant TTC",
+          "status": "Statut"}, ["Code postal"], ["Courriel"]),
+        ("documents",
+         ["Codice cliente", "Recensione", "Valutazione", "Cognome", "Sesso", "Città"],
+         {"customer_id": "Codice cliente", "text": "Recensione", "rating": "Valutazione"},
+         ["Sesso", "Città"], ["Cognome"]),
+        ("customers",
+         ["MBR_NO", "BRTH_DT", "GNDR_CD", "NATNLTY", "PHN_NBR", "HOME_ADDR", "PRCH_AMT_12M"],
+         {"customer_id": "MBR_NO"}, ["BRTH_DT", "GNDR_CD", "NATNLTY"], ["PHN_NBR", "HOME_ADDR"]),
+    ],
+)  # fmt: skip
+def test_names_in_other_languages_and_abbreviations_find_fields_and_roles(
+    file_type, columns, fields, sensitive, dropped
+):
+    plan = plan_columns(file_type, columns)
+    assert {k: v for k, v in plan.mapping.items() if k in fields} == fields
+    assert plan.columns_with_role("sensitive") == sensitive
+    assert plan.columns_with_role("dropped") == dropped
+
+
+def _samples(count: int, **columns) -> list[dict]:
+    """`count` records; each keyword gives a column's values as a function of the row number."""
+    return [{name: make(i) for name, make in columns.items()} for i in range(count)]
+
+
+def test_the_id_of_a_person_like_party_wins_over_an_e_mail_and_over_ids_of_things():
+    samples = _samples(
+        30,
+        **{
+            "Ticket ID": lambda i: f"T-{9000 + i}",
+            "Patron Email": lambda i: f"patron{i % 9}@example.org",
+            "Patron Number": lambda i: f"P{100 + i % 9}",
+            "Opened": lambda i: f"2024-05-{i % 28 + 1:02d}",
+            "Message": lambda i: f"The parcel number {i} arrived late and the box was damaged",
+        },
+    )
+    plan = plan_columns("documents", list(samples[0]), samples=samples)
+    assert plan.mapping["customer_id"] == "Patron Number"
+    assert plan.roles["Patron Email"] == "dropped" and plan.roles["Ticket ID"] == "metadata"
+    without_id = [{k: v for k, v in s.items() if k != "Patron Number"} for s in samples]
+    plan = plan_columns("documents", list(without_id[0]), samples=without_id)
+    assert plan.mapping["customer_id"] == "Patron Email"
+    assert "no customer id column" in plan.reason_of("Patron Email")
+
+
+def test_an_identifier_name_needs_its_values_unless_it_names_only_the_identifier():
+    samples = _samples(
+        20,
+        member_key=lambda i: f"M{i}",
+        work_email=lambda i: f"person{i}@example.org",
+        email_sends_30d=lambda i: i % 6,
+        has_phone=lambda i: "yes" if i % 2 else "no",
+        member_handle=lambda i: f"mbr_{i:04x}",
+    )
+    plan = plan_columns("customers", list(samples[0]), samples=samples)
+    assert plan.roles["work_email"] == "dropped"
+    assert plan.roles["email_sends_30d"] == "behaviour"
+    assert plan.roles["has_phone"] == "behaviour"
+    assert plan.roles["member_handle"] != "dropped"  # an account handle, not "@someone"
+    by_name = plan_columns("customers", ["member_key", "Alternate Email", "Phone No"])
+    assert by_name.columns_with_role("dropped") == ["Alternate Email", "Phone No"]
+
+
+def test_values_decide_where_names_say_nothing():
+    reasons = ["arrived broken", "the support team never answered my two e-mails",
+               "great value and quick delivery", "the app logs me out every single day"]  # fmt: skip
+    statuses = ["livrée", "annulée", "remboursée", "livrée", "en attente"]
+    samples = _samples(
+        40,
+        client=lambda i: f"C{i % 12}",
+        F2=lambda i: f"2024{i % 12 + 1:02d}{i % 27 + 1:02d}",
+        F3=lambda i: f"{(i * 7.3) % 200:.2f}".replace(".", ","),
+        F4=lambda i: statuses[i % 5],
+        F5=lambda i: ["app_open", "item_view", "cart_add", "checkout_complete"][i % 4],
+    )
+    plan = plan_columns("events", list(samples[0]), samples=samples)
+    assert {k: plan.mapping.get(k) for k in ("created_at", "amount", "status", "event_type")} == {
+        "created_at": "F2", "amount": "F3", "status": "F4", "event_type": "F5",
+    }  # fmt: skip
+    assert "yyyymmdd" in plan.reason_of("F2")
+    documents = _samples(
+        40,
+        client=lambda i: f"C{i}",
+        Q7=lambda i: i % 11,
+        Field_12=lambda i: (
+            f"Honestly, {reasons[i % 4]} — order {i} of many, {reasons[(i + 1) % 4]}."
+        ),
+        came_in_through=lambda i: ["Email", "Web form", "Chat", "Phone"][i % 4],
+    )
+    plan = plan_columns("documents", list(documents[0]), samples=documents)
+    assert (plan.mapping["text"], plan.mapping["rating"], plan.mapping["channel"]) == (
+        "Field_12", "Q7", "came_in_through",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [("storniert", "cancelled"), ("Rückbuchung", "return"), ("annulée", "cancelled"),
+     ("reembolsado", "return"), ("in attesa", "pending"), ("betaald", "purchase"),
+     ("non pagato", "pending"), ("concluído", "purchase")],
+)  # fmt: skip
+def test_statuses_in_other_languages_have_their_outcome(status, outcome):
+    assert classify_status(status) == outcome
+
+
+def test_the_file_type_is_guessed_from_what_the_columns_hold(write_file):
+    rows = [
+        f"A{i % 5},{20240601 + i % 20},{(i * 3.5):.2f},Fine thanks\n" for i in range(30)
+    ]  # fmt: skip
+    events = write_file("x.csv", "member,day,paid,remark\n" + "".join(rows))
+    assert preview_import(events, file_type=None, options=ImportOptions()).file_type == "events"
+    texts = "".join(
+        f'B{i},"I waited {i} days for a reply and then the answer did not help me at all"\n'
+        for i in range(30)
+    )
+    documents = write_file("y.csv", "member,Field A\n" + texts)
+    guessed = preview_import(documents, file_type=None, options=ImportOptions())
+    assert guessed.file_type == "documents"
+    assert next(c for c in guessed.columns if c.name == "Field A").field == "text"
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,18 @@ def test_csv_delimiter_is_detected(write_file, delimiter):
     assert recs[0].values["text"] == "Great; fast, cheap | ok"
 
 
+@pytest.mark.parametrize(
+    ("name", "delimiter"), [("dump.tsv", "\t"), ("extract.csv", "|"), ("excel.csv", ";")]
+)
+def test_delimiter_is_detected_with_crlf_and_empty_cells(write_file, name, delimiter):
+    header = ["TXN_ID", "CARD_NO", "TYPE", "AMT", "NOTE"]
+    rows = [["1", "", "SALE", "5,57", ""], ["2", "6035852182562136", "RETURN", "-3,10", ""]]
+    body = "\r\n".join(delimiter.join(row) for row in [header, *rows]) + "\r\n"
+    fmt, columns, recs = records(write_file(name, body))
+    assert fmt.delimiter == delimiter and columns == header
+    assert [r.values["CARD_NO"] for r in recs] == ["", "6035852182562136"]
+
+
 def test_utf8_with_bom_is_read_without_the_bom(write_file):
     path = write_file("bom.csv", "\ufeffcustomer_id,text\nc1,Crème brûlée\n")
     fmt, columns, recs = records(path)
