@@ -37,7 +37,7 @@ ENTITY_WORDS = frozenset(
      "campaign", "cart", "basket", "payment", "shipment", "subscription", "case",
      "conversation", "call", "visit", "survey", "mention", "post", "comment", "booking",
      "reservation", "receipt", "article", "listing", "plan", "request", "job", "task",
-     "batch", "file", "record", "row", "company", "organization", "organisation", "merchant",
+     "batch", "file", "company", "organization", "organisation", "merchant",
      "seller", "vendor", "agent", "staff", "employee", "cashier", "register", "terminal",
      "collector", "delivery", "auth", "authorization", "segment", "group", "app", "game",
      "level", "reply", "thread", "page", "link", "ad", "coupon", "discount", "voucher",
@@ -141,7 +141,7 @@ IDENTIFIER_KIND_WORDS = {
     "latitude": {"latitude", "lat"}, "longitude": {"longitude", "lng", "lon"},
 }  # fmt: skip
 IDENTIFIER_QUALIFIERS = frozenset(
-    {"primary", "secondary", "work", "personal", "private", "business", "alternate",
+    {"default", "primary", "secondary", "work", "personal", "private", "business", "alternate",
      "alternative", "other", "main", "mobile", "location", "contact", "geo", "device",
      "of", "the"}
 )  # fmt: skip
@@ -168,7 +168,8 @@ ALL_WORDS = frozenset(
     | LOCATION_WORDS | COMPANY_SIDE | PREFERENCE_WORDS | METRIC_WORDS | IDENTIFIER_QUALIFIERS
     | {"state", "company", "marital", "quantity", "currency", "count", "group", "flag",
        "indicator", "percent", "balance", "year", "month", "week", "value", "gross", "vat",
-       "authorization", "invoice", "family", "province", "ethnicity", "sex", "nationality"}
+       "authorization", "invoice", "family", "province", "ethnicity", "sex", "nationality",
+       "record", "row", "object", "entity", "unique", "internal"}
     | set(SYNONYMS.values())
 )  # fmt: skip
 # Longer words an abbreviation may stand for, by prefix ("purch") or by the same consonants
@@ -179,4 +180,7 @@ ABBREVIATED_WORDS = frozenset(
                                  "preference", "segment", "order", "number", "status",
                                  "create", "update", "nationality", "religion", "middle"}
 )  # fmt: skip
+# An id that names no entity at all ("Record ID", "Unique ID"): the customer's in a customers
+# file, where each row is one customer.
+GENERIC_ID_WORDS = frozenset({"record", "row", "object", "entity", "unique", "internal"})
 SHORT_TAILS = frozenset({"id", "nr", "no", "num", "art", "typ", "ort", "plz", "nm", "cd", "dt"})

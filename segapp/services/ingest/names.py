@@ -43,6 +43,7 @@ from segapp.services.ingest.name_words import (
     ENTITY_WORDS,
     EVENT_TYPE_ALLOWED,
     EVENT_TYPE_WORDS,
+    GENERIC_ID_WORDS,
     ID_WORDS,
     IDENTIFIER_KIND_WORDS,
     IDENTIFIER_QUALIFIERS,
@@ -269,7 +270,8 @@ def customer_id_score(name: str, *, file_type: str) -> float:
         return 3.0
     if subjects and not tokens - SUBJECT_WORDS - {"unique", "the", "of"}:
         return 2.0 if subjects != {"external"} else 0.0
-    if tokens in ({"id"}, {"key"}, {"uid"}) and file_type == "customers":
+    generic = tokens <= ID_WORDS | GENERIC_ID_WORDS | {"uid"} and tokens & (ID_WORDS | {"uid"})
+    if generic and file_type == "customers":
         return 1.0
     return 0.0
 

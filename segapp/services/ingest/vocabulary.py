@@ -232,7 +232,7 @@ ABBREVIATIONS: dict[str, str] = {
     "cnt": "count", "val": "value", "bal": "balance", "flg": "flag", "ind": "indicator",
     "pct": "percent", "pmt": "payment", "pymt": "payment", "inv": "invoice", "prod": "product",
     "mktg": "marketing", "mkt": "marketing", "kd": "customer", "auth": "authorization",
-    "landline": "phone",
+    "landline": "phone", "ship": "shipping", "bill": "billing",
 }  # fmt: skip
 
 # Words that are never abbreviations of a longer word (common in column names as they are).

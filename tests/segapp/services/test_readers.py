@@ -11,6 +11,7 @@ from segapp.services.ingest.readers import (
     MAX_FLAT_DEPTH,
     RecordReader,
     UnreadableFileError,
+    refuse_binary,
     sniff_format,
 )
 
@@ -68,6 +69,12 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_read(write_file, encoding, b
     assert (fmt.kind, fmt.delimiter, fmt.encoding_label) == ("csv", ",", label)
     assert columns == ["Star Rating", "Review Text"]
     assert [r.values["Review Text"] for r in recs] == ["Très rapide 👍", "Ok, ça va"]
+
+
+def test_an_upload_in_utf16_passes_the_binary_check_and_a_binary_one_does_not():
+    refuse_binary(codecs.BOM_UTF16_LE + "customer_id,text\nc1,ok\n".encode("utf-16-le"))
+    with pytest.raises(UnreadableFileError, match="binary"):
+        refuse_binary(codecs.BOM_UTF16_LE + ("\x01\x02\x03\x04" * 200).encode("utf-16-le"))
 
 
 def test_a_utf16_byte_order_mark_on_bytes_that_are_not_utf16_is_refused(write_file):
