@@ -5,7 +5,8 @@ Generates 100,000 short review-like texts, about 5% of them with PII, times
 pre-filter disabled on a 2,000-text subset and extrapolates. Writes a markdown
 table to ``bench/results/redact.md``. The PII uses the demo formats and formats
 no validity check accepts (addresses at reserved domains, unallocated numbers,
-cards failing Luhn), and ``planted PII left`` counts the values that survive.
+cards failing Luhn, cards grouped with slashes or double spaces), and ``planted
+PII left`` counts the values that survive.
 
 Run from the repository root: ``python bench/bench_redact.py [--docs N]``.
 """
@@ -67,6 +68,9 @@ PII_MAKERS = [
     lambda rng: f" Call me on 07700 900{rng.randint(100, 999)}.",
     lambda rng: f" My number is +1-202-555-0{rng.randint(100, 199)}.",
     lambda rng: " Charged twice on 4111 1111 1111 1111!",
+    lambda rng: f" Card 4619/0697/{rng.randint(1000, 9999)}/8247 was declined.",
+    lambda rng: f" Full number is 5274  1180  {rng.randint(1000, 9999)}  9067 sorry.",
+    lambda rng: f" WhatsApp 11 9 8765 {rng.randint(1000, 9999)} please.",
     lambda rng: " Refund to GB82 WEST 1234 5698 7654 32 please.",
     lambda rng: f" Blocked from 192.168.{rng.randint(0, 255)}.{rng.randint(1, 254)} again.",
     lambda rng: f" See https://facebook.com/user.{rng.randint(1000, 9999)} for photos.",
@@ -110,7 +114,7 @@ def make_texts(
 
 # The planted value in a PII sentence: an address, a number, a URL, a handle, a name.
 _VALUE = re.compile(
-    r"\S+@\S+\w|\+?\d[\d .-]{6,}\d|https?://\S+\w|@\w+|(?<=, )[A-Z][a-z]+(?: [A-Z][a-z]+)?"
+    r"\S+@\S+\w|\+?\d[\d ./-]{6,}\d|https?://\S+\w|@\w+|(?<=, )[A-Z][a-z]+(?: [A-Z][a-z]+)?"
 )
 
 
@@ -170,7 +174,8 @@ def main() -> None:
         "# PII redaction benchmark\n\n"
         "`python bench/bench_redact.py`: synthetic short reviews, ~5% with one PII value "
         "(email, phone, card, IBAN, IP, personal URL, name or handle; some at reserved "
-        "domains, unallocated numbers or cards failing Luhn), one core.\n"
+        "domains, unallocated numbers, cards failing Luhn or grouped with slashes or "
+        "double spaces), one core.\n"
         '"All recognisers on every text" is the same engine with `Redactor(prefilter=False)`; '
         "outputs with and without the pre-filter are checked to be identical on the subset.\n\n"
         f"{table}\n\n"
