@@ -3,9 +3,9 @@
 `count` answers "how many members (of a segment, or of the run) meet these
 filters". Filters are category equalities ("region == london") and numeric
 comparisons ("spend_12m > 500"). Roles that may read customers' own records
-(`view_customers`: their behaviour and sensitive columns) get the threshold they
+(`view_customer_profiles`: their behaviour and sensitive columns) get the threshold they
 asked for: a count tells them nothing their customer pages do not. Every other
-role (product managers, privacy officers) gets each threshold snapped to the
+role (product managers, privacy officers, integrations) gets each threshold snapped to the
 question's band grid (`differencing`), so that no pair of answers isolates
 fewer than k customers; the answer says so and names the band. A numeric filter
 that no grid can serve without splitting a group below k is withheld with the
@@ -30,7 +30,7 @@ from segapp.services.chat.differencing import Band
 if TYPE_CHECKING:
     from segapp.services.chat.tools import ToolContext
 
-EXACT_COUNTS = "view_customers"  # the capability whose holders get thresholds as asked
+EXACT_COUNTS = "view_customer_profiles"  # the capability whose holders get thresholds as asked
 MAX_ROUNDS = 5  # settling several banded filters on each other's grids
 OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
