@@ -32,9 +32,10 @@ from segapp.services.ingest.pickers import (
     compact_date_share,
     email_as_customer_id,
     is_written_text,
+    rating_scale,
     value_kind,
 )
-from segapp.services.ingest.values import ColumnProfile, profile_column
+from segapp.services.ingest.values import ColumnProfile, is_first_name, profile_column
 
 __all__ = ["ColumnDecision", "Detection", "detect_columns", "suggest_type"]
 
@@ -62,6 +63,12 @@ SHAPE_OF_KIND = {
     "handle": "handle",
     "card": "card",
 }
+# A text column answered in this share of rows (a comment beside a score) can make documents.
+ANSWERED_SHARE = 0.2
+# A column of person names by its values: this share of values begins with a first name, and
+# this many different first names.
+FIRST_NAMES_SHARE = 0.6
+FIRST_NAMES_DISTINCT = 5
 # Kinds only values can confirm: a customer's "handle" may be its id ("cus_…"), not "@name".
 VALUES_DECIDE = frozenset({"handle"})
 
@@ -193,9 +200,26 @@ def _identifiers_by_value(state: DetectionState) -> None:
         if column not in state.decided:
             _drop(state, column, kind, "name says")
     for column in state.free():
-        kind = state.profiles[column].identifier_kind()
+        profile = state.profiles[column]
+        kind = profile.identifier_kind() or ("name" if _holds_first_names(profile) else "")
         if kind:
             _drop(state, column, kind, "values are")
+
+
+def _holds_first_names(profile: ColumnProfile) -> bool:
+    """Whether most values begin with a first name people are given ("CARMEN", "Noor Dekker"),
+    in whatever language the column is named, and many different ones (not a brand or a city
+    that happens to be a name)."""
+    if not profile.samples or profile.looks_numeric or profile.digit_share > 0.1:
+        return False
+    if profile.mean_tokens > 4 or profile.distinct < FIRST_NAMES_DISTINCT:
+        return False
+    firsts = [str(value).split()[0] for value in profile.samples if str(value).split()]
+    named = [word for word in firsts if is_first_name(word)]
+    return (
+        len(named) >= FIRST_NAMES_SHARE * len(profile.samples)
+        and len({word.lower() for word in named}) >= FIRST_NAMES_DISTINCT
+    )
 
 
 def _remaining(state: DetectionState) -> None:
@@ -311,6 +335,11 @@ def suggest_type(state: DetectionState) -> tuple[str, str, float]:
     )
     if prose or (strong and not (per_customer >= 1.2 and dated)):
         return "documents", _documents_sentence((prose or strong)[0]), per_customer
+    # Answers people gave: a score with an optional comment (filled in some rows only, judged
+    # by the rows that have one), and no money that would make the rows purchases.
+    answered = [c for c in texts if state.profiles[c].fill_share >= ANSWERED_SHARE]
+    if answered and _has_rating(state) and not _has_money(state):
+        return "documents", _documents_sentence(answered[0]), per_customer
     if per_customer >= 1.2 and dated:
         return (
             "events",
@@ -335,6 +364,24 @@ def suggest_type(state: DetectionState) -> tuple[str, str, float]:
             "import as customers?"
         ),
         per_customer,
+    )
+
+
+def _has_rating(state: DetectionState) -> bool:
+    """Whether a column is named like a rating and holds numbers on a 0–10 scale."""
+    if "rating" in state.mapping:
+        return True
+    return any(
+        names.rating_score(column) >= 2 and rating_scale(state.profiles[column]) is not None
+        for column in state.columns
+    )
+
+
+def _has_money(state: DetectionState) -> bool:
+    """Whether a column is named like money spent and holds numbers."""
+    return "amount" in state.mapping or any(
+        names.amount_score(column) >= 2 and state.profiles[column].looks_numeric
+        for column in state.columns
     )
 
 

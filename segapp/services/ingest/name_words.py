@@ -30,6 +30,12 @@ PARTY_QUALIFIERS = frozenset(
     {"unique", "the", "of", "external", "internal", "global", "primary", "master", "card",
      "program", "programme", "loyalty", "membership", "crm", "handle"}
 )  # fmt: skip
+# Parties on the company's side of a record: who owns, was assigned, created or changed it
+# (a CRM's "OwnerId", "Assignee", "Sales Rep"). "by" marks the actor of a verb ("Created By").
+STAFF_WORDS = frozenset(
+    {"owner", "owners", "assignee", "assigned", "creator", "representative", "salesperson",
+     "manager", "handler", "responsible", "by"}
+)  # fmt: skip
 # Things that are not people: an id of one of these is never the customer's.
 ENTITY_WORDS = frozenset(
     {"order", "ticket", "transaction", "invoice", "session", "product", "sku", "event",
@@ -83,7 +89,12 @@ TEXT_WORDS = frozenset(
 )  # fmt: skip
 TITLE_WORDS = frozenset({"title", "summary", "subject", "headline", "heading"})
 EVENT_TYPE_WORDS = frozenset({"event", "action", "activity", "interaction", "type", "kind"})
-EVENT_TYPE_ALLOWED = EVENT_TYPE_WORDS | {"name", "transaction", "category"}
+# The records an events file's rows stand for: the type of one is the type of the event
+# ("Order Type", "Booking kind").
+EVENT_RECORD_WORDS = frozenset(
+    {"order", "booking", "reservation", "purchase", "transaction", "sale", "sales"}
+)
+EVENT_TYPE_ALLOWED = EVENT_TYPE_WORDS | EVENT_RECORD_WORDS | {"name", "category"}
 KIND_WORDS = frozenset({"kind", "type", "doc", "document", "source"})
 CHANNEL_WORDS = frozenset({"channel", "source", "platform", "medium", "site", "network"})
 NAME_PERSON_WORDS = frozenset(
@@ -131,6 +142,7 @@ SYNONYMS = {
     "lineitem": "lineitem", "timestamp": "timestamp", "datetime": "datetime", "nm": "name",
     "cd": "code", "yr": "year", "flg": "flag", "cnt": "count", "val": "value", "bal": "balance",
     "mktg": "marketing", "mkt": "marketing", "landline": "phone", "emails": "email",
+    "rep": "representative", "reps": "representative",
 }  # fmt: skip
 IDENTIFIER_KIND_WORDS = {
     "email": {"email", "address", "id"}, "phone": {"phone", "number", "no", "nr", "num"},
@@ -166,6 +178,7 @@ ALL_WORDS = frozenset(
     KNOWN_WORDS | SENSITIVE_WORDS | PARTY_MARKERS | PARTY_QUALIFIERS | ENTITY_WORDS
     | AMOUNT_PART | NOT_AMOUNT | NOT_RATING | KIND_WORDS | NAME_PERSON_WORDS | ADDRESS_CONTEXT
     | LOCATION_WORDS | COMPANY_SIDE | PREFERENCE_WORDS | METRIC_WORDS | IDENTIFIER_QUALIFIERS
+    | STAFF_WORDS
     | {"state", "company", "marital", "quantity", "currency", "count", "group", "flag",
        "indicator", "percent", "balance", "year", "month", "week", "value", "gross", "vat",
        "authorization", "invoice", "family", "province", "ethnicity", "sex", "nationality",

@@ -60,6 +60,7 @@ from segapp.services.ingest.name_words import (
     RATING_WORDS,
     SENSITIVE_SETS,
     SHORT_TAILS,
+    STAFF_WORDS,
     STATUS_WORDS,
     SUBJECT_WORDS,
     SYNONYMS,
@@ -67,11 +68,16 @@ from segapp.services.ingest.name_words import (
     TITLE_WORDS,
 )
 
+# The suffix CRM platforms append to the API names of custom fields and relations
+# (Salesforce "Account__c", "Owner__r", "Tier__pc"): part of no word.
+CUSTOM_SUFFIX = re.compile(r"__(c|r|pc|pr|x|b|e|mdt|s)$", re.IGNORECASE)
+
 
 @functools.lru_cache(maxsize=4096)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The word tokens of a column name, lower case, synonyms applied, in order."""
-    text = vocab.fold(re.sub(r"\b[Nn][°º]|#", "_number_", str(name)))  # "N° client", "Order #"
+    text = CUSTOM_SUFFIX.sub("", str(name).strip())  # "Account__c": a custom field's suffix
+    text = vocab.fold(re.sub(r"\b[Nn][°º]|#", "_number_", text))  # "N° client", "Order #"
     for sign in vocab.CURRENCY_SIGNS:
         text = text.replace(sign, "_money_")
     pieces = []
@@ -274,6 +280,12 @@ def customer_id_score(name: str, *, file_type: str) -> float:
     if generic and file_type == "customers":
         return 1.0
     return 0.0
+
+
+def is_staff_name(name: str) -> bool:
+    """Whether a name says a party on the company's side: the record's owner, assignee,
+    creator or editor ("OwnerId", "Assigned To", "Last Modified By ID", "Sales Rep")."""
+    return bool(token_set(name) & STAFF_WORDS)
 
 
 def date_score(name: str) -> float:

@@ -36,6 +36,11 @@ NOT_MONEY = frozenset(
 )  # fmt: skip
 
 
+# How much lower a staff party's id ("OwnerId", "Assigned To") scores than a customer's: any
+# other party's id wins, even one named without an id word ("Account").
+STAFF_PENALTY = 3.0
+
+
 @dataclass(frozen=True)
 class ColumnDecision:
     """The role of one column, why, and how sure the detection is."""
@@ -225,6 +230,12 @@ def pick_customer_id(state: DetectionState) -> None:
                 score += 0.5
                 reason += "; every id is different"
             score += profile.fill_share * 0.5
+        if names.is_staff_name(column):
+            score = max(score - STAFF_PENALTY, 0.25)
+            reason += (
+                "; the party that owns, was assigned, created or changed the record is staff, "
+                "chosen only where no other party's id is found"
+            )
         scored.append((score, column, reason))
     pick(state, "customer_id", scored, "a customer's or person's id, not another entity's")
 

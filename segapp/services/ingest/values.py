@@ -301,6 +301,11 @@ def _known_first_name(word: str) -> bool:
     )  # fmt: skip
 
 
+def is_first_name(word: str) -> bool:
+    """Whether a word is a first name people are given (in any case: "LUCÍA", "noor")."""
+    return _known_first_name(word)
+
+
 def _phone_punctuated(text: str) -> bool:
     """A phone number is written with +, spaces, dashes or brackets, or starts with a 0."""
     if "." in text and not re.search(r"\d\.\d{3}\.\d", text):

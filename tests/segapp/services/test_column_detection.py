@@ -16,15 +16,22 @@ from segapp.services.ingest.preview import ROLES, mapping_from_roles, preview_im
 from segapp.services.ingest.readers import sniff_format
 
 DATA_ROOT = Path(__file__).parent / "data"
-# Two sets of real-world export layouts written independently of each other.
-DATA_FOLDERS = ("column_files", "column_files_b")
+# Sets of real-world export layouts written independently of each other.
+DATA_FOLDERS = ("column_files", "column_files_b", "column_files_c")
 # Known misses, with the reason they are not detected.
 KNOWN_MISSES = {
     ("column_files_b", "zendesk_tickets_export.csv"): (
         "the satisfaction score is categorical (good/bad/offered); a rating must be a number, "
         "so mapping it would reject every row"
     ),
+    ("column_files_c", "stripe_unified_payments.csv"): (
+        "the sets disagree: column_files/stripe_payments.csv expects no event type for the same "
+        "Stripe 'Description' column (Subscription creation / update / Payment for Invoice); "
+        "event types are read from values only when they are single event names (app_open)"
+    ),
 }
+# Fields a file type does not have: a customers file keeps its dates as attributes.
+NOT_FIELDS_OF = {"customers": {"created_at"}}
 
 
 def _real_world_cases() -> list:
@@ -71,6 +78,9 @@ def _real_world_cases() -> list:
         ("Telefoonnummer", ("phone",)),
         ("Importe total", ("amount", "total")),
         ("Situação", ("status",)),
+        # a CRM's custom-field suffix is part of no word
+        ("Member_Number__c", ("member", "number")),
+        ("Loyalty_Tier__pc", ("loyalty", "tier")),
     ],
 )
 def test_names_are_read_as_tokens_in_any_style(name, tokens):
@@ -272,6 +282,66 @@ def test_id_shape_masks_ids_in_text_but_not_plain_numbers():
     assert own == "number [CUSTOMER_ID], not 21013"
 
 
+def test_a_staff_party_is_the_customer_only_without_another_party():
+    samples = _samples(
+        30,
+        **{
+            "Account Owner ID": lambda i: f"005U{i % 3:04d}",
+            "Assigned To": lambda i: f"USR-{i % 4}",
+            "Member__c": lambda i: f"003K{i % 11:05d}",
+            "Booked On": lambda i: f"2024-03-{i % 28 + 1:02d}",
+        },
+    )
+    plan = plan_columns("events", list(samples[0]), samples=samples)
+    assert plan.mapping["customer_id"] == "Member__c"
+    alone = [{k: v for k, v in s.items() if k != "Member__c"} for s in samples]
+    plan = plan_columns("events", list(alone[0]), samples=alone)
+    assert plan.mapping["customer_id"] == "Account Owner ID"
+    assert "is staff" in plan.reason_of("Account Owner ID")
+
+
+def test_the_type_of_the_record_a_row_stands_for_is_the_event_type():
+    plan = plan_columns("events", ["Client No", "Booking Date", "Booking Type", "Fare"])
+    assert plan.mapping["event_type"] == "Booking Type"
+    assert "event_type" not in plan_columns("events", ["Client No", "Date", "Payment Type"]).mapping
+
+
+def test_a_score_with_a_comment_some_people_wrote_is_documents(write_file):
+    remarks = ["the onboarding took far too long for our team", "reports export fine now",
+               "pricing is confusing for small teams like ours", "very quick answers from you"]  # fmt: skip
+    lines = [
+        f"R{i % 12},2024-02-{i % 27 + 1:02d},{i % 11},"
+        + (f'"{remarks[i % 4]} ({i})"' if i % 3 == 0 else "")
+        for i in range(45)
+    ]
+    answers = write_file("a.csv", "respondent,submitted,likelihood score,why\n" + "\n".join(lines))
+    guessed = preview_import(answers, file_type=None, options=ImportOptions())
+    assert guessed.file_type == "documents"
+    fields = {c.field: c.name for c in guessed.columns if c.field}
+    assert (fields["text"], fields["rating"]) == ("why", "likelihood score")
+    paid = [f"{line},{(i * 4.5):.2f}" for i, line in enumerate(lines)]
+    orders = write_file(
+        "b.csv", "respondent,submitted,likelihood score,why,order total\n" + "\n".join(paid)
+    )
+    assert preview_import(orders, file_type=None, options=ImportOptions()).file_type == "events"
+
+
+def test_first_names_in_the_values_make_a_column_a_persons_name_whatever_its_name():
+    firsts = ["MARGARETHE", "Jonas", "inés", "Olumide", "Sakura", "Piotr", "Amélie", "Tomasz"]
+    samples = _samples(
+        40,
+        member=lambda i: f"M{i}",
+        F3=lambda i: firsts[i % 8],
+        F4=lambda i: f"{firsts[(i + 3) % 8]} de la Cruz",
+        brand=lambda i: ["Visa", "Maestro", "Discover", "Amex"][i % 4],
+        city_of_store=lambda i: ["Florence", "Austin", "Victoria"][i % 3],
+    )
+    plan = plan_columns("customers", list(samples[0]), samples=samples)
+    assert plan.roles["F3"] == plan.roles["F4"] == "dropped"
+    assert "values are a person's name" in plan.reason_of("F3")
+    assert plan.roles["brand"] == "attribute"
+
+
 def _role_of(preview, column):
     return next(c for c in preview.columns if c.name == column)
 
@@ -293,6 +363,8 @@ def test_detection_on_real_world_files(folder, name, expected):
     if preview.file_type != expected["type"]:
         wrong.append(f"type {preview.file_type} != {expected['type']}")
     for field_name, column in expected["fields"].items():
+        if field_name in NOT_FIELDS_OF.get(expected["type"], ()):
+            continue
         allowed = [column, *expected.get("alternatives", {}).get(field_name, [])]
         if fields.get(field_name) not in allowed and fields.get(field_name) not in borderline:
             wrong.append(f"{field_name}: {fields.get(field_name)!r} not in {allowed}")
