@@ -96,6 +96,24 @@ _ID_WORDS = _words(
     flight seat gate table
     """
 )
+# The same in the other languages reviews come in, and the endings of compounds
+# that name an id ("Bestellnummer", "Kundennr").
+_ID_WORDS |= _words(
+    """
+    pedido pedidos encomenda bestellung auftrag rechnung kunde kunden sendung commande
+    facture ordine fattura factura zamowienie zamówienie siparis sipariş bestelling
+    factuur referencia referência référence riferimento referenz
+    """
+)
+_ID_COMPOUND_ENDINGS = ("nummer", "nr", "numero", "número", "numéro", "no")
+# Stems that make such a compound a phone number instead ("Telefonnummer", "Handynr").
+_PHONE_STEMS = ("tel", "phon", "fon", "handy", "mobil", "cell", "ruf", "fax", "whatsapp")
+# Words that call a number a barcode: never a number to call, whatever its layout.
+_BARCODE_WORDS = _words("ean upc gtin isbn issn barcode imei")
+# Words that name the number itself as a reference of some thing, whatever its layout.
+_STRONG_ID_WORDS = _BARCODE_WORDS | _words(
+    "part model serial sku order orders invoice ticket tracking reference ref batch lot"
+)
 _WORD_BEFORE = re.compile(r"[^\W\d_]+")
 
 
@@ -111,22 +129,70 @@ def _context(text: str, start: int) -> str | None:
     but "number", "no.", "is", "#" or ":" stands between them; a phone word
     anywhere among the four words before counts ("call me tomorrow on ...").
     """
-    window_start = max(0, start - 40)
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, window_start, start)]
-    window = text[breaks[-1] if breaks else window_start : start]
-    found = [(m.group().lower(), m.end()) for m in _WORD_BEFORE.finditer(window)][-4:]
-    words = [word for word, _ in found]
+    window = _clause_before(text, start, 40)
+    asked = _asked_for(text, start) if _TURN.match(window) else None
+    if asked is not None:
+        return asked
+    found = [(m.group(), m.end()) for m in _WORD_BEFORE.finditer(window)][-4:]
+    words = [word.lower() for word, _ in found]
     naming = list(reversed(found))
-    while naming and naming[0][0] in _QUALIFIERS | {"is", "was", "my", "the", "your", "our"}:
-        naming.pop(0)
-    if (
-        naming
-        and naming[0][0] in _ID_WORDS
-        and not any(c.isdigit() for c in window[naming[0][1] :])
+    # Qualifiers and short capitalised codes ("part number PN ...") between the name and it.
+    while naming and (
+        naming[0][0].lower() in _QUALIFIERS | {"is", "was", "my", "the", "your", "our"}
+        or (naming[0][0].isupper() and len(naming[0][0]) <= 3 and len(naming) > 1)
     ):
-        return "id"
-    if any(word in _PHONE_WORDS for word in words):
+        naming.pop(0)
+    if naming and not any(c.isdigit() for c in window[naming[0][1] :]):
+        word = naming[0][0].lower()
+        if word in _BARCODE_WORDS:
+            return "barcode"
+        if word in _STRONG_ID_WORDS and not any(
+            w in _PHONE_WORDS and w not in _QUALIFIERS
+            for w in _WORD_BEFORE.findall(_clause_before(text, start, 80).lower())
+        ):
+            return "strong id"
+        if word in _ID_WORDS or _is_id_compound(word):
+            return "id"
+    if any(word in _PHONE_WORDS or word.startswith(_PHONE_STEMS) for word in words):
         return "phone"
+    return None
+
+
+def _clause_before(text: str, start: int, width: int) -> str:
+    """Up to ``width`` characters before ``start``, from the start of their clause."""
+    window_start = max(0, start - width)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, window_start, start)]
+    return text[breaks[-1] if breaks else window_start : start]
+
+
+def _is_id_compound(word: str) -> bool:
+    """ "Bestellnummer", "kundennr": a compound naming an id, not a phone number."""
+    return any(
+        word.endswith(ending) and len(word) > len(ending) + 2 for ending in _ID_COMPOUND_ENDINGS
+    ) and not word.startswith(_PHONE_STEMS)
+
+
+# A chat turn whose only words before the number are its speaker and a lead-in.
+_TURN = re.compile(
+    r"[ \t]*[^\W\d_][\w .'-]{0,30}:[ \t]*(?:(?i:it['’]?s|it is|sure|yes|ok)[,.! \t]*)*$"
+)
+
+
+def _asked_for(text: str, start: int) -> str | None:
+    """In a chat, what the previous turn asked for when this turn is the bare answer.
+
+    "Agent: Can I have your order number?\nCustomer: 2024..." answers with an id;
+    "...your phone number?" with a phone number.
+    """
+    line_start = text.rfind("\n", 0, start)
+    if line_start <= 0:
+        return None
+    previous = text[text.rfind("\n", 0, line_start) + 1 : line_start].lower()
+    words = _WORD_BEFORE.findall(previous)
+    if any(word in _PHONE_WORDS and word not in _QUALIFIERS for word in words):
+        return "phone"
+    if any(word in _ID_WORDS or word in _STRONG_ID_WORDS for word in words):
+        return "id"
     return None
 
 
@@ -207,10 +273,26 @@ def _is_phone(text: str, match: re.Match[str]) -> bool:
         # "3 1 2 4 5 6 7": scores or counts, not a layout; after a phone word a lone
         # digit is a mobile or area prefix ("WhatsApp 11 9 8765 4321", "mob 6 12 34 56 78").
         return False
-    if context == "id" and (len(groups) < 3 and not digits.startswith("0")):
-        return False  # "order 4410 2231", "ticket 99812345"; a laid-out "0113 496 0068" stays
+    if context == "barcode" or (context == "strong id" and "(" not in number):
+        return False  # "EAN 0885909950805", "part number 04-1123-887"
+    if context in {"id", "strong id"} and (len(groups) < 3 and not digits.startswith("0")):
+        return False  # "account 4410 2231", "customer 99812345"; "0113 496 0068" stays
+    if _is_dated_reference(groups, separators):
+        return False  # "2024-05-118": a reference that starts with the year and month
     # A compact run with no telling word: phonenumbers' POSSIBLE test over all regions.
     return len(groups) >= 2 or context == "phone" or count in _national_lengths()
+
+
+def _is_dated_reference(groups: list[str], separators: set[str]) -> bool:
+    """A year, a month, then a serial ("2024-05-118"): how shops number orders."""
+    return (
+        len(groups) >= 3
+        and bool(separators)
+        and len(groups[0]) == 4
+        and groups[0][:2] in {"19", "20"}
+        and len(groups[1]) == 2
+        and 1 <= int(groups[1]) <= 12
+    )
 
 
 def find_phones(text: str) -> list[Span]:

@@ -98,12 +98,15 @@ _CARD_SPACE = "[ \t\u00a0\u2009\u202f]"
 _CARD_CANDIDATE = re.compile(
     r"(?<![\w+/.,-])"
     rf"(?:\d{{13,19}}|\d{{4}}(?P<sep>{_CARD_SPACE}{{1,3}}|{_CARD_SPACE}?[./\-\u2010-\u2013]{_CARD_SPACE}?)"
-    r"\d{4,6}(?:(?P=sep)\d{1,6}){1,3})"
+    r"\d{4,6}(?:(?P=sep)\d{1,6}){1,3}"
+    # The 6-13 split of 19-digit cards (an issuer prefix, then the account): "623345-5206...".
+    rf"|\d{{6}}(?:{_CARD_SPACE}|{_CARD_SPACE}?[\-\u2010-\u2013]{_CARD_SPACE}?)\d{{10,13}})"
     r"(?![\w]|[./,\-\u2010-\u2013]\d)"
 )
 
 
 # Compact runs that the words before them name as a product or shipment code.
+_BARCODE_WORDS = _words("ean upc gtin isbn issn barcode")
 _CODE_WORDS = _words(
     """
     ean upc gtin isbn issn imei barcode sku serial tracking order invoice reference ref
@@ -114,13 +117,21 @@ _CODE_QUALIFIERS = _words("number no nr num code id is was")
 _WORD_RUN = re.compile(r"[^\W\d_]+")
 
 
-def _named_as_code(text: str, start: int) -> bool:
-    """Whether the words right before ``start`` call the number a code ("EAN", "order no.")."""
+def _code_word(text: str, start: int) -> str | None:
+    """The word right before ``start`` that calls the number a code ("EAN", "order no.")."""
     window = re.split(r"[.!?;\n]", text[max(0, start - 30) : start])[-1]
     words = [w.lower() for w in _WORD_RUN.findall(window)][-3:]
     while words and words[-1] in _CODE_QUALIFIERS:
         words.pop()
-    return bool(words) and words[-1] in _CODE_WORDS and not any(c.isdigit() for c in window)
+    if words and words[-1] in _CODE_WORDS and not any(c.isdigit() for c in window):
+        return words[-1]
+    return None
+
+
+def _gtin_check(digits: str) -> bool:
+    """The check digit of an EAN/UPC/GTIN barcode (weights 3 and 1 from the right)."""
+    total = sum(int(c) * (3 if position % 2 else 1) for position, c in enumerate(reversed(digits)))
+    return total % 10 == 0
 
 
 def _luhn(digits: str) -> bool:
@@ -134,9 +145,11 @@ def _luhn(digits: str) -> bool:
 def find_cards(text: str) -> list[Span]:
     """Spans of card numbers: 13-19 digits in a card layout, Luhn-valid or not.
 
-    The Luhn check only ever adds: a compact run that the text calls a barcode,
-    ISBN, IMEI, order or tracking number is left alone unless it passes it;
-    grouped like a card it is a card whatever the words say.
+    Checksums only ever add evidence: a compact run that the text calls a barcode,
+    ISBN, IMEI, order or tracking number is left alone unless it passes the Luhn
+    check, and one called a barcode (EAN, UPC, GTIN, ISBN) is left alone when its
+    barcode check digit is right; grouped like a card it is a card whatever the
+    words say.
     """
     spans = []
     for match in _CARD_CANDIDATE.finditer(text):
@@ -144,7 +157,10 @@ def find_cards(text: str) -> list[Span]:
         if not 13 <= digits <= 19:
             continue
         number = match.group()
-        if number.isdigit() and _named_as_code(text, match.start()) and not _luhn(number):
+        code = _code_word(text, match.start()) if number.isdigit() else None
+        if code is not None and (
+            not _luhn(number) or (code in _BARCODE_WORDS and _gtin_check(number))
+        ):
             continue
         groups = re.findall(r"\d+", number)
         if len(groups) > 1 and all(len(g) == 4 and g[:2] in {"19", "20"} for g in groups):
