@@ -98,3 +98,22 @@ def test_a_mapping_naming_an_absent_column_is_one_error_line(write_file):
     path = write_file("d.csv", "customer_id,text\nA,hello\n")
     code, _, err = run_import(path, "--type", "documents", "--map", "text=body")
     assert code == 1 and "no such column" in err and "Traceback" not in err
+
+
+def test_a_database_failure_under_the_import_is_one_error_line(write_file, monkeypatch):
+    """A locked or lost database ends the command with one line and exit 1, no traceback."""
+    import importlib
+
+    from django.db import OperationalError
+
+    command = importlib.import_module("segapp.management.commands.import")
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(command, "run_import_job", locked)
+    path = write_file("d.csv", "customer_id,text\nA,hello\n")
+    code, out, err = run_import(path, "--type", "documents")
+    lines = err.strip().splitlines()
+    assert code == 1 and lines[-1].startswith("error: ") and "database is locked" in lines[-1]
+    assert "Traceback" not in err and out == ""

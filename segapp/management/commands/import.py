@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from segapp.models import ImportFileType, ImportStatus
@@ -103,10 +104,17 @@ class Command(BaseCommand):
             )
         except (UnreadableFileError, ImportRequestError) as exc:
             self._fail(str(exc))
+        except DatabaseError as exc:
+            self._fail(f"the database could not record the import: {exc}")
         bar = tqdm(total=100, unit="%", desc=f"import #{job.pk}", file=sys.stderr, leave=False)
         reporter = _BarReporter(bar)
-        job = run_import_job(job.pk, progress=reporter)
-        bar.close()
+        try:
+            job = run_import_job(job.pk, progress=reporter)
+        except DatabaseError as exc:
+            # The service records its own failures; this is the database failing under it.
+            self._fail(f"import #{job.pk} stopped: the database failed ({exc}); run it again")
+        finally:
+            bar.close()
         if job.status != ImportStatus.SUCCEEDED:
             self._fail(job.error_message)
         schedule_assignment(job)
