@@ -47,16 +47,12 @@ from segapp.services.ingest.readers import DELIMITER_NAMES, FileFormat, Unreadab
 
 __all__ = [
     "CONSENT", "CREATED_AT_ALIASES", "CUSTOMER_ID", "FIELDS", "IDENTIFIER_NAME", "OPT_OUT_ALIASES",
-    "OPT_OUT_FIELD", "SENSITIVE_NAME", "ColumnPlan", "FieldSpec", "normalise_name",
+    "OPT_OUT_FIELD", "ColumnPlan", "FieldSpec", "normalise_name",
     "parse_map_options", "plan_columns", "split_mapping",
 ]  # fmt: skip
 
-# Name patterns kept for callers that judge one attribute name (rectification).
-SENSITIVE_NAME = re.compile(
-    r"(^|_)(age|age_band|age_group|gender|sex|region|postcode|post_code|postal_code|zip|zipcode|"
-    r"zip_code|ethnicity|ethnic|race|religion|religious|dob|date_of_birth|birth_date|birthdate|"
-    r"year_of_birth|birth_year|nationality|disability|marital_status|sexual_orientation)($|_)"
-)
+# Name pattern kept for callers that judge one attribute name (rectification); whether a
+# name is sensitive is `names.is_sensitive_name`, the import's own rule.
 IDENTIFIER_NAME = re.compile(
     r"^(e_?mail|email_address|mail|phone|phone_number|telephone|tel|mobile|cell|name|full_name|"
     r"first_name|firstname|last_name|lastname|surname|given_name|family_name|customer_name|"
@@ -90,6 +86,10 @@ class ColumnPlan:
     def reason_of(self, column: str) -> str:
         """Why the column got its role."""
         return next((d.reason for d in self.decisions if d.name == column), "")
+
+    def unsure_fields(self) -> list[ColumnDecision]:
+        """Fields taken from a column by detection without certainty (never explicit ones)."""
+        return [d for d in self.decisions if d.field and not d.confident]
 
     def columns_with_role(self, role: str) -> list[str]:
         """The columns that have one role, in file order."""
@@ -299,3 +299,12 @@ def _check_listed_sensitive(sensitive: Iterable[str], columns: list[str]) -> Non
 def _list_columns(columns: list[str]) -> str:
     shown = ", ".join(repr(column) for column in columns[:20])
     return shown + (f" and {len(columns) - 20} more" if len(columns) > 20 else "")
+
+
+def unsure_notes(plan: ColumnPlan) -> list[str]:
+    """One note per field the detection was not sure of, saying how to set it for certain."""
+    return [
+        f"Unsure: column '{d.name}' was read as {d.field.replace('_', ' ')} ({d.reason}); "
+        f"check it, or map it explicitly ({d.field}=COLUMN)."
+        for d in plan.unsure_fields()
+    ]

@@ -34,7 +34,7 @@ from segapp.services.ingest.aggregate import (
     count_rows_per_customer,
     several_rows_message,
 )
-from segapp.services.ingest.columns import ColumnPlan, plan_columns
+from segapp.services.ingest.columns import ColumnPlan, plan_columns, unsure_notes
 from segapp.services.ingest.creation import create_import_job, validate_request
 from segapp.services.ingest.event_features import refresh_event_features
 from segapp.services.ingest.idmask import IdMasker
@@ -255,6 +255,7 @@ def _import(job: ImportJob, *, progress: ProgressCallback | None, redactor: Reda
             tally.notes.extend(tally.outcomes.notes())
             if plan.looks_like and plan.looks_like != job.file_type and plan.suggestion:
                 tally.notes.append(plan.suggestion)
+            tally.notes.extend(unsure_notes(plan))
             if job.file_type == ImportFileType.EVENTS and tally.imported:
                 refresh_event_features()
             sensitive_columns = plan.columns_with_role("sensitive")

@@ -461,3 +461,18 @@ def test_preview_role_overrides_and_missing_columns(write_file):
     preview = preview_import(path, file_type="customers", options=missing)
     assert any("no such column" in p for p in preview.problems)
     assert set(ROLES) >= {"customer_id", "drop", "behaviour", "metadata", "opt_out"}
+
+
+def test_a_field_guessed_without_certainty_is_named_on_the_job():
+    """An unsure guess becomes a note saying which column and how to map it for certain."""
+    from segapp.services.ingest.columns import unsure_notes
+
+    samples = [{"ref": f"R{i % 7}", "value": str(i * 1.5)} for i in range(60)]
+    plan = plan_columns("customers", ["ref", "value"], samples=samples)
+    unsure = plan.unsure_fields()
+    assert [d.field for d in unsure] == ["customer_id"]
+    (note,) = unsure_notes(plan)
+    assert "'ref'" in note and "customer_id=COLUMN" in note
+    explicit = plan_columns("customers", ["ref", "value"], explicit={"customer_id": "ref"},
+                            samples=samples)  # fmt: skip
+    assert explicit.unsure_fields() == [] and unsure_notes(explicit) == []
