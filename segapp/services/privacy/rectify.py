@@ -6,20 +6,23 @@ receipt, and the audit log says who corrected what. The receipt and the
 audit entry name the fields and documents that changed, never their old or
 new values.
 
-Attributes go where an import would put them: numeric behavioural columns to
-`Customer.behaviour`, sensitive ones (by name, or already held as sensitive)
-to `Customer.sensitive`, the rest to `Customer.attributes` (text redacted, as
-on import). A corrected text goes through the import's own redaction and
-hashing, so it is stored exactly as if it had been imported; the old text's
-embedding goes when no other document shares it, and stored chat quotes of
-the document show the corrected text. Past runs keep their per-document
-results (they describe the old text); later runs read the corrected data,
-and their input fingerprint changes, so nothing is reused from before. The
-runs the customer is in are marked changed (`privacy_changed_at`), so their
-bias audits are recomputed with a corrected sensitive value when next read,
-and API caches see the corrected quotes. A corrected text also deletes those
-runs' saved models (which keep their training texts' words), as an erasure
-does; the runs stay readable and a new run places new customers.
+Attributes go where an import would put them: sensitive ones (declared
+sensitive, sensitive by name as the import judges it, or already held as
+sensitive; spellings matched as `services.sensitive` matches them) to
+`Customer.sensitive` under their canonical key, every other spelling of them
+removed; numeric behavioural columns to `Customer.behaviour`; the rest to
+`Customer.attributes` (text redacted, as on import). A corrected text goes
+through the import's own redaction and hashing, so it is stored exactly as if
+it had been imported; the old text's embedding goes when no other document
+shares it, and stored chat quotes of the document show the corrected text.
+Past runs keep their per-document results (they describe the old text); later
+runs read the corrected data, and their input fingerprint changes, so nothing
+is reused from before. The runs the customer is in are marked changed
+(`privacy_changed_at`), so their bias audits are recomputed with a corrected
+sensitive value when next read, and API caches see the corrected quotes. A
+corrected text also deletes those runs' saved models (which keep their
+training texts' words), as an erasure does; the runs stay readable and a new
+run places new customers.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from nlp.fairness import attribute_match, best_spelling
 from segapp.models import (
     AuditAction,
     ChatMessage,
@@ -46,12 +50,14 @@ from segapp.models import (
     SegmentationRun,
 )
 from segapp.services import audit
-from segapp.services.ingest.columns import IDENTIFIER_NAME, SENSITIVE_NAME, normalise_name
+from segapp.services.ingest.columns import IDENTIFIER_NAME, normalise_name
+from segapp.services.ingest.names import is_sensitive_name
 from segapp.services.ingest.rows import as_behaviour_number, clip_text, plain_value
 from segapp.services.ingest.service import shared_redactor
 from segapp.services.ingest.writers import document_content_hash, text_hash
 from segapp.services.privacy import suppression, withdraw
 from segapp.services.privacy.consent import UnknownCustomer, customer_by_pseudonym
+from segapp.services.sensitive import declared_sensitive_names, sensitive_key
 
 PLACES = ("behaviour", "attributes", "sensitive")
 MAX_NAME_CHARS = 100
@@ -203,8 +209,13 @@ def _run_ids_of(customer: Customer) -> set[int]:
 
 def _correct_attributes(customer: Customer, changes: dict[str, Any], outcome: _Outcome) -> None:
     held = {place: dict(getattr(customer, place) or {}) for place in PLACES}
+    declared = declared_sensitive_names()
     for raw_name, value in changes.items():
         name = _checked_name(raw_name)
+        key = _sensitive_key_of(name, held, declared)
+        if key is not None:
+            _correct_sensitive(held, name, key, value, outcome)
+            continue
         if _is_blank(value):
             place = next((p for p in PLACES if name in held[p]), None)
             if place is None:
@@ -214,6 +225,9 @@ def _correct_attributes(customer: Customer, changes: dict[str, Any], outcome: _O
             outcome.removed.append(name)
             continue
         place = _place_of(customer, name)
+        if place == "sensitive":  # held as sensitive by other customers under this spelling
+            _correct_sensitive(held, name, sensitive_key(name), value, outcome)
+            continue
         clean = _value_for(place, name, value, outcome)
         moved = [p for p in PLACES if p != place and name in held[p]]
         for other in moved:
@@ -227,6 +241,47 @@ def _correct_attributes(customer: Customer, changes: dict[str, Any], outcome: _O
             setattr(customer, place, held[place])
         customer.full_clean(validate_unique=False)
         customer.save(update_fields=[*PLACES, "updated_at"])
+
+
+def _sensitive_key_of(
+    name: str, held: dict[str, dict[str, Any]], declared: dict[str, str]
+) -> str | None:
+    """The key in `sensitive` a corrected name goes under, or None when it is not sensitive.
+
+    A name is sensitive when it is declared sensitive, when the import would
+    make it sensitive by its name (age, gender, region …), or when the customer
+    already holds it as sensitive; spellings match as `services.sensitive`
+    matches them (case, spaces, underscores, camelCase). The key is the
+    declared one, else the canonical key of the best spelling.
+    """
+    match = attribute_match(name)
+    if match in declared:
+        return declared[match]
+    spellings = [n for n in held["sensitive"] if attribute_match(n) == match]
+    if spellings or is_sensitive_name(name):
+        return sensitive_key(best_spelling([*spellings, name]))
+    return None
+
+
+def _correct_sensitive(
+    held: dict[str, dict[str, Any]], name: str, key: str, value: Any, outcome: _Outcome
+) -> None:
+    """Write (or remove) a sensitive value under `key`, dropping every other spelling of it."""
+    match = attribute_match(name)
+    found = {(p, n): v for p in PLACES for n, v in held[p].items() if attribute_match(n) == match}
+    if _is_blank(value):
+        for place, spelling in found:
+            del held[place][spelling]
+        if found:
+            outcome.removed.append(key)
+        return
+    clean = _value_for("sensitive", name, value, outcome)
+    if found == {("sensitive", key): clean}:
+        return
+    for place, spelling in found:
+        del held[place][spelling]
+    held["sensitive"][key] = clean
+    outcome.fields.setdefault("sensitive", []).append(key)
 
 
 def _checked_name(raw_name: Any) -> str:
@@ -251,8 +306,6 @@ def _is_blank(value: Any) -> bool:
 
 def _place_of(customer: Customer, name: str) -> str:
     """Where an attribute lives: where the customer holds it, else where the data set does."""
-    if name in (customer.sensitive or {}) or SENSITIVE_NAME.search(normalise_name(name)):
-        return "sensitive"
     for place in ("behaviour", "attributes"):
         if name in (getattr(customer, place) or {}):
             return place

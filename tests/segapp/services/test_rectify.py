@@ -339,3 +339,66 @@ def test_a_corrected_text_deletes_the_saved_models_fitted_on_the_old_one(built):
     assert not folder.exists() and built.run.artifact_dir == ""
     assert MODEL_CORRECTED_NOTE in built.run.notes
     assert receipt.counts["model_folders"] == 1
+
+
+# --- sensitive names: one canonical key in `sensitive`, whatever the spelling ------------------
+
+
+def test_a_name_declared_sensitive_is_corrected_into_sensitive_under_its_key(built, alice):
+    """A later write left the declared name in another customer's behaviour under its raw
+    spelling; correcting it by that spelling still lands in `sensitive`, canonically keyed."""
+    from segapp.services.sensitive import declare_sensitive
+
+    declare_sensitive(["Loyalty Member"])
+    other = Customer.objects.exclude(pk=p1().pk).first()
+    other.behaviour = {**other.behaviour, "Loyalty Member": 1.0}
+    other.save()
+
+    request = rectify_customer(p1().pseudonym, {"Loyalty Member": "1"}, user=alice)
+
+    customer = p1()
+    assert customer.sensitive == {"region": "North", "loyalty_member": "1"}
+    assert not any("loyal" in name.lower() for name in customer.behaviour)
+    assert not any("loyal" in name.lower() for name in customer.attributes)
+    assert request.details["fields"] == {"sensitive": ["loyalty_member"]}
+
+
+@pytest.mark.parametrize("spelling", ["LoyaltyMember", "loyalty member", "LOYALTY_MEMBER"])
+def test_a_declared_name_held_elsewhere_moves_into_sensitive_by_any_spelling(built, spelling):
+    from segapp.services.sensitive import declare_sensitive
+
+    declare_sensitive(["loyalty_member"])
+    customer = p1()
+    customer.behaviour = {**customer.behaviour, "LoyaltyMember": 0.0}  # written after declaring
+    customer.save()
+
+    rectify_customer(customer.pseudonym, {spelling: 1})
+
+    customer = p1()
+    assert customer.sensitive == {"region": "North", "loyalty_member": 1}
+    assert "LoyaltyMember" not in customer.behaviour and "spend_12m" in customer.behaviour
+
+
+def test_a_name_sensitive_by_name_joins_the_spelling_already_held(built):
+    """Gender is sensitive by name (the import's rule): "Gender" and "gender" are one value."""
+    customer = p1()
+    customer.sensitive = {"region": "North", "gender": "f"}
+    customer.save()
+
+    rectify_customer(customer.pseudonym, {"Gender": "m", "AgeBand": "30-39"})
+
+    assert p1().sensitive == {"region": "North", "gender": "m", "age_band": "30-39"}
+
+
+def test_removing_a_declared_name_by_another_spelling_removes_its_value(built):
+    from segapp.services.sensitive import declare_sensitive
+
+    declare_sensitive(["Loyalty Member"])
+    customer = p1()
+    customer.sensitive = {**customer.sensitive, "loyalty_member": "yes"}
+    customer.save()
+
+    request = rectify_customer(customer.pseudonym, {"LoyaltyMember": None})
+
+    assert p1().sensitive == {"region": "North"}
+    assert request.details["removed"] == ["loyalty_member"]
