@@ -23,7 +23,7 @@ import re
 
 from nlp.redact.name_words import english_words, stop_words, word_set
 
-__all__ = ["is_english", "product_follows"]
+__all__ = ["is_english", "is_english_form", "product_follows"]
 
 # Simple past forms of English's irregular verbs (the forms that follow a subject).
 _IRREGULAR_PAST = word_set(
@@ -127,10 +127,10 @@ def is_english(text: str) -> bool:
     words = _LOWER_WORD.findall(text)
     if not words:
         return True
-    return sum(map(_is_english_form, words)) * 3 >= len(words) * 2
+    return sum(map(is_english_form, words)) * 3 >= len(words) * 2
 
 
-def _is_english_form(word: str) -> bool:
+def is_english_form(word: str) -> bool:
     """A vocabulary word, or one with an English inflection ("lumps", "dented")."""
     english = english_words()
     return word in english or any(

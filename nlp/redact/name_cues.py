@@ -84,15 +84,30 @@ _INTRODUCTIONS = (
     "a nevem|меня зовут|мене звати|με λένε|tên tôi là|tôi tên là"
 )
 _SELF = r"i'm|i’m|im|i am|this is|it's|it’s|it is|here is|here's"
+# The same in casual lower case, where "its" stands for "it's": "hey its sven".
+_SELF_LOWER = r"i'm|i’m|im|i am|this is|it's|it’s|its|it is"
 _GREETINGS = (
     "hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|morning|thanks|"
-    "thank you|thx|cheers|many thanks"
+    "thank you|thx|thnx|thanx|ty|tysm|cheers|many thanks|yo|heya|hiya|"
+    # Greetings of the other languages reviews come in.
+    "hola|ciao|bonjour|salut|hallo|hej|moin|servus|namaste|merhaba|salam|salaam|shalom|"
+    "ola|olá|privet|ahoj|szia|jambo|habari|sawubona|konnichiwa|annyeong|sannu"
+)
+# Interjections before a greeting ("ok thx ...") and what may stand between the
+# greeting and the name ("thanks so much ...", "thx for the help ...").
+_BEFORE_GREETING = r"(?i:ok|okay|oh|ah|aw|so|and|well|yo|hey)"
+_GREETING_FILLER = (
+    r"(?i:so much|very much|a lot|a million|again|loads|heaps|"
+    r"for (?:the|your|all the|all your|all) (?:help|support|assistance)|for everything)"
 )
 _SIGN_OFFS = (
     "thanks|thank you|many thanks|cheers|regards|best regards|kind regards|warm regards|"
-    "warmest regards|sincerely|yours sincerely|yours truly|best wishes|signed|sent by"
+    "warmest regards|sincerely|sincerely yours|yours sincerely|yours truly|truly yours|"
+    "yours faithfully|faithfully|respectfully|best wishes|signed|sent by"
 )
-_HEADERS = "from|to|cc|bcc|sender|reply-to|attn|attention"
+_HEADERS = "from|to|cc|bcc|sender|reply-to|attn|attention|contact"
+# Speaker labels of a chat whose turn may be just the speaker's name.
+_SPEAKERS = "customer|client|caller|guest|user|visitor|me"
 _DOCUMENTS = (
     "parcel package invoice receipt letter booking reservation order prescription gift card "
     "refund ticket"
@@ -119,7 +134,13 @@ _RUN = rf"{CAPITALISED}(?:[ \t]+{CAPITALISED}){{0,3}}"
 CUES: tuple[tuple[str, str, str], ...] = (
     ("introduction", rf"(?i:\b(?:{_INTRODUCTIONS}))[ \t]+(?P<name>{WORD})", "strong"),
     ("self", rf"(?i:\b(?:{_SELF}))[ \t]+(?P<name>{CAPITALISED})", "self"),
-    ("greeting", rf"{_SENTENCE_START}(?i:{_GREETINGS})\b{_GAP}(?P<name>{WORD})", "greeting"),
+    ("self lower", rf"(?i:\b(?:{_SELF_LOWER}))[ \t]+(?P<name>{WORD})", "lower"),
+    (
+        "greeting",
+        rf"(?:{_SENTENCE_START}|(?<![^\W\d_]){_BEFORE_GREETING}[ \t]*,?[ \t]+)"
+        rf"(?i:{_GREETINGS})\b{_GAP}(?:{_GREETING_FILLER}\b[ \t]*[,!]*[ \t]*)?(?P<name>{WORD})",
+        "greeting",
+    ),
     (
         # A sign-off, then the signature: at the end of the text, on a line of its own
         # (contact details may follow), or before a bracket or dash.
@@ -140,7 +161,21 @@ CUES: tuple[tuple[str, str, str], ...] = (
         "dash sign-off",
         rf"(?:^|(?<=\s))[-–—~]+[ \t]*(?P<name>{CAPITALISED})(?:[ \t]+{WORD}){{0,3}}"
         r"[ \t]*[.!]*\s*$",
-        "known",
+        "signature",
+    ),
+    (
+        # A name alone after the last sentence or on the last line: "... balance. Ana Lima"
+        "trailing signature",
+        rf"(?:(?<=[.!?])[ \t]+|(?<=\n)[ \t]*)(?P<name>{CAPITALISED}(?:[ \t]+{CAPITALISED}){{1,2}})"
+        r"[ \t]*[.!]?\s*$",
+        "signed run",
+    ),
+    (
+        # A chat turn that is only the speaker's name: "Customer: Ana Lima".
+        "speaker",
+        rf"(?:^|(?<=\n))[ \t]*(?i:{_SPEAKERS})[ \t]*:[ \t]*(?P<name>{_RUN})"
+        r"[ \t]*[.!]?[ \t]*(?:\r?\n|$)",
+        "signed run",
     ),
     (
         "title",
@@ -150,10 +185,12 @@ CUES: tuple[tuple[str, str, str], ...] = (
     (
         "reference",
         r"(?i:\bspoke to|\bspoke with|\bspeaking to|\bspeaking with|\btalked to|\btalked with|"
-        r"\bask for|\basked for|\bserved by|\bhelped by|\bassisted by|\bnamed|\bshout[- ]?out to|"
+        r"\bask for|\basked for|\bask|\bserved by|\bhelped by|\bassisted by|\bnamed|"
+        r"\bshout[- ]?out to|"
         r"\bthanks to|\bthank you to|\bkudos to|\bcredit to|\bprops to|\btell|"
         r"\b(?:someone|somebody|guy|man|woman|lady|girl|boy|bloke|chap|person|gentleman|fellow|"
         r"gent|lad|lass|one) (?:called|named)|"
+        r"\b(?:review|reviewed|written|posted|submitted|photos?) by|"
         r"\bsigned for by|\bon behalf of|\baddressed to|\bmade out to|\bpayable to|"
         r"\bin the name of|\bunder the name(?: of)?|\bbooked under|"
         r"\b(?:booking|reservation|table|order|account|room)s?(?: is| was)? under|"
@@ -210,14 +247,24 @@ _HOLDER_TRIGGERS = {"holder"} | {f"{word}holder" for word in _HOLDERS.split("|")
 TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
     "introduction": (_distinctive_words(_INTRODUCTIONS), ""),
     "self": (word_set("m im am is s"), ""),
+    "self lower": (word_set("m im am is s its"), ""),
     "greeting": (_distinctive_words(_GREETINGS), ""),
-    "sign-off": (word_set("thanks thank cheers regards sincerely yours best signed sent"), ""),
+    "trailing signature": (frozenset(), ".!?\n"),
+    "speaker": (frozenset(), ":"),
+    "sign-off": (
+        word_set(
+            "thanks thank cheers regards sincerely yours best signed sent faithfully truly "
+            "respectfully"
+        ),
+        "",
+    ),
     "weak sign-off": (word_set("best love yours take xx xoxo x"), ""),
     "dash sign-off": (frozenset(), "-–—~"),
     "title": (TITLES, ""),
     "reference": (
         word_set(
-            "spoke speaking talked ask asked served helped assisted named shout shoutout "
+            "spoke speaking talked ask asked served helped review reviewed written posted "
+            "submitted photo photos assisted named shout shoutout "
             "thanks thank kudos credit props tell called signed behalf addressed made payable "
             "name surname under booked address"
         )
@@ -228,7 +275,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
     ),
     "role": (ROLE_WORDS, ""),
     "on duty": (DEPARTMENTS, ""),
-    "header": (word_set("from to cc bcc sender reply attn attention"), ""),
+    "header": (word_set("from to cc bcc sender reply attn attention contact"), ""),
     "display name": (frozenset(), "<"),
     "here": (word_set("here"), ""),
 }

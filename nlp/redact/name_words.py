@@ -120,7 +120,7 @@ ROLE_WORDS = word_set(
     supervisor consultant therapist optician vet salesman saleswoman salesperson concierge
     porter postman postwoman postie cleaner mechanic surveyor officer clerk operator
     specialist representative associate bartender barista butcher baker florist decorator
-    builder handyman nanny owner
+    builder handyman nanny owner guy lady bloke chap gent fella dude girl woman lad
     """
 )
 
@@ -174,13 +174,14 @@ def english_words() -> frozenset[str]:
 def is_ordinary_word(lower: str) -> bool:
     """Whether a case-folded word is an English word rather than a name.
 
-    A word of the vocabulary that is no first name, a first name that is mostly
-    a word ("will", "grace"), or a stop word. Names missing from the vocabulary
-    ("Aroha", "Wanjiru") and first names that are no word are not ordinary.
+    A word of the vocabulary that is no common first name ("way" is a rare one),
+    a first name that is mostly a word ("will", "grace"), or a stop word. Names
+    missing from the vocabulary ("Aroha", "Wanjiru") and common first names
+    ("Sven", "Ingrid") are not ordinary.
     """
     if lower in stop_words() or lower in COMMON_WORD_NAMES or lower in NOT_NAMES:
         return True
-    return lower in english_words() and lower not in first_names().all
+    return lower in english_words() and lower not in first_names().common
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.redact.name_context import is_english, product_follows
+from nlp.redact.name_context import is_english, is_english_form, product_follows
 from nlp.redact.name_cues import (
     CAPITALISED,
     CUES,
@@ -42,6 +42,7 @@ from nlp.redact.name_words import (
     ROLE_WORDS,
     FirstNames,
     first_names,
+    is_ordinary_word,
     key,
     stop_words,
     word_set,
@@ -94,10 +95,10 @@ def _scan(text: str) -> _Scan:
     sight = mid_capital = False
     for match in _CAPITALISED_WORD.finditer(text):
         word = match.group()
-        if word.isupper():
-            continue
         lower = key(word)
-        sight = sight or lower in names.common
+        if word.isupper() and (len(word) < 2 or lower not in names.all):
+            continue  # a shouted word counts only where it could be a name
+        sight = sight or (not word.isupper() and lower in names.common)
         if mid_capital or lower in NOT_NAMES or _is_stop_word(lower):
             continue
         mid_capital = not _ends_sentence(text, match.start() - 1)
@@ -124,12 +125,31 @@ def _is_capitalised(word: str) -> bool:
     return word[0].isupper() and not word.isupper()
 
 
-def _is_surname(word: str) -> bool:
+def _is_surname(word: str, *, shouted: bool = False) -> bool:
+    """A capitalised word that can be part of a name; in a shouted (all-caps) name,
+    an all-caps word ("HANNAH SCHMIDT")."""
     lower = key(word)
+    shape = _is_shouted(word) if shouted else _is_capitalised(word)
     return (
-        _is_capitalised(word)
+        shape
         and lower not in NOT_NAMES | COMMON_WORD_NAMES | DEPARTMENTS
         and lower not in stop_words()
+    )
+
+
+def _is_shouted(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+def _is_unknown_lower(word: str, names: FirstNames) -> bool:
+    """A lower-case word that is a first name or no English word at all ("priya", "lwazi")."""
+    lower = key(word)
+    return (
+        word.islower()
+        and len(lower) >= 3
+        and lower not in DEPARTMENTS
+        and not is_ordinary_word(lower)
+        and (lower in names.all or not is_english_form(lower))
     )
 
 
@@ -144,9 +164,13 @@ def _lower_case_word_follows(text: str, end: int) -> bool:
     return part is not None and part.group("word") is not None and part["word"].islower()
 
 
-def _surname_follows(text: str, end: int) -> bool:
+def _surname_follows(text: str, end: int, *, shouted: bool = False) -> bool:
     part = _NEXT_PART.match(text, end)
-    return part is not None and part.group("word") is not None and _is_surname(part["word"])
+    return (
+        part is not None
+        and part.group("word") is not None
+        and _is_surname(part["word"], shouted=shouted)
+    )
 
 
 # What follows a greeted name: a clause end or "for" ("Hi Andile,", "Thanks Emeka for").
@@ -156,14 +180,31 @@ _ADDRESSEE_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$|for\b)")
 def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bool:
     """Whether the words a cue found at ``text[start:end]`` are taken for a name."""
     words = text[start:end].split()
-    if rule == "run":
-        return all(_is_surname(w) for w in words) and (
-            len(words) >= 2 or key(words[0]) in names.all
-        )
+    shouted = all(_is_shouted(w) for w in words)
+    if rule in {"run", "signed run"}:
+        if not all(_is_surname(w, shouted=shouted) for w in words):
+            return False
+        first = key(words[0])
+        if rule == "signed run":  # "Ana Lima" alone on a line, not "Highly Recommended"
+            return len(words) >= 2 and (
+                (first in names.all and first not in COMMON_WORD_NAMES)
+                or not is_ordinary_word(first)
+            )
+        return (len(words) >= 2 and not shouted) or first in names.all
     word = words[-1]  # a title's surname may start with particles: "de Jong"
     lower = key(word)
     if lower in NOT_NAMES or _is_stop_word(lower):
         return False
+    if rule == "lower":  # "hey its sven", "im mehmet"
+        return lower in names.all and _is_unknown_lower(word, names)
+    if word.islower() and rule in {"strong", "open", "greeting"}:
+        if rule == "greeting":  # "thanks so much bogdan", not "hola equipo"
+            return lower in names.common or (lower in names.all and _is_unknown_lower(word, names))
+        return lower in names.common or _is_unknown_lower(word, names)
+    if _is_shouted(word) and rule in {"strong", "proper", "open", "greeting"}:
+        return lower in names.all  # "ASK INGRID IN ...", "SIGNED: ALEKSANDRA NOWAK"
+    if rule == "signature":  # "-- Aroha"
+        return _is_capitalised(word) and (lower in names.all or not is_ordinary_word(lower))
     if rule == "strong":
         return _is_capitalised(word) or lower in names.common
     if lower in DEPARTMENTS:
@@ -191,6 +232,10 @@ def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bo
                 and (_surname_follows(text, end) or _ADDRESSEE_END.match(text, end) is not None)
             )
         )
+    if rule == "self":  # "I'm Haruto Sato": a word no dictionary knows, then a surname
+        return _is_capitalised(word) and (
+            lower in names.all or (not is_ordinary_word(lower) and _surname_follows(text, end))
+        )
     return _is_capitalised(word) and lower in names.all
 
 
@@ -209,6 +254,7 @@ def _name_span(text: str, start: int, end: int, names: FirstNames) -> tuple[int,
     ("Ana Carolina Souza", "Mary Grace Okafor").
     """
     position = end
+    shouted = _is_shouted(text[start:end])
     for _ in range(_MAX_EXTRA_PARTS):
         part = _NEXT_PART.match(text, position)
         if part is None:
@@ -219,7 +265,7 @@ def _name_span(text: str, start: int, end: int, names: FirstNames) -> tuple[int,
                 end = position
             continue
         word = part["word"]
-        if not _is_surname(word) and not (
+        if not _is_surname(word, shouted=shouted) and not (
             _is_middle_name(word, names) and _surname_follows(text, part.end())
         ):
             break
