@@ -111,9 +111,11 @@ def product_follows(text: str, end: int, *, possessive_counts: bool = True) -> b
     if nxt is None:
         return False
     word = nxt["word"]
+    if possessive is not None:  # what a possessive owns is a noun, known or not
+        return len(word) >= 3 and word not in stop_words() and not _is_verb_like(word)
     if not _is_noun(word):
         return False
-    if word.endswith("s") and not word.endswith("ss") and possessive is None:
+    if word.endswith("s") and not word.endswith("ss"):
         return _subject_follows(text, nxt.end())
     return True
 

@@ -1069,3 +1069,139 @@ def test_planted_pii_of_any_validity_never_survives(
     assert value not in output, (text, output)
     if kind in DIGIT_KINDS:
         assert _digits(value) not in _digits(output), (text, output)
+
+
+# --------------------------------------------------------------------------------------
+# Names in casual, shouted and unfamiliar forms; products and places named like people
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("cheers a lot oksana, see you tmrw", "oksana"),
+        ("ok ty dragan, all sorted now", "dragan"),
+        ("thanks for all your help kasia!", "kasia"),
+        ("heya its jonas again, still no parcel", "jonas"),
+        ("im yusuf, ordered on monday", "yusuf"),
+        ("Regards, tendai (sent from my phone)", "tendai"),
+    ],
+)
+def test_lower_case_names_after_casual_cues_are_redacted(
+    redactor: Redactor, text: str, name: str
+) -> None:
+    result = redactor.redact(text)
+    assert re.search(rf"\b{name}\b", result.text) is None, result.text
+    assert result.counts.get("NAME") == 1, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hey its me again, still no parcel",
+        "thanks so much guys, fab service",
+        "ok thx anyway, will try later",
+        "hola amigos, el envío llegó tarde",
+        "its battery died after a week",
+        "cheers, great stuff",
+    ],
+)
+def test_lower_case_words_after_casual_cues_are_kept(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("MY NAME IS PRIYA RAMASWAMY AND NOBODY CALLED ME BACK", "PRIYA RAMASWAMY"),
+        ("Contact: TOMAS NAVRATIL", "TOMAS NAVRATIL"),
+        ("WHY DID NOBODY TELL OLIVIA ABOUT THE DELAY", "OLIVIA"),
+    ],
+)
+def test_shouted_names_are_redacted_in_full(redactor: Redactor, text: str, name: str) -> None:
+    result = redactor.redact(text)
+    assert not any(part in result.text for part in name.split()), result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Our courier guy, Tavita, left it with the neighbour.", "Tavita"),
+        ("Photos by Kealoha: the lamp is lovely", "Kealoha"),
+        ("I'm Taniela Fifita, order still missing.", "Taniela Fifita"),
+        ("Agent: May I have your name?\nCustomer: Mthunzi Zulu", "Mthunzi Zulu"),
+        ("Please refund to the same card. Nikora Tane", "Nikora Tane"),
+        ("Yours faithfully,\nIgnacio Robles", "Ignacio Robles"),
+        ("— Tavita", "Tavita"),
+    ],
+)
+def test_names_no_dictionary_holds_are_redacted_after_strong_cues(
+    redactor: Redactor, text: str, name: str
+) -> None:
+    result = redactor.redact(text)
+    assert not _leaked("NAME", name, result.text), result.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sophie Harrow scarf faded after one wash",  # a product noun after the name
+        "Oliver Grant trainers came apart, size 42",
+        "Lucy Marlowe candles were smoky and burnt unevenly",  # a plural subject, then its verb
+        "Aunt Mabel's fudge tin was dented",  # a capitalised role and a possessive product
+        "Granny Annie's Best jam jar lid was loose",  # possessive, then a product line
+        "Emma Lane 250 ml lotion leaked",  # a quantity
+        "Philips Lucas bulbs stopped working",  # a brand word before the name
+        "Savannah, GA branch was closed at noon",  # a place with its region code
+        "Got 3 Henrys for the price of 2",  # a quantity before it
+        "Greetings! Salut, the parcel came early",  # a greeting of another language
+    ],
+)
+def test_products_and_places_named_like_people_are_kept(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Sophie helped me swap the size", "Sophie"),
+        ("Sophie knows her stuff, ask for her", "Sophie"),
+        ("Pls let Rebecca know the sofa came", "Rebecca"),
+        ("Dr. Okonkwo's clinic recommended them", "Okonkwo"),
+        ("Frau Albrecht war sehr hilfsbereit.", "Albrecht"),
+    ],
+)
+def test_people_doing_things_are_still_names(redactor: Redactor, text: str, name: str) -> None:
+    result = redactor.redact(text)
+    assert name not in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order 2023-11-0457 arrived without the charger",  # a date-stamped reference
+        "Bestellnummer 58812347, Lieferung fehlt",  # an id compound in another language
+        "Part number XR 07-5521-309 does not fit",  # a part number with a code
+        "UPC 036000291452 scans as another product",  # a barcode with its check digit
+        "Agent: What is your order number?\nCustomer: 5512309",  # the answer to an id question
+    ],
+)
+def test_references_and_barcodes_are_not_phone_numbers(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text).text == text
+
+
+def test_a_barcode_that_passes_the_card_check_is_not_a_card(redactor: Redactor) -> None:
+    # Both check digits right: named as a barcode, it is a barcode.
+    text = "EAN 4006381333931 on the box, wrong flavour inside"
+    assert redactor.redact(text).text == text
+
+
+def test_a_card_grouped_six_then_thirteen_is_redacted(redactor: Redactor) -> None:
+    _assert_redacted(
+        redactor, "Pay with 621483-0192837465012 please", "621483-0192837465012", "CARD"
+    )
+
+
+def test_a_phone_answer_in_a_chat_is_still_a_phone(redactor: Redactor) -> None:
+    text = "Agent: What number can we call you on?\nCustomer: 5512309"
+    assert redactor.redact(text).counts == {"PHONE": 1}

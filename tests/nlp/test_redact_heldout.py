@@ -31,6 +31,8 @@ SETS = sorted(
     if (DATA / path.name.replace("pii_heldout_", "pii_clean_")).exists()
 )
 
+# The bars every set must meet, each on its own: recall of every kind at least 0.99,
+# and at most 2% of the clean texts changed.
 RECALL_FLOOR = {
     "EMAIL": 0.99,
     "PHONE": 0.99,
@@ -38,7 +40,7 @@ RECALL_FLOOR = {
     "IBAN": 0.99,
     "IP": 0.99,
     "URL": 0.99,
-    "NAME": 0.9,
+    "NAME": 0.99,
 }
 FALSE_POSITIVE_CEILING = 0.02  # share of clean texts that redaction may change
 
