@@ -4,7 +4,8 @@ Thin: validate, call `services.privacy`, answer. Consent can be recorded by
 admins, privacy officers and integrations (a CRM pushing opt-outs); requests
 and receipts need `manage_privacy`; the audit log needs `view_audit_log`.
 Customers are named by pseudonym or by external id (pseudonymised here with
-the deployment's key; the raw id is never stored).
+the deployment's key; the raw id is never stored). Reading a customer's
+consent is a customer-level read and is audited like the other ones.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from rest_framework.views import APIView
 from segapp.api.errors import error_response
 from segapp.api.pagination import StandardPagination, paginated
 from segapp.api.permissions import require
+from segapp.models import AuditAction
 from segapp.selectors import privacy as privacy_selectors
+from segapp.services.audit import record
 from segapp.services.privacy import access, consent, erasure
 from segapp.services.pseudonyms import normalise_external_id, pseudonymise
 
@@ -146,7 +149,15 @@ class ConsentView(APIView):
         ],
     )
     def get(self, request, pseudonym: str):
-        return Response(self._state(pseudonym))
+        state = self._state(pseudonym)
+        record(
+            request.user,
+            AuditAction.VIEW_CUSTOMER,
+            state["customer"],
+            channel="api",
+            view="consent",
+        )
+        return Response(state)
 
     @extend_schema(
         summary="Record a consent decision",

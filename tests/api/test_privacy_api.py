@@ -100,6 +100,51 @@ def test_consent_errors_are_clean(built, priya, api_as):
     assert bad.status_code == 400 and "consented" in bad.json()["error"]["message"]
 
 
+def test_reading_a_customers_consent_is_audited_like_other_customer_reads(built, dave, api_as):
+    customer = built.members[0][0]
+    before = AuditEvent.objects.count()
+
+    response = api_as(dave).get(f"/api/v1/privacy/customers/{customer.pseudonym}/consent/")
+
+    assert response.status_code == 200 and response.json()["segmentation_consent"] is True
+    assert AuditEvent.objects.count() == before + 1
+    entry = AuditEvent.objects.latest("id")
+    assert (entry.username, entry.action, entry.target, entry.channel) == (
+        "dave",
+        "view_customer",
+        customer.pseudonym,
+        "api",
+    )
+    missing = api_as(dave).get(f"/api/v1/privacy/customers/{'0' * 64}/consent/")
+    assert missing.status_code == 404 and AuditEvent.objects.count() == before + 1
+
+
+def test_rectifying_a_declared_sensitive_name_through_the_api_keeps_it_sensitive(
+    built, priya, api_as
+):
+    from segapp.services.sensitive import declare_sensitive
+
+    declare_sensitive(["Loyalty Member"])
+    customer, other = built.members[0][0], built.members[0][1]
+    Customer.objects.filter(pk=other.pk).update(
+        behaviour={**other.behaviour, "Loyalty Member": 1.0}  # a later write, raw spelling
+    )
+
+    response = api_as(priya).patch(
+        f"/api/v1/privacy/customers/{customer.pseudonym}/",
+        {"attributes": {"Loyalty Member": "yes"}},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert answer["receipt"]["changed"] == {"sensitive": ["loyalty_member"]}
+    assert answer["customer"]["sensitive"] == {"loyalty_member": "yes"}
+    stored = Customer.objects.get(pk=customer.pk)
+    assert stored.sensitive == {"loyalty_member": "yes"}
+    assert set(stored.behaviour) == {"spend_12m", "coupon_share"}
+
+
 def test_access_request_by_external_id_returns_the_export(built, priya, api_as):
     client = api_as(priya)
     response = client.post(

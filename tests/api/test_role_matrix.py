@@ -107,6 +107,7 @@ CUSTOMER_LEVEL = {
     "/api/v1/documents/{id}/",
     "/api/v1/runs/{run}/members/",
     "/api/v1/runs/{run}/segments/{segment}/members/",
+    "/api/v1/privacy/customers/{pseudonym}/consent/",
 }
 # What the customer endpoints may hold for a role that reads memberships only.
 MEMBERSHIPS_ONLY_KEYS = {
