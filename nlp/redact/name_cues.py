@@ -32,7 +32,9 @@ from nlp.redact.name_words import DEPARTMENTS, ROLE_WORDS, word_set
 
 __all__ = [
     "CAPITALISED",
+    "END_CUES",
     "CUES",
+    "END_WINDOW",
     "GREETING_WORDS",
     "MID_SENTENCE_CUES",
     "PARTICLE",
@@ -250,7 +252,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
     "self lower": (word_set("m im am is s its"), ""),
     "greeting": (_distinctive_words(_GREETINGS), ""),
     "trailing signature": (frozenset(), ".!?\n"),
-    "speaker": (frozenset(), ":"),
+    "speaker": (word_set(_SPEAKERS.replace("|", " ")), ""),
     "sign-off": (
         word_set(
             "thanks thank cheers regards sincerely yours best signed sent faithfully truly "
@@ -286,3 +288,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
 MID_SENTENCE_CUES = frozenset(
     {"self", "weak sign-off", "dash sign-off", "title", "reference", "role"}
 )
+
+# Cues whose match ends the text: only its last :data:`END_WINDOW` characters are searched.
+END_CUES = frozenset({"weak sign-off", "dash sign-off", "trailing signature"})
+END_WINDOW = 160

@@ -22,12 +22,15 @@ particles after a name extend its span to the full name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nlp.redact.name_context import is_english, is_english_form, product_follows
 from nlp.redact.name_cues import (
     CAPITALISED,
     CUES,
+    END_CUES,
+    END_WINDOW,
     GREETING_WORDS,
     MID_SENTENCE_CUES,
     PARTICLE,
@@ -96,26 +99,47 @@ def _scan(text: str) -> _Scan:
     for match in _CAPITALISED_WORD.finditer(text):
         word = match.group()
         lower = key(word)
-        if word.isupper() and (len(word) < 2 or lower not in names.all):
-            continue  # a shouted word counts only where it could be a name
-        sight = sight or (not word.isupper() and lower in names.common)
+        if word.isupper():
+            if len(word) < 2 or lower not in names.all:
+                continue  # a shouted word counts only where it could be a name
+        elif not sight:
+            sight = lower in names.common
         if mid_capital or lower in NOT_NAMES or _is_stop_word(lower):
             continue
         mid_capital = not _ends_sentence(text, match.start() - 1)
     return _Scan(frozenset(_TOKEN.findall(text.casefold())), sight, mid_capital)
 
 
+def _matches(cue: str, regex: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The cue's matches; a cue that ends the text is only looked for near its end."""
+    start = max(0, len(text) - END_WINDOW) if cue in END_CUES else 0
+    return regex.finditer(text, start)
+
+
+# Which cues each trigger word can set off, and the cues set off by characters.
+_CUES_BY_WORD: dict[str, set[str]] = {}
+for _cue, (_words, _) in TRIGGERS.items():
+    for _word in _words:
+        _CUES_BY_WORD.setdefault(_word, set()).add(_cue)
+_CUES_BY_CHARACTERS = [(cue, characters) for cue, (_, characters) in TRIGGERS.items() if characters]
+
+
 def _active_cues(text: str, scan: _Scan) -> list[tuple[str, re.Pattern[str], str]]:
     """The cues that can match ``text``: their trigger words or characters occur in
     it, and where the name must be a capitalised word inside a sentence, there is one."""
-    active = []
-    for name, (regex, rule) in _CUE_RES.items():
-        if name in MID_SENTENCE_CUES and not scan.mid_capital:
-            continue
-        words, characters = TRIGGERS[name]
-        if not words.isdisjoint(scan.tokens) or any(c in text for c in characters):
-            active.append((name, regex, rule))
-    return active
+    triggered: set[str] = set()
+    for token in scan.tokens & _CUES_BY_WORD.keys():
+        triggered |= _CUES_BY_WORD[token]
+    for cue, characters in _CUES_BY_CHARACTERS:
+        if cue not in triggered and any(c in text for c in characters):
+            triggered.add(cue)
+    if not triggered:
+        return []
+    return [
+        (name, regex, rule)
+        for name, (regex, rule) in _CUE_RES.items()
+        if name in triggered and (scan.mid_capital or name not in MID_SENTENCE_CUES)
+    ]
 
 
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$|(?:and|from|here|speaking|again)\b)")
@@ -389,14 +413,15 @@ def could_contain_name(text: str) -> bool:
     """Cheap check that :func:`find_names` could fire: a first name, or a cue."""
     scan = _scan(text)
     return scan.sight or any(
-        regex.search(text) is not None for _, regex, _ in _active_cues(text, scan)
+        next(_matches(cue, regex, text), None) is not None
+        for cue, regex, _ in _active_cues(text, scan)
     )
 
 
 def _from_cues(text: str, scan: _Scan, names: FirstNames) -> set[tuple[int, int]]:
     spans = set()
     for cue, regex, rule in _active_cues(text, scan):
-        for match in regex.finditer(text):
+        for match in _matches(cue, regex, text):
             start, end = match.span("name")
             if not _accept(text, start, end, rule, names):
                 continue
