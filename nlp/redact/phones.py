@@ -26,6 +26,8 @@ from __future__ import annotations
 import functools
 import re
 
+from nlp.redact.shapes import WORD_CHAR
+
 __all__ = ["PHONE_CANDIDATE", "find_phones"]
 
 Span = tuple[int, int]
@@ -43,10 +45,10 @@ _SEP = rf"(?:{_SPACE}?[{_DASHES}./]{_SPACE}?|{_SPACE}{{1,2}})"
 _GROUP = r"(?:\(\+?\d{1,6}\)|\d{1,15})"
 _EXTENSION = rf"(?:{_SPACE}?,?{_SPACE}*(?i:ext(?:ension)?\.?|x|\#){_SPACE}?\d{{1,6}}(?!\w))"
 PHONE_CANDIDATE = re.compile(
-    rf"(?<![\w+#№$£€¥₹&/.,{_DASHES}])"
+    rf"(?<!{WORD_CHAR}|[+#№$£€¥₹&/.,{_DASHES}])"
     rf"(?P<number>(?:\+{_SPACE}?)?{_GROUP}(?:(?:{_SEP}|(?<=\))|(?=\())(?:{_GROUP})){{0,9}})"
     rf"(?P<extension>{_EXTENSION})?"
-    rf"(?![\w%‰°]|[{_DASHES}/.,]\w)"
+    rf"(?!{WORD_CHAR}|[%‰°]|[{_DASHES}/.,]{WORD_CHAR})"
 )
 """Every phone span :func:`find_phones` reports is a match of this expression."""
 

@@ -94,14 +94,21 @@ def find_handles(text: str) -> list[Span]:
 # slash with optional spaces around it.
 # The Luhn check is not applied: a mistyped or made-up number is still a number
 # someone typed as their card.
+
+# A character of a word in a script that separates words with spaces. Digits
+# glued to such letters are part of a code ("SM-G991B", "abc123"); Chinese,
+# Japanese, Korean and Thai run words together, so a number right after "番号は"
+# or before "です" still stands alone.
+WORD_CHAR = r"[^\W\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]"
+
 _CARD_SPACE = "[ \t\u00a0\u2009\u202f]"
 _CARD_CANDIDATE = re.compile(
-    r"(?<![\w+/.,-])"
+    rf"(?<!{WORD_CHAR}|[+/.,-])"
     rf"(?:\d{{13,19}}|\d{{4}}(?P<sep>{_CARD_SPACE}{{1,3}}|{_CARD_SPACE}?[./\-\u2010-\u2013]{_CARD_SPACE}?)"
     r"\d{4,6}(?:(?P=sep)\d{1,6}){1,3}"
     # The 6-13 split of 19-digit cards (an issuer prefix, then the account): "623345-5206...".
     rf"|\d{{6}}(?:{_CARD_SPACE}|{_CARD_SPACE}?[\-\u2010-\u2013]{_CARD_SPACE}?)\d{{10,13}})"
-    r"(?![\w]|[./,\-\u2010-\u2013]\d)"
+    rf"(?!{WORD_CHAR}|[./,\-\u2010-\u2013]\d)"
 )
 
 
@@ -301,7 +308,23 @@ def _is_personal_url(url: str) -> bool:
         return False
     if _SOCIAL_HOSTS.search(host):
         return True
-    return any(_PERSONAL_SEGMENT.search(s) or s.lower() in _PERSONAL_WORDS for s in segments)
+    return any(
+        _PERSONAL_SEGMENT.search(s) or s.lower() in _PERSONAL_WORDS or _names_someone(s)
+        for s in segments
+    )
+
+
+def _names_someone(segment: str) -> bool:
+    """Whether a path segment holds a word that is no ordinary English word.
+
+    Slugs of help and shop pages are made of words ("help/returns",
+    "spring-sale"); a slug with a name or another non-word ("dr-nkosi",
+    "anna.k", "mkowalski") most likely points at a person's page.
+    """
+    from nlp.redact.name_words import is_ordinary_word
+
+    words = [w for w in re.split(r"[-_+]+", segment.lower()) if w.isalpha()]
+    return any(not is_ordinary_word(word) for word in words)
 
 
 def find_urls(text: str) -> list[Span]:
