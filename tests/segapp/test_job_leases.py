@@ -97,7 +97,7 @@ def test_reaper_leaves_jobs_whose_worker_is_heard_from(db, tmp_path):
 def test_reaper_fails_a_run_whose_worker_stopped_and_deletes_its_model_folder(db):
     run = _running_run(heard_ago=LEASE + 1)
     folder = Path(settings.VOXSEG_DATA_DIR) / "runs" / str(run.pk)
-    (folder / "model").mkdir(parents=True)
+    (folder / "model").mkdir(parents=True, exist_ok=True)
     (folder / "model" / "manifest.json").write_text("{}")
     assert jobs.reap_stalled_jobs().runs == [run.pk]
     run.refresh_from_db()
