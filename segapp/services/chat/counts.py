@@ -25,7 +25,9 @@ from django.db.models import Avg
 from segapp.models import DocumentResult, Membership
 from segapp.selectors import personas
 from segapp.services.chat import differencing, figures
+from segapp.services.chat.customer_columns import category_values
 from segapp.services.chat.differencing import Band
+from segapp.services.sensitive import declared_sensitive_names, without_sensitive
 
 if TYPE_CHECKING:
     from segapp.services.chat.tools import ToolContext
@@ -82,9 +84,11 @@ def count(ctx: ToolContext, segment: int | None, wanted: list[dict[str, Any]]) -
 def member_rows(ctx: ToolContext, *, with_sentiment: bool) -> list[dict[str, Any]]:
     """Every member of the run outside segments below k, with their values (once per question).
 
-    A row holds the member's text columns (attributes, sensitive), numeric
-    behaviour and event features, "sentiment" (their documents' mean, when asked)
-    and their segment number under SEGMENT.
+    A row holds the member's text columns (attributes, sensitive; spellings of
+    one name under its canonical key, `customer_columns.category_values`),
+    numeric behaviour and event features (never a name declared sensitive),
+    "sentiment" (their documents' mean, when asked) and their segment number
+    under SEGMENT.
     """
     return ctx.cached(("member_rows", with_sentiment), lambda: _read_rows(ctx, with_sentiment))
 
@@ -110,16 +114,13 @@ def _read_rows(ctx: ToolContext, with_sentiment: bool) -> list[dict[str, Any]]:
             .annotate(mood=Avg("sentiment"))
             .values_list("document__customer_id", "mood")
         )
+    declared = declared_sensitive_names()
+    hidden = frozenset(declared)
     values = []
     for customer, number, behaviour, events, attributes, sensitive in rows:
-        merged: dict[str, Any] = {
-            k: v
-            for k, v in {**(attributes or {}), **(sensitive or {})}.items()
-            if isinstance(v, str)
-        }
-        merged |= {
-            k: personas._number(v) for k, v in {**(behaviour or {}), **(events or {})}.items()
-        }
+        merged: dict[str, Any] = category_values(attributes, sensitive, declared=declared)
+        numbers = without_sensitive({**(behaviour or {}), **(events or {})}, hidden)
+        merged |= {k: personas._number(v) for k, v in numbers.items()}
         merged["sentiment"] = moods.get(customer)
         merged[SEGMENT] = number
         values.append(merged)

@@ -31,7 +31,9 @@ from segapp.selectors.topics import (
 )
 from segapp.services.accounts import can
 from segapp.services.chat import counts, figures
+from segapp.services.chat.customer_columns import behaviour_measures
 from segapp.services.chat.vocabulary import run_categories
+from segapp.services.sensitive import declared_sensitive_names
 
 QUOTE_LIMIT = 5
 MAX_QUOTE_LIMIT = 10
@@ -68,6 +70,12 @@ class ToolContext:
     def allowed(self, capability: str) -> bool:
         """Whether the asker may use `capability`; the command line's operator may do all."""
         return self.user is None or can(self.user, capability)
+
+    def measures(self) -> dict[str, dict[str, Any]]:
+        """The run's features that may be offered as measures (none declared sensitive)."""
+        return self.cached(
+            "measures", lambda: behaviour_measures(self.run, declared=declared_sensitive_names())
+        )
 
     def segments(self) -> list[Segment]:
         """The run's segments by number (one query, then cached)."""
@@ -303,8 +311,7 @@ def _measure_values(
     if measure == "sentiment":
         values = {s.number: (s.profile or {}).get("sentiment") for s in shown}
         return "mean sentiment", _known(values), figures.sentiment
-    features = (ctx.run.explain_context or {}).get("features", {})
-    info = features.get(measure)
+    info = ctx.measures().get(measure)
     if info is None or info.get("kind") != "behaviour":
         return f"This run has no measure called “{measure}”."
     values = {s.number: personas._feature_means(s.profile or {}).get(measure) for s in shown}
@@ -686,7 +693,7 @@ def count_members(
         chosen = ctx.segment(int(segment))
         if chosen is None:
             return _no_segment(ctx, segment)
-    features = (ctx.run.explain_context or {}).get("features", {})
+    features = ctx.measures()
     wanted = []
     categories: dict[str, list[str]] | None = None
     for f in filters or []:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from segapp.models import Membership, Segment, SegmentationRun, Topic
 from segapp.selectors import personas
 from segapp.selectors.topics import small_topic_numbers
+from segapp.services.chat.customer_columns import behaviour_measures, category_values
+from segapp.services.sensitive import declared_sensitive_names
 
 if TYPE_CHECKING:
     from nlp.chat.vocabulary import Vocabulary
@@ -24,10 +26,12 @@ _KEEP = 8  # runs whose vocabulary is kept in memory
 
 
 def vocabulary_key(run: SegmentationRun, k: int | None = None) -> tuple:
-    """What a run's vocabulary depends on: the run, k, when it finished and last changed."""
+    """What a run's vocabulary depends on: the run, k, when it finished and last changed,
+    and the names declared sensitive (never offered as measures)."""
     k = personas.min_group_size() if k is None else k
     changed = run.privacy_changed_at.isoformat() if run.privacy_changed_at else ""
-    return (run.pk, k, run.finished_at.isoformat() if run.finished_at else "", changed)
+    declared = tuple(sorted(declared_sensitive_names()))
+    return (run.pk, k, run.finished_at.isoformat() if run.finished_at else "", changed, declared)
 
 
 def build_vocabulary(run: SegmentationRun) -> Vocabulary:
@@ -62,7 +66,7 @@ def build_vocabulary(run: SegmentationRun) -> Vocabulary:
         .values("number", "label", "keywords")
         if t["number"] not in small
     ]
-    features = (run.explain_context or {}).get("features") or {}
+    features = behaviour_measures(run, declared=declared_sensitive_names())
     vocabulary = Vocabulary.from_parts(
         personas=rows, topics=topics, features=features, categories=run_categories(run, k)
     )
@@ -85,19 +89,20 @@ MAX_CATEGORY_VALUES = 40  # a column with more distinct values is an identifier,
 def run_categories(run: SegmentationRun, k: int | None = None) -> dict[str, list[str]]:
     """Categorical customer columns of the run's members and their values (one query).
 
-    Text values of `Customer.attributes` and `Customer.sensitive`; a value held
+    Text values of `Customer.attributes` and `Customer.sensitive`, spellings of
+    one name under its canonical key (`customer_columns.category_values`); a value held
     by fewer than k members is left out (it would single people out), and so is
     a column with more than MAX_CATEGORY_VALUES values.
     """
     k = personas.min_group_size() if k is None else k
     counts: dict[str, Counter] = {}
+    declared = declared_sensitive_names()
     rows = Membership.objects.filter(run=run).values_list(
         "customer__attributes", "customer__sensitive"
     )
     for attributes, sensitive in rows:
-        for column, value in {**(attributes or {}), **(sensitive or {})}.items():
-            if isinstance(value, str) and value.strip():
-                counts.setdefault(column, Counter())[value.strip().lower()] += 1
+        for column, value in category_values(attributes, sensitive, declared=declared).items():
+            counts.setdefault(column, Counter())[value.strip().lower()] += 1
     return {
         column: sorted(v for v, n in found.items() if n >= k)
         for column, found in counts.items()
