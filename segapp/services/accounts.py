@@ -22,7 +22,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_customers": frozenset({ADMIN, ANALYST, INTEGRATION}),
     "view_customer_profiles": frozenset({ADMIN, ANALYST}),
     "view_documents": frozenset({ADMIN, ANALYST}),
-    "view_runs": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER}),
+    # Runs (list, status, metrics, topics, the chat's aggregates): also privacy officers, who
+    # pick the run of a bias audit or a private release and follow the privacy centre's links.
+    "view_runs": frozenset({ADMIN, ANALYST, INTEGRATION, PRODUCT_MANAGER, PRIVACY_OFFICER}),
     "start_runs": frozenset({ADMIN, ANALYST}),
     "view_members": frozenset({ADMIN, ANALYST, INTEGRATION}),
     "export_members": frozenset({ADMIN, ANALYST, INTEGRATION}),

@@ -11,7 +11,8 @@ it. The rows follow the README's roles table:
 - integration: imports, runs, segments, memberships and member exports, consent
   decisions; of a customer the pseudonym and memberships only; no texts, no explanations;
 - privacy_officer: the privacy centre (requests, consent, audit log, budgets, bias
-  audits), no member lists or texts outside a request;
+  audits) and runs (list, status, topics, the chat) to pick the run of an audit or a
+  release; no personas, member lists or texts outside a request;
 - anonymous: nothing.
 
 Where an answer is 200, roles that may not read texts or customer profiles find
@@ -69,9 +70,9 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("get", "/api/v1/customers/lookup/"): only(ADMIN, ANALYST, INTEGRATION),
     ("get", "/api/v1/documents/"): only(ADMIN, ANALYST),
     ("get", "/api/v1/documents/{id}/"): only(ADMIN, ANALYST),
-    ("get", "/api/v1/runs/"): only(ADMIN, ANALYST, PM, INTEGRATION),
+    ("get", "/api/v1/runs/"): EVERY_ROLE,
     ("post", "/api/v1/runs/"): only(ADMIN, ANALYST),
-    ("get", "/api/v1/runs/{run}/"): only(ADMIN, ANALYST, PM, INTEGRATION),
+    ("get", "/api/v1/runs/{run}/"): EVERY_ROLE,
     ("post", "/api/v1/runs/{run}/cancel/"): only(ADMIN, ANALYST),
     ("post", "/api/v1/runs/{run}/retry/"): only(ADMIN, ANALYST),
     ("get", "/api/v1/runs/{run}/members/"): only(ADMIN, ANALYST, INTEGRATION),
@@ -79,12 +80,12 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("get", "/api/v1/runs/{run}/segments/compare/"): only(ADMIN, ANALYST, PM, INTEGRATION),
     ("get", "/api/v1/runs/{run}/segments/{segment}/"): only(ADMIN, ANALYST, PM, INTEGRATION),
     ("get", "/api/v1/runs/{run}/segments/{segment}/members/"): only(ADMIN, ANALYST, INTEGRATION),
-    ("get", "/api/v1/runs/{run}/topics/"): only(ADMIN, ANALYST, PM, INTEGRATION),
-    ("get", "/api/v1/runs/{run}/topics/{number}/"): only(ADMIN, ANALYST, PM, INTEGRATION),
+    ("get", "/api/v1/runs/{run}/topics/"): EVERY_ROLE,
+    ("get", "/api/v1/runs/{run}/topics/{number}/"): EVERY_ROLE,
     ("get", "/api/v1/runs/{run}/bias/"): only(ADMIN, ANALYST, PM, PRIVACY),
     ("post", "/api/v1/runs/{run}/private-release/"): only(ADMIN, ANALYST, INTEGRATION, PRIVACY),
-    ("post", "/api/v1/chat/"): only(ADMIN, ANALYST, PM, INTEGRATION),
-    ("get", "/api/v1/chat/{id}/"): only(ADMIN, ANALYST, PM, INTEGRATION),
+    ("post", "/api/v1/chat/"): EVERY_ROLE,
+    ("get", "/api/v1/chat/{id}/"): EVERY_ROLE,
     ("get", "/api/v1/privacy/customers/{pseudonym}/consent/"): only(ADMIN, INTEGRATION, PRIVACY),
     ("put", "/api/v1/privacy/customers/{pseudonym}/consent/"): only(ADMIN, INTEGRATION, PRIVACY),
     ("patch", "/api/v1/privacy/customers/{pseudonym}/"): only(ADMIN, PRIVACY),
