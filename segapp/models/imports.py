@@ -29,9 +29,11 @@ class ImportStatus(models.TextChoices):
 class ImportJob(WallTime, models.Model):
     """An import of one file: options asked for, mapping used, counts, timing, outcome.
 
-    Rows of a job are written in one transaction, so a job that failed wrote
-    nothing. Live progress while running is kept in the cache (see
-    `segapp.services.import_progress`); the columns here are final figures.
+    On PostgreSQL the rows of a job are written in one transaction, so a job
+    that failed wrote nothing; on SQLite each chunk commits on its own (the
+    embedded database stays writable) and a failed job removes what it wrote
+    (`services.ingest.partial`). Live progress while running is kept in the
+    cache (`services.ingest.progress`); the columns here are final figures.
     """
 
     file_type = models.CharField(max_length=16, choices=ImportFileType.choices)

@@ -11,7 +11,8 @@ exception without ending the job leaves a lease that goes stale.
 The reaper (`reap_stalled_jobs`, on the beat schedule every minute) marks a
 running job failed once its lease is older than `VOXSEG_JOB_LEASE_SECONDS`,
 with the same clean-up as any failure: the uploaded copy of an import is
-deleted (and, where imports commit per chunk, the rows it wrote), a run's
+kept for a retry, as for any failed import (and, where imports commit per chunk,
+the rows it wrote are removed), a run's
 model folder is deleted. A run that was asked to stop is cancelled instead,
 as soon as its worker has missed a few heartbeats. A running job with no
 lease is between tasks (a run's analysis waiting for a free worker, an import
