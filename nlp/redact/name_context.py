@@ -59,13 +59,17 @@ def _is_verb_like(word: str) -> bool:
 
 
 def _is_noun(word: str) -> bool:
-    """An ordinary English word that is no function word and not shaped like a verb."""
-    return (
-        len(word) >= 3
-        and word in english_words()
-        and word not in stop_words()
-        and not _is_verb_like(word)
-    )
+    """An ordinary English word that is no function word and not shaped like a verb, or
+    a longer word no vocabulary holds ("handbag", "hoodie"): English verbs are in it, so
+    such a word is a compound or borrowed noun (not a stretched "soooo")."""
+    if len(word) < 3 or word in stop_words() or _is_verb_like(word):
+        return False
+    if word in english_words():
+        return True
+    return len(word) >= 5 and not is_english_form(word) and _STRETCHED.search(word) is None
+
+
+_STRETCHED = re.compile(r"(.)\1\1")
 
 
 def _subject_follows(text: str, position: int, depth: int = 0) -> bool:
@@ -115,9 +119,13 @@ def product_follows(text: str, end: int, *, possessive_counts: bool = True) -> b
         return len(word) >= 3 and word not in stop_words() and not _is_verb_like(word)
     if not _is_noun(word):
         return False
-    if word.endswith("s") and not word.endswith("ss"):
-        return _subject_follows(text, nxt.end())
+    if word.endswith("s") and not word.endswith("ss") and word in english_words():
+        # "knows" or "boots": a plural before a comma or its own verb ("boots, they").
+        return _CLAUSE_BREAK.match(text, nxt.end()) is not None or _subject_follows(text, nxt.end())
     return True
+
+
+_CLAUSE_BREAK = re.compile(r"[ \t]*,")
 
 
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{2,}(?![\w'’-])")

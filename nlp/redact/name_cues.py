@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.redact.name_words import DEPARTMENTS, ROLE_WORDS, word_set
+from nlp.redact.name_words import DEPARTMENTS, ROLE_WORDS, agent_nouns, word_set
 
 __all__ = [
     "CAPITALISED",
@@ -68,8 +68,15 @@ PARTICLE = (
 )
 # A title's surname may start with particles: "Mrs de Jong".
 _SURNAME_AFTER_TITLE = rf"(?:{PARTICLE}[ \t]+){{0,2}}{CAPITALISED}"
-TITLES = word_set("mr mrs ms miss mx dr prof sir dame madam mme mlle herr frau sr sra")
+# Titles of other languages, which stand in lower case after an article ("la señora").
+_LOWER_TITLES = word_set(
+    "señor señora señorita senhor senhora senhorita signor signora signorina meneer mevrouw"
+)
+TITLES = word_set("mr mrs ms miss mx dr prof sir dame madam mme mlle herr frau sr sra") | (
+    _LOWER_TITLES
+)
 _TITLES = "|".join(word.capitalize() for word in sorted(TITLES))
+_ANY_CASE_TITLES = "|".join(sorted(_LOWER_TITLES))
 
 _ROLES = "|".join(sorted(ROLE_WORDS, key=len, reverse=True))
 _DEPARTMENTS = "|".join(sorted(DEPARTMENTS, key=len, reverse=True))
@@ -93,8 +100,14 @@ _GREETINGS = (
     "thank you|thx|thnx|thanx|ty|tysm|cheers|many thanks|yo|heya|hiya|"
     # Greetings of the other languages reviews come in.
     "hola|ciao|bonjour|salut|hallo|hej|moin|servus|namaste|merhaba|salam|salaam|shalom|"
-    "ola|olá|privet|ahoj|szia|jambo|habari|sawubona|konnichiwa|annyeong|sannu"
+    "ola|olá|privet|ahoj|szia|jambo|habari|sawubona|konnichiwa|annyeong|sannu|"
+    # Thanks of the other languages reviews come in.
+    "gracias|muchas gracias|danke|vielen dank|merci|merci beaucoup|grazie|grazie mille|"
+    "obrigado|obrigada|tack|tusen tack|takk|tak|dank je|dank u|bedankt|kiitos|dziękuję|"
+    "děkuji|köszönöm|mulțumesc|hvala|teşekkürler|asante|спасибо|дякую|ευχαριστώ|arigato"
 )
+# The preposition thanks take before a name in those languages: "Gracias a", "Danke an".
+_THANKS_TO = r"(?i:a|à|an|al|aan|till|til|to)"
 # Interjections before a greeting ("ok thx ...") and what may stand between the
 # greeting and the name ("thanks so much ...", "thx for the help ...").
 _BEFORE_GREETING = r"(?i:ok|okay|oh|ah|aw|so|and|well|yo|hey)"
@@ -130,7 +143,51 @@ _THING_NAME = "".join(
     )
 )
 _SENTENCE_START = r"(?:^|(?<=[.!?\n]))[ \t]*"
+# Contact details after a name: a phone number (seven digits or more) or an e-mail
+# address, maybe after a label ("Ana Lima, tel. +44 ...", "Ana Lima (ana@...)").
+_CONTACT_LABEL = r"(?i:tel|phone|mobile|mob|cell|ph|whatsapp|email|e-mail)\.?:?[ \t]*"
+CONTACT = (
+    rf"(?=[ \t]*(?:[,(:–—-][ \t]*|{_CONTACT_LABEL})(?:{_CONTACT_LABEL})?"
+    r"(?:\+?\(?\d(?:[ \t().-]{0,2}\d){6}|[\w.+-]+@[\w-]+\.))"
+)
+# A phone number straight after a signature: "regards x +44 ...".
+_PHONE_AFTER = r"(?=[ \t]+\+?\(?\d(?:[ \t().-]{0,2}\d){6})"
+# Words that say what a person did, after a name inside a sentence ("..., Ana promised").
+_PERSON_VERBS = (
+    "promised|said|told|assured|explained|apologised|apologized|insisted|refused|offered|"
+    "agreed|claimed|confirmed|admitted|swore|laughed|smiled|shouted|yelled|rang|texted|"
+    "messaged|emailed|replied|answered|hung up"
+)
 _RUN = rf"{CAPITALISED}(?:[ \t]+{CAPITALISED}){{0,3}}"
+
+# Words that refer to the person named next: "spoke to", "ask for", "signed for by".
+_REFERENCE = (
+    r"(?i:\bspoke to|\bspoke with|\bspeaking to|\bspeaking with|\btalked to|\btalked with|"
+    r"\bask for|\basked for|\bask|\bserved by|\bhelped by|\bassisted by|\bnamed|"
+    r"\bshout[- ]?out to|"
+    r"\bthanks to|\bthank you to|\bkudos to|\bcredit to|\bprops to|\btell|"
+    r"\b(?:someone|somebody|guy|man|woman|lady|girl|boy|bloke|chap|person|gentleman|fellow|"
+    r"gent|lad|lass|one) (?:called|named)|"
+    r"\b(?:review|reviewed|written|posted|submitted|photos?) by|"
+    r"\bsigned for by|\bon behalf of|\baddressed to|\bmade out to|\bpayable to|"
+    r"\bin the name of|\bunder the name(?: of)?|\bbooked under|"
+    r"\b(?:booking|reservation|table|order|account|room)s?(?: is| was)? under|"
+    rf"\b(?:{'|'.join(_DOCUMENTS.split())})s? (?:is |was |are |were )?(?:for|to)|"
+    r"\baddress (?:the|this|my|it) ?\w* to|"
+    rf"\b(?:(?:{_HOLDERS})[ -]?)?holder(?:'s)?(?: name)?(?: is| was)?:?|"
+    r"\b(?:full |first |last |sur|maiden |guest |account |customer |contact )?"
+    rf"{_THING_NAME}name\b(?: is| was)?:?)"
+    rf"(?:\b|(?<=:)){_GAP}(?:(?i:is|was|called|named)[ \t]+)?"
+    rf"(?:(?P<article>(?i:a|an))[ \t]+)?"
+)
+# A role in lower case, or capitalised only at the start of a sentence:
+# "Baker Street" and "Driver Assist" are not a baker and a driver.
+_ROLE = (
+    rf"(?:{_SENTENCE_START}(?i:{_ROLES})|\b(?:{_ROLES}))s?\b{_GAP}"
+    rf"(?:(?i:is|was|called|named)[ \t]+)?"
+)
+# A name in casual lower case ("ask for priya").
+_LOWER_WORD = r"[a-z][^\W\d_A-Z]*(?:-[^\W\d_]+)*"
 
 # (name, regex with a group "name", rule)
 CUES: tuple[tuple[str, str, str], ...] = (
@@ -140,7 +197,8 @@ CUES: tuple[tuple[str, str, str], ...] = (
     (
         "greeting",
         rf"(?:{_SENTENCE_START}|(?<![^\W\d_]){_BEFORE_GREETING}[ \t]*,?[ \t]+)"
-        rf"(?i:{_GREETINGS})\b{_GAP}(?:{_GREETING_FILLER}\b[ \t]*[,!]*[ \t]*)?(?P<name>{WORD})",
+        rf"(?i:{_GREETINGS})\b{_GAP}(?:{_GREETING_FILLER}\b[ \t]*[,!]*[ \t]*)?"
+        rf"(?:{_THANKS_TO}[ \t]+)?(?P<name>{WORD})",
         "greeting",
     ),
     (
@@ -150,13 +208,14 @@ CUES: tuple[tuple[str, str, str], ...] = (
         r"(?:^|(?<=[.!?,;\n]))[ \t]*"
         rf"(?i:{_SIGN_OFFS})\b[ \t]*[,!.:-]?\s*"
         r"(?:(?i:a|an|one)[ \t]+(?:[a-z]+[ \t]+){0,3})?"
-        rf"(?P<name>{WORD})(?:[ \t]+{WORD}){{0,3}}[ \t]*(?:[.!]*\s*$|[(<\[|~–—-]|\r?\n)",
+        rf"(?P<name>{WORD})(?:[ \t]+{WORD}){{0,3}}[ \t]*"
+        rf"(?:[.!]*\s*$|[(<\[|~–—-]|\r?\n|{CONTACT}|{_PHONE_AFTER})",
         "open",
     ),
     (
         "weak sign-off",
         rf"(?:^|(?<=[.!?,;\n]))[ \t]*(?i:{_WEAK_SIGN_OFFS})\b"
-        rf"[ \t]*[,!.:-]?\s*(?P<name>{CAPITALISED})(?:[ \t]+{WORD})?[ \t]*[.!]*\s*$",
+        rf"[ \t]*[,!.:-]?\s*(?P<name>{WORD})(?:[ \t]+{WORD})?[ \t]*[.!]*\s*$",
         "known",
     ),
     (
@@ -181,43 +240,56 @@ CUES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "title",
-        rf"\b(?:{_TITLES})\.?[ \t]+(?P<name>{_SURNAME_AFTER_TITLE})",
+        rf"\b(?:{_TITLES}|(?i:{_ANY_CASE_TITLES}))\.?[ \t]+(?P<name>{_SURNAME_AFTER_TITLE})",
         "strong",
     ),
+    ("reference", rf"{_REFERENCE}(?P<name>{CAPITALISED})", "proper"),
+    ("reference lower", rf"{_REFERENCE}(?P<name>{_LOWER_WORD})", "proper"),
+    ("role", rf"{_ROLE}(?P<name>{CAPITALISED})", "proper"),
+    ("role lower", rf"{_ROLE}(?P<name>{_LOWER_WORD})", "proper"),
     (
-        "reference",
-        r"(?i:\bspoke to|\bspoke with|\bspeaking to|\bspeaking with|\btalked to|\btalked with|"
-        r"\bask for|\basked for|\bask|\bserved by|\bhelped by|\bassisted by|\bnamed|"
-        r"\bshout[- ]?out to|"
-        r"\bthanks to|\bthank you to|\bkudos to|\bcredit to|\bprops to|\btell|"
-        r"\b(?:someone|somebody|guy|man|woman|lady|girl|boy|bloke|chap|person|gentleman|fellow|"
-        r"gent|lad|lass|one) (?:called|named)|"
-        r"\b(?:review|reviewed|written|posted|submitted|photos?) by|"
-        r"\bsigned for by|\bon behalf of|\baddressed to|\bmade out to|\bpayable to|"
-        r"\bin the name of|\bunder the name(?: of)?|\bbooked under|"
-        r"\b(?:booking|reservation|table|order|account|room)s?(?: is| was)? under|"
-        rf"\b(?:{'|'.join(_DOCUMENTS.split())})s? (?:is |was |are |were )?(?:for|to)|"
-        r"\baddress (?:the|this|my|it) ?\w* to|"
-        rf"\b(?:(?:{_HOLDERS})[ -]?)?holder(?:'s)?(?: name)?(?: is| was)?:?|"
-        r"\b(?:full |first |last |sur|maiden |guest |account |customer |contact )?"
-        rf"{_THING_NAME}name\b(?: is| was)?:?)"
-        rf"(?:\b|(?<=:)){_GAP}(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{CAPITALISED})",
+        # A noun for someone who does something, after a determiner or at a sentence
+        # start, maybe after a word that says what of: "The seller X", "Wedding planner X".
+        "agent",
+        rf"(?:{_SENTENCE_START}|(?<![^\W\d_])(?i:the|a|an|my|our|your|his|her|their|this|that)"
+        r"[ \t]+)(?:[^\W\d_]+[ \t]+)?(?P<role>[A-Za-z]+(?:er|or))[ \t]*,?[ \t]*"
+        rf"(?P<name>{WORD})",
+        "agent",
+    ),
+    (
+        # A name, then who the person is: "X Y, the landlord, ...".
+        "appositive",
+        rf"(?<![^\W\d_'’-])(?P<name>{CAPITALISED}(?:[ \t]+{CAPITALISED})?)[ \t]*,[ \t]+"
+        r"(?i:the|my|our|your|his|her|their)[ \t]+(?:[a-z]+[ \t]+)?"
+        rf"(?:{_ROLES}|(?P<role>[a-z]+(?:er|or)))\b",
+        "contact",
+    ),
+    (
+        # A one- or two-word name right before contact details.
+        "contact",
+        rf"(?:^|(?<=[.!?,;:(\n])|(?<=[.!?,;:(\n] ))"
+        rf"(?P<name>{CAPITALISED}(?:[ \t]+{CAPITALISED})?){CONTACT}",
+        "contact",
+    ),
+    (
+        # A capitalised word inside a sentence, then what a person did: "..., X promised".
+        "person verb",
+        rf"(?:(?<=[,;])|(?<![^\W\d_])(?i:and|but|then|when|until))[ \t]+(?P<name>{CAPITALISED})"
+        rf"[ \t]+(?i:{_PERSON_VERBS})\b",
         "proper",
     ),
     (
-        # A role in lower case, or capitalised only at the start of a sentence:
-        # "Baker Street" and "Driver Assist" are not a baker and a driver.
-        "role",
-        rf"(?:{_SENTENCE_START}(?i:{_ROLES})|\b(?:{_ROLES}))\b{_GAP}"
-        rf"(?:(?i:is|was|called|named)[ \t]+)?(?P<name>{CAPITALISED})",
-        "proper",
+        # A lower-case first name set off by commas in casual text: "the guy, x? idk".
+        "aside",
+        r",[ \t]+(?P<name>[a-z]{3,}(?:-[a-z]+)?)[ \t]*[?,]",
+        "aside",
     ),
     (
         "on duty",
-        rf"{_SENTENCE_START}(?P<name>{CAPITALISED})(?:[ \t]+{CAPITALISED})?[ \t]+"
+        rf"{_SENTENCE_START}(?P<name>{WORD})(?:[ \t]+{CAPITALISED})?[ \t]+"
         r"(?:in|at|from|on)[ \t]+(?:the[ \t]+)?(?:[\w&-]+[ \t]+){0,2}"
         rf"(?i:{_DEPARTMENTS})\b",
-        "known",
+        "duty",
     ),
     (
         "header",
@@ -243,7 +315,20 @@ def _distinctive_words(phrases: str) -> frozenset[str]:
     )
 
 
+_AGENT_TRIGGERS = agent_nouns()
 _HOLDER_TRIGGERS = {"holder"} | {f"{word}holder" for word in _HOLDERS.split("|")}
+_REFERENCE_TRIGGERS = (
+    word_set(
+        "spoke speaking talked ask asked served helped review reviewed written posted "
+        "submitted photo photos assisted named shout shoutout "
+        "thanks thank kudos credit props tell called signed behalf addressed made payable "
+        "name surname under booked address"
+    )
+    | word_set(_DOCUMENTS)
+    | {f"{word}s" for word in _DOCUMENTS.split()}
+    | frozenset(_HOLDER_TRIGGERS)
+)
+_ROLE_TRIGGERS = ROLE_WORDS | {f"{word}s" for word in ROLE_WORDS}
 # For each cue: (words, characters). A text can only match the cue when its
 # case-folded letter runs include one of the words or it holds one of the characters.
 TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
@@ -263,19 +348,15 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
     "weak sign-off": (word_set("best love yours take xx xoxo x"), ""),
     "dash sign-off": (frozenset(), "-–—~"),
     "title": (TITLES, ""),
-    "reference": (
-        word_set(
-            "spoke speaking talked ask asked served helped review reviewed written posted "
-            "submitted photo photos assisted named shout shoutout "
-            "thanks thank kudos credit props tell called signed behalf addressed made payable "
-            "name surname under booked address"
-        )
-        | word_set(_DOCUMENTS)
-        | {f"{word}s" for word in _DOCUMENTS.split()}
-        | frozenset(_HOLDER_TRIGGERS),
-        "",
-    ),
-    "role": (ROLE_WORDS, ""),
+    "agent": (_AGENT_TRIGGERS, ""),
+    "appositive": (ROLE_WORDS | _AGENT_TRIGGERS, ""),
+    "contact": (frozenset(), "@0123456789"),
+    "person verb": (_distinctive_words(_PERSON_VERBS), ""),
+    "aside": (frozenset(), ","),
+    "reference lower": (_REFERENCE_TRIGGERS, ""),
+    "role lower": (_ROLE_TRIGGERS, ""),
+    "reference": (_REFERENCE_TRIGGERS, ""),
+    "role": (_ROLE_TRIGGERS, ""),
     "on duty": (DEPARTMENTS, ""),
     "header": (word_set("from to cc bcc sender reply attn attention contact"), ""),
     "display name": (frozenset(), "<"),
@@ -286,7 +367,7 @@ TRIGGERS: dict[str, tuple[frozenset[str], str]] = {
 # they can only fire where a capitalised word that is neither a stop word nor a
 # known non-name stands somewhere other than at the start of a sentence.
 MID_SENTENCE_CUES = frozenset(
-    {"self", "weak sign-off", "dash sign-off", "title", "reference", "role"}
+    {"self", "dash sign-off", "title", "reference", "role", "person verb"}
 )
 
 # Cues whose match ends the text: only its last :data:`END_WINDOW` characters are searched.

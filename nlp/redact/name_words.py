@@ -22,6 +22,7 @@ __all__ = [
     "NOT_NAMES",
     "ROLE_WORDS",
     "FirstNames",
+    "agent_nouns",
     "english_words",
     "first_names",
     "is_ordinary_word",
@@ -169,6 +170,32 @@ def english_words() -> frozenset[str]:
         return frozenset(
             word for line in lines if (word := line.strip()).isalpha() and word.islower()
         )
+
+
+@functools.cache
+def agent_nouns() -> frozenset[str]:
+    """Nouns for a person who does something, by their shape: a vocabulary word in "-er"
+    or "-or" made from another ("seller" from "sell", "planner" from "plan", "rider"
+    from "ride"), so roles and parties no list holds still introduce a name. Some are
+    things ("printer"); the words after them must then look like a name.
+    """
+    english = english_words()
+    stops = stop_words()
+    nouns = set()
+    for word in english:
+        if len(word) < 5 or not word.endswith(("er", "or")):
+            continue
+        base = word[:-2]
+        stems = {base, word[:-1]}
+        if len(base) >= 3 and base[-1] == base[-2]:
+            stems.add(base[:-1])  # "planner"
+        if base.endswith("i"):
+            stems.add(base[:-1] + "y")  # "carrier"
+        if word not in stops and any(
+            len(s) >= 3 and s in english and s not in stops for s in stems
+        ):
+            nouns.add(word)
+    return frozenset(nouns)
 
 
 def is_ordinary_word(lower: str) -> bool:

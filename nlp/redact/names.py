@@ -38,12 +38,14 @@ from nlp.redact.name_cues import (
     TRIGGERS,
     WORD,
 )
+from nlp.redact.name_places import in_place_name
 from nlp.redact.name_words import (
     COMMON_WORD_NAMES,
     DEPARTMENTS,
     NOT_NAMES,
     ROLE_WORDS,
     FirstNames,
+    agent_nouns,
     first_names,
     is_ordinary_word,
     key,
@@ -197,14 +199,26 @@ def _surname_follows(text: str, end: int, *, shouted: bool = False) -> bool:
     )
 
 
-# What follows a greeted name: a clause end or "for" ("Hi Andile,", "Thanks Emeka for").
-_ADDRESSEE_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$|for\b)")
+# What follows a greeted name: a clause end or "for", in the languages thanks come in
+# ("Hi Andile,", "Thanks Emeka for", "Gracias a X por").
+_ADDRESSEE_END = re.compile(
+    r"[ \t]*(?:[,.!?;:)]|$|(?:for|por|para|für|fur|pour|per|voor|för|pela|pelo)\b)"
+)
+# What follows a casual self-introduction: a clause end or a chat interjection.
+_CASUAL_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$|(?:lol|haha|hehe|lmao|xd|here)\b)")
 
 
 def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bool:
     """Whether the words a cue found at ``text[start:end]`` are taken for a name."""
     words = text[start:end].split()
     shouted = all(_is_shouted(w) for w in words)
+    if rule == "contact":  # "Ana Lima, +44 ...", "Ana Lima, the landlord"
+        # One word alone must be a first name ("Viber: +44 ..." is an app).
+        first = key(words[0])
+        known = first in names.all and first not in COMMON_WORD_NAMES
+        return all(_is_surname(w) for w in words) and (
+            known or (len(words) >= 2 and not is_ordinary_word(first))
+        )
     if rule in {"run", "signed run"}:
         if not all(_is_surname(w, shouted=shouted) for w in words):
             return False
@@ -219,7 +233,14 @@ def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bo
     lower = key(word)
     if lower in NOT_NAMES or _is_stop_word(lower):
         return False
-    if rule == "lower":  # "hey its sven", "im mehmet"
+    if rule == "lower":  # "hey its sven", "im mehmet", "this is x lol"
+        return _is_unknown_lower(word, names) and (
+            lower in names.all or _CASUAL_END.match(text, end) is not None
+        )
+    if rule == "aside":  # "the guy who delivered, x? idk"
+        return lower in names.common and not is_ordinary_word(lower)
+    if word.islower() and rule in {"proper", "known", "duty", "agent"}:
+        # In casual lower case: a first name that is no English word ("ask for priya").
         return lower in names.all and _is_unknown_lower(word, names)
     if word.islower() and rule in {"strong", "open", "greeting"}:
         if rule == "greeting":  # "thanks so much bogdan", not "hola equipo"
@@ -245,6 +266,18 @@ def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bo
         )
     if rule == "proper":
         return _is_capitalised(word) and (lower in names.all or lower not in COMMON_WORD_NAMES)
+    if rule == "agent":  # a first name, or a word no dictionary holds: "the seller X"
+        return _is_capitalised(word) and (
+            (lower in names.all and lower not in COMMON_WORD_NAMES) or not is_ordinary_word(lower)
+        )
+    if rule == "duty":  # "X from the night shift", "X Y from your sales team"
+        return _is_capitalised(word) and (
+            lower in names.all
+            or (
+                lower not in COMMON_WORD_NAMES
+                and (_surname_follows(text, end) or not is_ordinary_word(lower))
+            )
+        )
     if rule == "greeting":
         # "Hi Andile Dlamini" yes, "Thanks, Happy Customer" and "Thanks, Accounts" no.
         if lower in names.common:
@@ -309,6 +342,7 @@ _ARTICLE_BEFORE = re.compile(rf"(?i:(?<![^\W\d_])(?:{_ARTICLES}))[ \t]+$")
 # not, so "the Dr. Martens" is a brand.
 _ENGLISH_ARTICLE_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:the|a|an))[ \t]+$")
 _WORD_BEFORE = re.compile(rf"(?<![^\W\d_'’-])(?P<word>{WORD})[ \t]+$")
+_POSSESSIVE_BEFORE = re.compile(rf"(?<![^\W\d_'’-])(?P<word>{WORD})['’]s[ \t]+$")
 _AMPERSAND_BEFORE = re.compile(rf"(?<![^\W\d_'’-])(?P<word>{WORD})[ \t]*&[ \t]*$")
 _AMPERSAND_AFTER = re.compile(rf"[ \t]*&[ \t]*(?P<word>{WORD})")
 # Capitalised words that may stand right before a person's name.
@@ -346,7 +380,22 @@ def _joined_by_ampersand(text: str, start: int, end: int, names: FirstNames) -> 
         partner, partner_start = after["word"], start
     if not _is_capitalised(partner):
         return False
-    return key(partner) not in names.common or _article_before(text, partner_start)
+    pair_end = end if before is not None else after.end()
+    return (
+        key(partner) not in names.common
+        or _article_before(text, partner_start)
+        or _firm_possessive(text, pair_end)
+    )
+
+
+# A possessive that stands for a firm or its shop: "X & Y's was melted", "at X & Y's."
+_POSSESSIVE_THEN = re.compile(r"['’]s(?![^\W\d_])[ \t]*(?P<next>[^\W\d_]+)?")
+
+
+def _firm_possessive(text: str, end: int) -> bool:
+    """A possessive after a pair of names that owns nothing: a function word or none follows."""
+    match = _POSSESSIVE_THEN.match(text, end)
+    return match is not None and (match["next"] is None or match["next"].lower() in stop_words())
 
 
 # A quantity before the word: "5 Tage", "2 Hue bulbs" are things.
@@ -369,6 +418,8 @@ def _in_brand_name(text: str, start: int, end: int, span_end: int, names: FirstN
         or _NUMBER_AFTER.match(text, span_end) is not None
         or _NUMBER_BEFORE.search(text, max(0, start - 4), start) is not None
         or _REGION_AFTER.match(text, span_end) is not None
+        or in_place_name(text, start, end, span_end)
+        or _product_line(text, end, span_end)
         or _article_before(text, start)
         or _after_product_word(text, start, names)
         or _after_brand(text, start)
@@ -388,9 +439,13 @@ _PRODUCT_POSITION = word_set(
 def _product_position(text: str, start: int) -> bool:
     """A sentence start, right after a determiner or preposition, or inside a
     capitalised compound ("Papa X's", "Trader X's", "Y & X's")."""
-    if _ends_sentence(text, start - 1) or text[max(0, start - 3) : start].strip() == "&":
+    if _ends_sentence(text, start - 1) or text[max(0, start - 3) : start].rstrip().endswith(
+        ("&", ":")
+    ):
         return True
-    match = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    match = _WORD_BEFORE.search(text, max(0, start - 40), start) or _POSSESSIVE_BEFORE.search(
+        text, max(0, start - 40), start
+    )
     if match is None:
         return False
     word = match["word"]
@@ -403,10 +458,26 @@ def _product_follows(text: str, end: int, *, possessive_counts: bool = True) -> 
     """Product words after the name, or after its partner ("Ben & Jerry's Cookie Dough")."""
     if not is_english(text):
         return False
-    partner = _AMPERSAND_AFTER.match(text, end)
-    if partner is not None:
+    partner = _PARTNER_AFTER.match(text, end)
+    if partner is not None and _is_capitalised(partner["word"]):
         end = partner.end()
     return product_follows(text, end, possessive_counts=possessive_counts)
+
+
+_PARTNER_AFTER = re.compile(rf"[ \t]*(?:&|and\b)[ \t]*(?P<word>{WORD})")
+
+
+def _product_line(text: str, end: int, span_end: int) -> bool:
+    """Two ordinary English words after the first name make a product line
+    ("X Walker Black Label"), as does a capitalised epithet ("X the Tank Engine")."""
+    later = text[end:span_end].split()
+    return (
+        sum(is_ordinary_word(key(word)) for word in later) >= 2
+        or _EPITHET_AFTER.match(text, span_end) is not None
+    )
+
+
+_EPITHET_AFTER = re.compile(r"[ \t]+the[ \t]+[A-Z]")
 
 
 def could_contain_name(text: str) -> bool:
@@ -423,8 +494,16 @@ def _from_cues(text: str, scan: _Scan, names: FirstNames) -> set[tuple[int, int]
     for cue, regex, rule in _active_cues(text, scan):
         for match in _matches(cue, regex, text):
             start, end = match.span("name")
+            role = match.groupdict().get("role")
+            if role is not None and (
+                role.lower() not in agent_nouns()
+                or (role[0].isupper() and not _ends_sentence(text, match.start("role") - 1))
+            ):
+                continue  # "the Inter X": a capitalised noun inside a sentence names a thing
             if not _accept(text, start, end, rule, names):
                 continue
+            if match.groupdict().get("article") and key(text[start:end]) not in names.all:
+                continue  # "spoke to a Ingrid", not "ask a Question"
             span = _name_span(text, start, end, names)
             if rule == "self" and span == (start, end) and not _CLAUSE_END.match(text, end):
                 continue
@@ -435,11 +514,12 @@ def _from_cues(text: str, scan: _Scan, names: FirstNames) -> set[tuple[int, int]
             ):
                 continue  # "the Dr. Martens 1460", "Mr X cakes": a brand
             if (
-                cue == "role"
+                cue in {"role", "agent", "greeting"}
                 and text[match.start() : start].lstrip()[:1].isupper()
+                and not (cue == "greeting" and _ADDRESSEE_END.match(text, span[1]))
                 and _product_follows(text, span[1])
             ):
-                continue  # "Uncle X's rice": a capitalised role names a brand
+                continue  # "Uncle X's rice", "Hello X lunchbox": a brand
             spans.add(span)
     return spans
 
@@ -464,6 +544,41 @@ def _on_sight(text: str, names: FirstNames) -> set[tuple[int, int]]:
     return spans
 
 
+_AND_AFTER = re.compile(rf"[ \t]*(?:,[ \t]*)?(?:and|&)[ \t]+(?P<word>{WORD})")
+_AND_BEFORE = re.compile(rf"(?<![^\W\d_'’-])(?P<word>{WORD})[ \t]+(?:and|&)[ \t]+$")
+
+
+def _is_partner(word: str, casual: bool, names: FirstNames) -> bool:
+    """A word joined to a name by "and" that is one too: a first name or a word no
+    dictionary holds, capitalised, or in lower case after a lower-case name."""
+    lower = key(word)
+    if word.islower():
+        return casual and lower in names.all and _is_unknown_lower(word, names)
+    return _is_surname(word) and (
+        (lower in names.all and lower not in COMMON_WORD_NAMES) or not is_ordinary_word(lower)
+    )
+
+
+def _coordinated(text: str, spans: set[tuple[int, int]], names: FirstNames) -> set[tuple[int, int]]:
+    """Names joined by "and" to a name found: "X and Y at the checkout", "my kids x and y"."""
+    found = set()
+    for start, end in spans:
+        casual = text[start:end].islower()
+        after = _AND_AFTER.match(text, end)
+        if after is not None and _is_partner(after["word"], casual, names):
+            span = _name_span(text, after.start("word"), after.end("word"), names)
+            if not _product_follows(text, span[1]):
+                found.add(span)
+        before = _AND_BEFORE.search(text, max(0, start - 40), start)
+        if (
+            before is not None
+            and _is_partner(before["word"], casual, names)
+            and not _product_follows(text, end)
+        ):
+            found.add(before.span("word"))
+    return found
+
+
 def find_names(text: str) -> list[tuple[int, int]]:
     """Spans of person names, without an NER model.
 
@@ -483,4 +598,6 @@ def find_names(text: str) -> list[tuple[int, int]]:
     spans = _from_cues(text, scan, names)
     if scan.sight:
         spans |= _on_sight(text, names)
+    if spans:
+        spans |= _coordinated(text, spans, names)
     return sorted(spans)
