@@ -9,14 +9,12 @@ Two kinds of evidence make a capitalised word a name:
   a greeting, a sign-off, a title, a reference ("spoke to"), a role ("my son"),
   a mail header or display name, "<name> here".
 
-Brands and products are often named like people, so a sighted name is left alone
-where the words around it make it part of a product or company name: a number
-after it ("Air Max 90"), an article before it ("the Ted Baker bag", "del Tommy
-..."), a capitalised non-name word right before it inside a sentence ("Pro Max",
-"Philips Hue"), or an ampersand joining it to a word that is no common first
-name ("Marks & Spencer"). The same holds for a title with an article before it or
-a number after the name ("the Dr. Martens 1460"). Surnames, initials and
-particles after a name extend its span to the full name.
+Brands, products and places are often named like people, so a sighted name is left
+alone where the words around it make it part of one (:mod:`nlp.redact.name_brands`).
+A cue's name is also taken in casual lower case where it is no English word ("ask
+for priya"), and a word joined to a name by "and" is one too where it is a first
+name or no English word ("X and Y at the till"). Surnames, initials and particles
+after a name extend its span to the full name.
 """
 
 from __future__ import annotations
@@ -25,7 +23,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nlp.redact.name_context import is_english, is_english_form, product_follows
+from nlp.redact.name_brands import (
+    ENGLISH_ARTICLE_BEFORE,
+    NUMBER_AFTER,
+    ends_sentence,
+    in_brand_name,
+    is_capitalised,
+    product_follows_name,
+)
+from nlp.redact.name_context import is_english_form
 from nlp.redact.name_cues import (
     CAPITALISED,
     CUES,
@@ -34,23 +40,19 @@ from nlp.redact.name_cues import (
     GREETING_WORDS,
     MID_SENTENCE_CUES,
     PARTICLE,
-    TITLES,
     TRIGGERS,
     WORD,
 )
-from nlp.redact.name_places import in_place_name
 from nlp.redact.name_words import (
     COMMON_WORD_NAMES,
     DEPARTMENTS,
     NOT_NAMES,
-    ROLE_WORDS,
     FirstNames,
     agent_nouns,
     first_names,
     is_ordinary_word,
     key,
     stop_words,
-    word_set,
 )
 
 __all__ = ["could_contain_name", "find_names"]
@@ -73,22 +75,6 @@ class _Scan:
 
 # A capitalised word wherever one starts (any capitalised word of _WORD_RE is one).
 _CAPITALISED_WORD = re.compile(rf"(?<![^\W\d_]){CAPITALISED}")
-# Abbreviations whose dot does not end a sentence ("Mr. Hughes", "Y. Reddy").
-_DOTTED = word_set("mr mrs ms mx dr prof st sr sra mme mlle jr")
-
-
-def _ends_sentence(text: str, position: int) -> bool:
-    """Whether ``text[: position + 1]`` ends with a sentence end (or is empty)."""
-    while position >= 0 and text[position].isspace():
-        position -= 1
-    if position < 0:
-        return True
-    if text[position] in "!?":
-        return True
-    if text[position] != ".":
-        return False
-    before = re.search(r"([^\W\d_]+)$", text[max(0, position - 5) : position])
-    return not (before and (len(before.group(1)) == 1 or before.group(1).lower() in _DOTTED))
 
 
 def _is_stop_word(lower: str) -> bool:
@@ -108,7 +94,7 @@ def _scan(text: str) -> _Scan:
             sight = lower in names.common
         if mid_capital or lower in NOT_NAMES or _is_stop_word(lower):
             continue
-        mid_capital = not _ends_sentence(text, match.start() - 1)
+        mid_capital = not ends_sentence(text, match.start() - 1)
     return _Scan(frozenset(_TOKEN.findall(text.casefold())), sight, mid_capital)
 
 
@@ -147,15 +133,11 @@ def _active_cues(text: str, scan: _Scan) -> list[tuple[str, re.Pattern[str], str
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$|(?:and|from|here|speaking|again)\b)")
 
 
-def _is_capitalised(word: str) -> bool:
-    return word[0].isupper() and not word.isupper()
-
-
 def _is_surname(word: str, *, shouted: bool = False) -> bool:
     """A capitalised word that can be part of a name; in a shouted (all-caps) name,
     an all-caps word ("HANNAH SCHMIDT")."""
     lower = key(word)
-    shape = _is_shouted(word) if shouted else _is_capitalised(word)
+    shape = _is_shouted(word) if shouted else is_capitalised(word)
     return (
         shape
         and lower not in NOT_NAMES | COMMON_WORD_NAMES | DEPARTMENTS
@@ -165,6 +147,11 @@ def _is_surname(word: str, *, shouted: bool = False) -> bool:
 
 def _is_shouted(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
+
+
+def _is_foreign(lower: str) -> bool:
+    """A case-folded word that is neither an English word nor one inflected ("queues")."""
+    return not is_ordinary_word(lower) and not is_english_form(lower)
 
 
 def _is_unknown_lower(word: str, names: FirstNames) -> bool:
@@ -217,7 +204,7 @@ def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bo
         first = key(words[0])
         known = first in names.all and first not in COMMON_WORD_NAMES
         return all(_is_surname(w) for w in words) and (
-            known or (len(words) >= 2 and not is_ordinary_word(first))
+            known or (len(words) >= 2 and _is_foreign(first))
         )
     if rule in {"run", "signed run"}:
         if not all(_is_surname(w, shouted=shouted) for w in words):
@@ -249,40 +236,40 @@ def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bo
     if _is_shouted(word) and rule in {"strong", "proper", "open", "greeting"}:
         return lower in names.all  # "ASK INGRID IN ...", "SIGNED: ALEKSANDRA NOWAK"
     if rule == "signature":  # "-- Aroha"
-        return _is_capitalised(word) and (lower in names.all or not is_ordinary_word(lower))
+        return is_capitalised(word) and (lower in names.all or not is_ordinary_word(lower))
     if rule == "strong":
-        return _is_capitalised(word) or lower in names.common
+        return is_capitalised(word) or lower in names.common
     if lower in DEPARTMENTS:
         return False
     if rule == "open":
         # A signature is names: "Thanks, Great service!" is a sentence unless it
         # starts with a first name ("Cheers, Dave from Leeds").
         if lower in names.all:
-            return _is_capitalised(word) or lower in names.common
+            return is_capitalised(word) or lower in names.common
         return (
-            _is_capitalised(word)
+            is_capitalised(word)
             and lower not in COMMON_WORD_NAMES
             and not _lower_case_word_follows(text, end)
         )
     if rule == "proper":
-        return _is_capitalised(word) and (lower in names.all or lower not in COMMON_WORD_NAMES)
+        return is_capitalised(word) and (lower in names.all or lower not in COMMON_WORD_NAMES)
     if rule == "agent":  # a first name, or a word no dictionary holds: "the seller X"
-        return _is_capitalised(word) and (
-            (lower in names.all and lower not in COMMON_WORD_NAMES) or not is_ordinary_word(lower)
+        return is_capitalised(word) and (
+            (lower in names.all and lower not in COMMON_WORD_NAMES) or _is_foreign(lower)
         )
     if rule == "duty":  # "X from the night shift", "X Y from your sales team"
-        return _is_capitalised(word) and (
+        return is_capitalised(word) and (
             lower in names.all
             or (
                 lower not in COMMON_WORD_NAMES
-                and (_surname_follows(text, end) or not is_ordinary_word(lower))
+                and (_surname_follows(text, end) or _is_foreign(lower))
             )
         )
     if rule == "greeting":
         # "Hi Andile Dlamini" yes, "Thanks, Happy Customer" and "Thanks, Accounts" no.
         if lower in names.common:
             return True
-        return _is_capitalised(word) and (
+        return is_capitalised(word) and (
             lower in names.all
             or (
                 lower not in COMMON_WORD_NAMES
@@ -290,16 +277,16 @@ def _accept(text: str, start: int, end: int, rule: str, names: FirstNames) -> bo
             )
         )
     if rule == "self":  # "I'm Haruto Sato": a word no dictionary knows, then a surname
-        return _is_capitalised(word) and (
+        return is_capitalised(word) and (
             lower in names.all or (not is_ordinary_word(lower) and _surname_follows(text, end))
         )
-    return _is_capitalised(word) and lower in names.all
+    return is_capitalised(word) and lower in names.all
 
 
 def _is_middle_name(word: str, names: FirstNames) -> bool:
     """A first name that is also an ordinary word, inside a full name ("Ana Carolina Souza")."""
     lower = key(word)
-    return _is_capitalised(word) and lower in names.all and lower in COMMON_WORD_NAMES
+    return is_capitalised(word) and lower in names.all and lower in COMMON_WORD_NAMES
 
 
 def _name_span(text: str, start: int, end: int, names: FirstNames) -> tuple[int, int]:
@@ -330,156 +317,6 @@ def _name_span(text: str, start: int, end: int, names: FirstNames) -> tuple[int,
     return start, end
 
 
-# What makes a capitalised name part of a product or company name instead.
-_NUMBER_AFTER = re.compile(r"[ \t]+\d")
-# Articles of the languages reviews come in: "the Ted Baker bag", "del Tommy ...".
-_ARTICLES = (
-    "the|a|an|el|la|los|las|del|al|le|les|l'|il|lo|gli|un|una|une|der|die|das|dem|den|des|"
-    "ein|eine|einem|einen|einer|het|een|o|os|um|uma|do|dos|no|na"
-)
-_ARTICLE_BEFORE = re.compile(rf"(?i:(?<![^\W\d_])(?:{_ARTICLES}))[ \t]+$")
-# Romance languages put an article before a title ("o Sr. Yamamoto"); English does
-# not, so "the Dr. Martens" is a brand.
-_ENGLISH_ARTICLE_BEFORE = re.compile(r"(?i:(?<![^\W\d_])(?:the|a|an))[ \t]+$")
-_WORD_BEFORE = re.compile(rf"(?<![^\W\d_'’-])(?P<word>{WORD})[ \t]+$")
-_POSSESSIVE_BEFORE = re.compile(rf"(?<![^\W\d_'’-])(?P<word>{WORD})['’]s[ \t]+$")
-_AMPERSAND_BEFORE = re.compile(rf"(?<![^\W\d_'’-])(?P<word>{WORD})[ \t]*&[ \t]*$")
-_AMPERSAND_AFTER = re.compile(rf"[ \t]*&[ \t]*(?P<word>{WORD})")
-# Capitalised words that may stand right before a person's name.
-_BEFORE_A_NAME = TITLES | ROLE_WORDS | GREETING_WORDS | frozenset(PARTICLE[3:-1].split("|"))
-
-
-def _article_before(text: str, position: int) -> bool:
-    return _ARTICLE_BEFORE.search(text, max(0, position - 8), position) is not None
-
-
-def _after_product_word(text: str, position: int, names: FirstNames) -> bool:
-    """A capitalised non-name inside the sentence right before: "Pro Max", "Nest Hub Max"."""
-    match = _WORD_BEFORE.search(text, max(0, position - 40), position)
-    if match is None:
-        return False
-    word = match["word"]
-    lower = key(word)
-    return (
-        word[0].isupper()
-        and not _ends_sentence(text, match.start() - 1)
-        and lower not in names.all
-        and lower not in _BEFORE_A_NAME
-    )
-
-
-def _joined_by_ampersand(text: str, start: int, end: int, names: FirstNames) -> bool:
-    """Part of a firm's name: "Marks & Spencer", "the Ben & Jerry's" (not "Tom & Sarah")."""
-    before = _AMPERSAND_BEFORE.search(text, max(0, start - 40), start)
-    if before is not None:
-        partner, partner_start = before["word"], before.start()
-    else:
-        after = _AMPERSAND_AFTER.match(text, end)
-        if after is None:
-            return False
-        partner, partner_start = after["word"], start
-    if not _is_capitalised(partner):
-        return False
-    pair_end = end if before is not None else after.end()
-    return (
-        key(partner) not in names.common
-        or _article_before(text, partner_start)
-        or _firm_possessive(text, pair_end)
-    )
-
-
-# A possessive that stands for a firm or its shop: "X & Y's was melted", "at X & Y's."
-_POSSESSIVE_THEN = re.compile(r"['’]s(?![^\W\d_])[ \t]*(?P<next>[^\W\d_]+)?")
-
-
-def _firm_possessive(text: str, end: int) -> bool:
-    """A possessive after a pair of names that owns nothing: a function word or none follows."""
-    match = _POSSESSIVE_THEN.match(text, end)
-    return match is not None and (match["next"] is None or match["next"].lower() in stop_words())
-
-
-# A quantity before the word: "5 Tage", "2 Hue bulbs" are things.
-_NUMBER_BEFORE = re.compile(r"\d[ \t]*$")
-# A region code after a comma: "Charlotte, NC" is a place.
-_REGION_AFTER = re.compile(r",[ \t]*[A-Z]{2}(?![\w'’-])")
-
-
-def _after_brand(text: str, start: int) -> bool:
-    """A word that is never a name right before, even at a sentence start ("Philips Hue")."""
-    match = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    return match is not None and key(match["word"]) in NOT_NAMES - _BEFORE_A_NAME
-
-
-def _in_brand_name(text: str, start: int, end: int, span_end: int, names: FirstNames) -> bool:
-    """Whether the name at ``text[start:end]`` (full name to ``span_end``) names a product
-    or place."""
-    return (
-        _NUMBER_AFTER.match(text, end) is not None
-        or _NUMBER_AFTER.match(text, span_end) is not None
-        or _NUMBER_BEFORE.search(text, max(0, start - 4), start) is not None
-        or _REGION_AFTER.match(text, span_end) is not None
-        or in_place_name(text, start, end, span_end)
-        or _product_line(text, end, span_end)
-        or _article_before(text, start)
-        or _after_product_word(text, start, names)
-        or _after_brand(text, start)
-        or _joined_by_ampersand(text, start, end, names)
-        or (_product_position(text, start) and _product_follows(text, span_end))
-    )
-
-
-# Words after which a name may be a product's: determiners and prepositions ("my
-# Tommy X jacket", "with X rice"); after a verb it is a person's ("let Ines know").
-_PRODUCT_POSITION = word_set(
-    "my your our his her their this that these those some any no every each another "
-    "of with for from in on at by to and or"
-)
-
-
-def _product_position(text: str, start: int) -> bool:
-    """A sentence start, right after a determiner or preposition, or inside a
-    capitalised compound ("Papa X's", "Trader X's", "Y & X's")."""
-    if _ends_sentence(text, start - 1) or text[max(0, start - 3) : start].rstrip().endswith(
-        ("&", ":")
-    ):
-        return True
-    match = _WORD_BEFORE.search(text, max(0, start - 40), start) or _POSSESSIVE_BEFORE.search(
-        text, max(0, start - 40), start
-    )
-    if match is None:
-        return False
-    word = match["word"]
-    return word.lower() in _PRODUCT_POSITION or (
-        _is_capitalised(word) and _ends_sentence(text, match.start() - 1)
-    )
-
-
-def _product_follows(text: str, end: int, *, possessive_counts: bool = True) -> bool:
-    """Product words after the name, or after its partner ("Ben & Jerry's Cookie Dough")."""
-    if not is_english(text):
-        return False
-    partner = _PARTNER_AFTER.match(text, end)
-    if partner is not None and _is_capitalised(partner["word"]):
-        end = partner.end()
-    return product_follows(text, end, possessive_counts=possessive_counts)
-
-
-_PARTNER_AFTER = re.compile(rf"[ \t]*(?:&|and\b)[ \t]*(?P<word>{WORD})")
-
-
-def _product_line(text: str, end: int, span_end: int) -> bool:
-    """Two ordinary English words after the first name make a product line
-    ("X Walker Black Label"), as does a capitalised epithet ("X the Tank Engine")."""
-    later = text[end:span_end].split()
-    return (
-        sum(is_ordinary_word(key(word)) for word in later) >= 2
-        or _EPITHET_AFTER.match(text, span_end) is not None
-    )
-
-
-_EPITHET_AFTER = re.compile(r"[ \t]+the[ \t]+[A-Z]")
-
-
 def could_contain_name(text: str) -> bool:
     """Cheap check that :func:`find_names` could fire: a first name, or a cue."""
     scan = _scan(text)
@@ -497,7 +334,7 @@ def _from_cues(text: str, scan: _Scan, names: FirstNames) -> set[tuple[int, int]
             role = match.groupdict().get("role")
             if role is not None and (
                 role.lower() not in agent_nouns()
-                or (role[0].isupper() and not _ends_sentence(text, match.start("role") - 1))
+                or (role[0].isupper() and not ends_sentence(text, match.start("role") - 1))
             ):
                 continue  # "the Inter X": a capitalised noun inside a sentence names a thing
             if not _accept(text, start, end, rule, names):
@@ -508,16 +345,16 @@ def _from_cues(text: str, scan: _Scan, names: FirstNames) -> set[tuple[int, int]
             if rule == "self" and span == (start, end) and not _CLAUSE_END.match(text, end):
                 continue
             if cue == "title" and (
-                _ENGLISH_ARTICLE_BEFORE.search(text, max(0, match.start() - 5), match.start())
-                or _NUMBER_AFTER.match(text, span[1])
-                or _product_follows(text, span[1], possessive_counts=False)
+                ENGLISH_ARTICLE_BEFORE.search(text, max(0, match.start() - 5), match.start())
+                or NUMBER_AFTER.match(text, span[1])
+                or product_follows_name(text, span[1], possessive_counts=False)
             ):
                 continue  # "the Dr. Martens 1460", "Mr X cakes": a brand
             if (
                 cue in {"role", "agent", "greeting"}
                 and text[match.start() : start].lstrip()[:1].isupper()
                 and not (cue == "greeting" and _ADDRESSEE_END.match(text, span[1]))
-                and _product_follows(text, span[1])
+                and product_follows_name(text, span[1])
             ):
                 continue  # "Uncle X's rice", "Hello X lunchbox": a brand
             spans.add(span)
@@ -532,14 +369,14 @@ def _on_sight(text: str, names: FirstNames) -> set[tuple[int, int]]:
         start, end = match.span()
         if (
             start < covered
-            or not _is_capitalised(word)
+            or not is_capitalised(word)
             or key(word) not in names.common
             or key(word) in GREETING_WORDS
         ):
             continue
         span = _name_span(text, start, end, names)
         covered = span[1]
-        if not _in_brand_name(text, start, end, span[1], names):
+        if not in_brand_name(text, start, end, span[1], names):
             spans.add(span)
     return spans
 
@@ -555,7 +392,7 @@ def _is_partner(word: str, casual: bool, names: FirstNames) -> bool:
     if word.islower():
         return casual and lower in names.all and _is_unknown_lower(word, names)
     return _is_surname(word) and (
-        (lower in names.all and lower not in COMMON_WORD_NAMES) or not is_ordinary_word(lower)
+        (lower in names.all and lower not in COMMON_WORD_NAMES) or _is_foreign(lower)
     )
 
 
@@ -567,13 +404,13 @@ def _coordinated(text: str, spans: set[tuple[int, int]], names: FirstNames) -> s
         after = _AND_AFTER.match(text, end)
         if after is not None and _is_partner(after["word"], casual, names):
             span = _name_span(text, after.start("word"), after.end("word"), names)
-            if not _product_follows(text, span[1]):
+            if not product_follows_name(text, span[1]):
                 found.add(span)
         before = _AND_BEFORE.search(text, max(0, start - 40), start)
         if (
             before is not None
             and _is_partner(before["word"], casual, names)
-            and not _product_follows(text, end)
+            and not product_follows_name(text, end)
         ):
             found.add(before.span("word"))
     return found

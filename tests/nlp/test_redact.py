@@ -1205,3 +1205,71 @@ def test_a_card_grouped_six_then_thirteen_is_redacted(redactor: Redactor) -> Non
 def test_a_phone_answer_in_a_chat_is_still_a_phone(redactor: Redactor) -> None:
     text = "Agent: What number can we call you on?\nCustomer: 5512309"
     assert redactor.redact(text).counts == {"PHONE": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Our tour operator Oluwaseun Bello was brilliant", ["Oluwaseun", "Bello"]),
+        ("The buyer Radoslava cancelled twice", ["Radoslava"]),
+        ("the cleaner svetlana left the flat spotless", ["svetlana"]),
+        ("Paid it to Teodora Vasquez, our landlord, in cash", ["Teodora", "Vasquez"]),
+        ("talked to mirela at the front", ["mirela"]),
+        ("Grazie a Oyelaran per la pazienza.", ["Oyelaran"]),
+        ("Obrigado Bongani pela ajuda!", ["Bongani"]),
+        ("El señor Valtonen fue muy amable.", ["Valtonen"]),
+        ("Refilwe Dube, +44 7700 900456, for the pickup", ["Refilwe", "Dube"]),
+        ("Cheers, Kagiso Mokoena (kagiso@example.test)", ["Kagiso", "Mokoena"]),
+        ("cheers tomasz +48 601 234 567", ["tomasz"]),
+        ("xx priyanka", ["priyanka"]),
+        ("After the delay, Oyelaran apologised twice.", ["Oyelaran"]),
+        ("Lukas and Nnamdi at the till were quick", ["Lukas", "Nnamdi"]),
+        ("my nieces aigerim and dilnoza loved it", ["aigerim", "dilnoza"]),
+        ("the lad who fitted it, dmitri, was ace", ["dmitri"]),
+        ("its kwabena lol", ["kwabena"]),
+        ("tatjana from the late shift sorted it", ["tatjana"]),
+    ],
+)
+def test_names_after_roles_thanks_contacts_and_other_names_are_redacted(
+    redactor: Redactor, text: str, names: list[str]
+) -> None:
+    result = redactor.redact(text).text
+    assert "[NAME]" in result, result
+    for name in names:
+        assert name not in result, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sunday at St. Andrew's Day market was packed",  # a saint's day
+        "The San Diego branch took ages",  # a saint's place
+        "Queues at the Victoria Road branch again",  # a street
+        "Shuttle to Gordon airport was late",  # a place word after the name
+        "Our shop in Raleigh, North Carolina was shut",  # a town and its state
+        "Hugo Boss wallet, stitching came loose",  # a compound product noun
+        "Anna Sui handbag arrived scratched",  # a compound product noun
+        "Ralph Lauren trousers, hem came undone",  # a plural before a comma
+        "Jack Daniel Old Number whiskey was cheaper in town",  # a product line
+        "Percy the Small Engine toy lost a wheel",  # a capitalised epithet
+        "Tom and Jerry mug chipped in the post",  # a pair before a product noun
+        "Ernst & Young's was closed today",  # a firm's possessive
+        "Ask a Question about this product",  # an article after a reference word
+        "Agent: Hello, how can I help?",  # a greeting after a speaker label
+        "Before the Inter Miami match we ate here",  # a capitalised "-er" word inside a sentence
+        "Viber: +44 7700 900123",  # an app before a number is no name
+    ],
+)
+def test_places_holidays_and_product_lines_named_like_people_are_kept(
+    redactor: Redactor, text: str
+) -> None:
+    result = redactor.redact(text)
+    assert "NAME" not in result.counts, result.text
+
+
+def test_agent_nouns_come_from_the_vocabulary() -> None:
+    from nlp.redact.name_words import agent_nouns
+
+    nouns = agent_nouns()
+    assert {"seller", "planner", "rider", "buyer"} <= nouns
+    assert not {"never", "other", "after"} & nouns  # no word, or a function word, before -er
