@@ -36,6 +36,9 @@ __all__ = [
     "CUES",
     "END_WINDOW",
     "GREETING_WORDS",
+    "GUARDS",
+    "LOWER_CASE_CUES",
+    "LOWER_WORD",
     "MID_SENTENCE_CUES",
     "PARTICLE",
     "TITLES",
@@ -187,7 +190,7 @@ _ROLE = (
     rf"(?:(?i:is|was|called|named)[ \t]+)?"
 )
 # A name in casual lower case ("ask for priya").
-_LOWER_WORD = r"[a-z][^\W\d_A-Z]*(?:-[^\W\d_]+)*"
+LOWER_WORD = r"[a-z][^\W\d_A-Z]*(?:-[^\W\d_]+)*"
 
 # (name, regex with a group "name", rule)
 CUES: tuple[tuple[str, str, str], ...] = (
@@ -244,9 +247,9 @@ CUES: tuple[tuple[str, str, str], ...] = (
         "strong",
     ),
     ("reference", rf"{_REFERENCE}(?P<name>{CAPITALISED})", "proper"),
-    ("reference lower", rf"{_REFERENCE}(?P<name>{_LOWER_WORD})", "proper"),
+    ("reference lower", rf"{_REFERENCE}(?P<name>{LOWER_WORD})", "proper"),
     ("role", rf"{_ROLE}(?P<name>{CAPITALISED})", "proper"),
-    ("role lower", rf"{_ROLE}(?P<name>{_LOWER_WORD})", "proper"),
+    ("role lower", rf"{_ROLE}(?P<name>{LOWER_WORD})", "proper"),
     (
         # A noun for someone who does something, after a determiner or at a sentence
         # start, maybe after a word that says what of: "The seller X", "Wedding planner X".
@@ -373,3 +376,14 @@ MID_SENTENCE_CUES = frozenset(
 # Cues whose match ends the text: only its last :data:`END_WINDOW` characters are searched.
 END_CUES = frozenset({"weak sign-off", "dash sign-off", "trailing signature"})
 END_WINDOW = 160
+
+# Cues whose name is only ever a lower-case first name that is no English word: they
+# run only on texts holding such a word.
+LOWER_CASE_CUES = frozenset({"reference lower", "role lower", "aside"})
+
+# Cues that can only match where their guard's expression does: contact details
+# after the name, a determiner after a comma.
+GUARDS: dict[str, re.Pattern[str]] = {
+    "contact": re.compile(r"@|\d(?:[ \t().-]{0,2}\d){6}"),
+    "appositive": re.compile(r",[ \t]*(?i:the|my|our|your|his|her|their)[ \t]"),
+}

@@ -38,6 +38,9 @@ from nlp.redact.name_cues import (
     END_CUES,
     END_WINDOW,
     GREETING_WORDS,
+    GUARDS,
+    LOWER_CASE_CUES,
+    LOWER_WORD,
     MID_SENTENCE_CUES,
     PARTICLE,
     TRIGGERS,
@@ -109,7 +112,11 @@ _CUES_BY_WORD: dict[str, set[str]] = {}
 for _cue, (_words, _) in TRIGGERS.items():
     for _word in _words:
         _CUES_BY_WORD.setdefault(_word, set()).add(_cue)
-_CUES_BY_CHARACTERS = [(cue, characters) for cue, (_, characters) in TRIGGERS.items() if characters]
+_CUES_BY_CHARACTERS = [
+    (cue, re.compile(f"[{re.escape(characters)}]"))
+    for cue, (_, characters) in TRIGGERS.items()
+    if characters
+]
 
 
 def _active_cues(text: str, scan: _Scan) -> list[tuple[str, re.Pattern[str], str]]:
@@ -119,15 +126,38 @@ def _active_cues(text: str, scan: _Scan) -> list[tuple[str, re.Pattern[str], str
     for token in scan.tokens & _CUES_BY_WORD.keys():
         triggered |= _CUES_BY_WORD[token]
     for cue, characters in _CUES_BY_CHARACTERS:
-        if cue not in triggered and any(c in text for c in characters):
+        if cue not in triggered and characters.search(text):
             triggered.add(cue)
     if not triggered:
         return []
+    triggered = {cue for cue in triggered if cue not in GUARDS or GUARDS[cue].search(text)}
+    if triggered & _LOWER_NAME_CUES and not _has_lower_name(text, scan):
+        triggered -= LOWER_CASE_CUES
+        if not scan.mid_capital:
+            triggered.discard("agent")
     return [
         (name, regex, rule)
         for name, (regex, rule) in _CUE_RES.items()
         if name in triggered and (scan.mid_capital or name not in MID_SENTENCE_CUES)
     ]
+
+
+_LOWER_NAME_CUES = LOWER_CASE_CUES | {"agent"}
+_LOWER_WORD_RE = re.compile(rf"(?<![^\W\d_'’-]){LOWER_WORD}")
+
+
+def _has_lower_name(text: str, scan: _Scan) -> bool:
+    """Whether a lower-case word of ``text`` is a first name that is no English word,
+    the only names the lower-case cues take."""
+    names = first_names()
+    if "-" not in text:  # every word is one letter run: look its runs up first
+        runs = {token if token.isascii() else key(token) for token in scan.tokens}
+        if not any(not is_ordinary_word(run) for run in runs & names.all):
+            return False
+    return any(
+        key(word) in names.all and not is_ordinary_word(key(word))
+        for word in set(_LOWER_WORD_RE.findall(text))
+    )
 
 
 _CLAUSE_END = re.compile(r"[ \t]*(?:[,.!?;:)]|$|(?:and|from|here|speaking|again)\b)")
@@ -318,29 +348,42 @@ def _name_span(text: str, start: int, end: int, names: FirstNames) -> tuple[int,
 
 
 def could_contain_name(text: str) -> bool:
-    """Cheap check that :func:`find_names` could fire: a first name, or a cue."""
+    """Cheap check that :func:`find_names` could fire: a first name, or a cue whose
+    words are taken for a name (every name :func:`find_names` finds is one of these,
+    or joined to one)."""
     scan = _scan(text)
-    return scan.sight or any(
-        next(_matches(cue, regex, text), None) is not None
-        for cue, regex, _ in _active_cues(text, scan)
+    if scan.sight:
+        return True
+    names = first_names()
+    return any(
+        _taken(text, match, rule, names)
+        for cue, regex, rule in _active_cues(text, scan)
+        for match in _matches(cue, regex, text)
     )
+
+
+def _taken(text: str, match: re.Match[str], rule: str, names: FirstNames) -> bool:
+    """Whether the words a cue matched are taken for a name, before product checks."""
+    start, end = match.span("name")
+    role = match.groupdict().get("role")
+    if role is not None and (
+        role.lower() not in agent_nouns()
+        or (role[0].isupper() and not ends_sentence(text, match.start("role") - 1))
+    ):
+        return False  # "the Inter X": a capitalised noun inside a sentence names a thing
+    if not _accept(text, start, end, rule, names):
+        return False
+    # "spoke to a Ingrid", not "ask a Question"
+    return not match.groupdict().get("article") or key(text[start:end]) in names.all
 
 
 def _from_cues(text: str, scan: _Scan, names: FirstNames) -> set[tuple[int, int]]:
     spans = set()
     for cue, regex, rule in _active_cues(text, scan):
         for match in _matches(cue, regex, text):
-            start, end = match.span("name")
-            role = match.groupdict().get("role")
-            if role is not None and (
-                role.lower() not in agent_nouns()
-                or (role[0].isupper() and not ends_sentence(text, match.start("role") - 1))
-            ):
-                continue  # "the Inter X": a capitalised noun inside a sentence names a thing
-            if not _accept(text, start, end, rule, names):
+            if not _taken(text, match, rule, names):
                 continue
-            if match.groupdict().get("article") and key(text[start:end]) not in names.all:
-                continue  # "spoke to a Ingrid", not "ask a Question"
+            start, end = match.span("name")
             span = _name_span(text, start, end, names)
             if rule == "self" and span == (start, end) and not _CLAUSE_END.match(text, end):
                 continue
