@@ -38,7 +38,7 @@ SECRET_KEY = deployment_key(
     folder=VAR_DIR / "keys",
     may_generate=not PRODUCTION,
 )
-# The key ofthe customer pseudonym (SPEC §11). Changing it orphans every stored customer.
+# The key of the customer pseudonym (SPEC §11). Changing it orphans every stored customer.
 PSEUDONYM_KEY = deployment_key(
     "PSEUDONYM_KEY",
     given=env.str("PSEUDONYM_KEY", default=""),
@@ -312,14 +312,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Pseudonyms in request URLs never reach a log file (erasure cannot reach one).
     "filters": {
+        "mask_pseudonyms": {"()": "segapp.log_filters.MaskPseudonyms"},
         # A refused request (403 by role…) is one line without a traceback.
         "client_errors_in_one_line": {"()": "segapp.web.error_logging.ClientErrorsInOneLine"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_pseudonyms"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "segapp": {"level": env.str("LOG_LEVEL", default="INFO"), "propagate": True},
         "django.request": {"filters": ["client_errors_in_one_line"]},
+        # Request lines carry URLs: route them through the masking handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
