@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import connection, transaction
 
-
 # Rows per chunk where chunks commit on their own: a chunk holds the only write lock while
 # its rows are redacted and written, so it is kept to a second or two of work.
 ONE_WRITER_CHUNK_ROWS = 250

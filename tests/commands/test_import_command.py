@@ -117,4 +117,3 @@ def test_a_database_failure_under_the_import_is_one_error_line(write_file, monke
     lines = err.strip().splitlines()
     assert code == 1 and lines[-1].startswith("error: ") and "database is locked" in lines[-1]
     assert "Traceback" not in err and out == ""
-
