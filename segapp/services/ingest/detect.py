@@ -154,7 +154,7 @@ def _consent(state: DetectionState, explicit: Mapping[str, str]) -> None:
 
 def _sensitive_and_identifiers(state: DetectionState) -> None:
     for column in state.free():
-        if names.is_sensitive_name(column):
+        if names.is_sensitive_name(column) or _state_of_residence(state, column):
             state.decide(
                 column, "sensitive", None,
                 "sensitive by name (age, gender, region, postcode, birth …): kept for bias "
@@ -167,6 +167,14 @@ def _sensitive_and_identifiers(state: DetectionState) -> None:
             continue  # "Name" holding "#1170": an order number, not a person's name
         if kind and _identifier_confirmed(state, column, kind):
             state.identifiers[column] = kind
+
+
+def _state_of_residence(state: DetectionState, column: str) -> bool:
+    """A "state" or "province" column whose values are states of a country ("CA", "Texas")."""
+    if not state.has_values or not names.token_set(column) & {"state", "province", "region"}:
+        return False
+    profile = state.profiles[column]
+    return profile.filled >= 5 and profile.distinct >= 3 and profile.region_share() >= 0.8
 
 
 def _identifier_confirmed(state: DetectionState, column: str, kind: str) -> bool:
@@ -390,7 +398,7 @@ def _document_text(state: DetectionState, column: str) -> bool:
     decision = state.decided.get(column)
     if decision is not None and decision.role in ("dropped", "sensitive", "customer_id"):
         return False
-    if names.token_set(column) & name_words.COMPANY_SIDE or column in state.identifiers:
+    if names.is_company_text_name(column) or column in state.identifiers:
         return False
     profile = state.profiles[column]
     if _is_prose(profile):

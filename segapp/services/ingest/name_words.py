@@ -113,7 +113,29 @@ ADDRESS_CONTEXT = frozenset({"billing", "shipping", "mailing", "delivery", "home
 LOCATION_WORDS = frozenset({"city", "country", "province", "county", "town", "municipality"})
 COMPANY_SIDE = frozenset(
     {"reply", "developer", "agent", "staff", "admin", "internal", "seller", "merchant",
-     "support", "moderator", "operator", "link", "url", "uri", "millis", "epoch"}
+     "support", "moderator", "operator", "link", "url", "uri", "millis", "epoch", "csr",
+     "underwriter", "adjuster", "representative", "employee", "officer", "advisor", "adviser",
+     "clerk", "technician", "resolution", "escalation", "handler", "dispatcher", "caseworker"}
+)  # fmt: skip
+# Notes and remarks are the staff's record unless the name says whose they are ("Customer
+# Notes"); a response or reply is the company's when the name says the company gave it.
+NOTE_WORDS = frozenset({"note", "notes", "remark", "remarks", "memo", "annotation"})
+CUSTOMER_PARTIES = frozenset(
+    {"customer", "user", "client", "member", "respondent", "reviewer", "author", "buyer",
+     "shopper", "person", "subscriber", "guest", "visitor", "consumer", "patient",
+     "participant", "requester", "patron", "purchaser", "recipient", "contact", "student",
+     "passenger", "rider", "tenant", "traveller", "traveler", "learner"}
+)  # fmt: skip
+# People who serve the customer: their id is the customer's only where no other party's is.
+SERVICE_PARTIES = frozenset(
+    {"driver", "courier", "instructor", "teacher", "tutor", "lecturer", "leader", "doctor",
+     "physician", "nurse", "therapist", "landlord", "broker", "coach", "trainer", "guide",
+     "host", "rep", "dealer", "installer", "provider", "carrier"}
+)  # fmt: skip
+RESPONSE_WORDS = frozenset({"response", "answer", "reply"})
+RESPONDER_WORDS = frozenset(
+    {"company", "business", "management", "owner", "host", "seller", "merchant", "brand",
+     "store", "vendor", "developer", "official"}
 )  # fmt: skip
 PREFERENCE_WORDS = frozenset(
     {"consent", "marketing", "newsletter", "optin", "optout", "subscribed", "subscription",
@@ -178,7 +200,7 @@ ALL_WORDS = frozenset(
     KNOWN_WORDS | SENSITIVE_WORDS | PARTY_MARKERS | PARTY_QUALIFIERS | ENTITY_WORDS
     | AMOUNT_PART | NOT_AMOUNT | NOT_RATING | KIND_WORDS | NAME_PERSON_WORDS | ADDRESS_CONTEXT
     | LOCATION_WORDS | COMPANY_SIDE | PREFERENCE_WORDS | METRIC_WORDS | IDENTIFIER_QUALIFIERS
-    | STAFF_WORDS
+    | STAFF_WORDS | NOTE_WORDS | CUSTOMER_PARTIES | RESPONDER_WORDS | SERVICE_PARTIES
     | {"state", "company", "marital", "quantity", "currency", "count", "group", "flag",
        "indicator", "percent", "balance", "year", "month", "week", "value", "gross", "vat",
        "authorization", "invoice", "family", "province", "ethnicity", "sex", "nationality",

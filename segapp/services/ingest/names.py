@@ -35,6 +35,7 @@ from segapp.services.ingest.name_words import (
     AMOUNT_WEAK,
     CHANNEL_WORDS,
     COMPANY_SIDE,
+    CUSTOMER_PARTIES,
     DATE_EVENT_WORDS,
     DATE_LATER_WORDS,
     DATE_SUFFIXES,
@@ -54,11 +55,16 @@ from segapp.services.ingest.name_words import (
     NAME_PERSON_WORDS,
     NOT_AMOUNT,
     NOT_RATING,
+    NOTE_WORDS,
     PARTY_MARKERS,
     PARTY_QUALIFIERS,
     PREFERENCE_WORDS,
     RATING_WORDS,
+    RESPONDER_WORDS,
+    RESPONSE_WORDS,
     SENSITIVE_SETS,
+    SENSITIVE_WORDS,
+    SERVICE_PARTIES,
     SHORT_TAILS,
     STAFF_WORDS,
     STATUS_WORDS,
@@ -282,6 +288,37 @@ def customer_id_score(name: str, *, file_type: str) -> float:
     return 0.0
 
 
+def party_id_score(name: str) -> tuple[float, str]:
+    """(score, the party) for an id of a party the vocabulary does not name ("rider_id",
+    "policyHolderId", "Student ID", "passenger"): 0 when the name says nothing of the kind.
+
+    The word before the id words is the party: a word for a person served (student,
+    passenger, tenant …) scores 2, an unknown word 1.5 (1 before a code or reference); a
+    party serving the customer (driver, instructor …) 0.25; a thing, a date, a sensitive
+    or identifying word none. Values must confirm it (see the pickers).
+    """
+    tokens = [token for token in name_tokens(name) if token not in PARTY_QUALIFIERS]
+    ids = [token for token in tokens if token in ID_WORDS]
+    words = [token for token in tokens if token not in ID_WORDS]
+    if not words or any(token.isdigit() for token in words):
+        return 0.0, ""
+    if not ids and (len(words) > 1 or words[0] not in CUSTOMER_PARTIES):
+        return 0.0, ""
+    refused = ENTITY_WORDS | DROP_WORDS | SENSITIVE_WORDS | DATE_WORDS | STAFF_WORDS
+    if set(words) & refused or tokens[-1] not in ID_WORDS | CUSTOMER_PARTIES:
+        return 0.0, ""
+    head = words[-1]
+    if head in SERVICE_PARTIES:
+        return 0.25, head
+    if head in CUSTOMER_PARTIES | SUBJECT_WORDS:
+        return 2.0, head
+    if head in ALL_WORDS or head in vocab.FOREIGN_WORDS or len(words) > 2:
+        return 0.0, ""
+    return (
+        1.5 if set(ids) & {"id", "ids", "no", "nr", "num", "number", "uuid", "guid"} else 1.0
+    ), head
+
+
 def is_staff_name(name: str) -> bool:
     """Whether a name says a party on the company's side: the record's owner, assignee,
     creator or editor ("OwnerId", "Assigned To", "Last Modified By ID", "Sales Rep")."""
@@ -365,7 +402,7 @@ def text_score(name: str) -> float:
     Text written by the company (a developer's reply, an agent's note) or links are not it.
     """
     words = token_set(name)
-    if is_question(name) or words & COMPANY_SIDE:
+    if is_question(name) or is_company_text_name(name):
         return 0.0
     if words & (ID_WORDS | DATE_WORDS | RATING_WORDS | {"at", "count", "type", "status"}):
         return 0.0
@@ -374,6 +411,18 @@ def text_score(name: str) -> float:
     if words & TEXT_WORDS:
         return 3.0 if words & {"text", "body", "content", "comment", "verbatim"} else 2.5
     return 0.0
+
+
+def is_company_text_name(name: str) -> bool:
+    """Whether a name says the company's side wrote the text: staff, an agent or internal
+    notes ("CSR_NOTES", "underwriterNotes", "Resolution Summary", "Company Response"), or
+    notes and remarks that name no customer-like party as theirs."""
+    words = token_set(name)
+    if words & COMPANY_SIDE or words & STAFF_WORDS - {"by"}:
+        return True
+    if words & NOTE_WORDS and not words & CUSTOMER_PARTIES:
+        return True
+    return bool(words & RESPONSE_WORDS and words & RESPONDER_WORDS)
 
 
 def event_type_score(name: str) -> float:

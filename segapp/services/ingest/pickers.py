@@ -216,10 +216,13 @@ def pick_customer_id(state: DetectionState) -> None:
     scored = []
     for column in state.candidates():
         score = names.customer_id_score(column, file_type=state.file_type)
-        if not score:
-            continue
         profile = state.profiles[column]
         reason = "name says it is the id of a customer or another person"
+        if not score:
+            score, party = names.party_id_score(column)
+            if not (score and state.has_values and _ids_of_parties(state, profile)):
+                continue
+            reason = f"name says it is the id of a {party!r} and values are ids of people"
         if state.has_values:
             if not _looks_like_ids(profile):
                 continue
@@ -238,6 +241,16 @@ def pick_customer_id(state: DetectionState) -> None:
             )
         scored.append((score, column, reason))
     pick(state, "customer_id", scored, "a customer's or person's id, not another entity's")
+
+
+def _ids_of_parties(state: DetectionState, profile: ColumnProfile) -> bool:
+    """Ids of people by their structure: many, repeating in events, unique in customers."""
+    if not _looks_like_ids(profile) or profile.distinct < 5 or profile.mean_tokens > 1.2:
+        return False
+    unique = profile.distinct == profile.filled
+    if state.file_type == "customers":
+        return unique
+    return profile.repeats if state.file_type == "events" else True
 
 
 def _looks_like_ids(profile: ColumnProfile) -> bool:
@@ -401,7 +414,7 @@ def pick_text(state: DetectionState) -> None:
         if state.has_values:
             if profile.nested_share or profile.number_share > 0.5 or profile.mean_words < 0.5:
                 continue
-            if profile.url_share >= 0.5 or names.token_set(column) & name_words.COMPANY_SIDE:
+            if profile.url_share >= 0.5 or names.is_company_text_name(column):
                 continue
             richness = profile.fill_share * min(profile.mean_words / 10, 2.0)
             if score:
@@ -423,6 +436,8 @@ def pick_text(state: DetectionState) -> None:
 def pick_event_type(state: DetectionState) -> None:
     """What kind of event: by name, else a column of event names (app_open, order_create)."""
     scored = _categorical(state, names.event_type_score, "name says what kind of event")
+    # One value in every row (a grid's "View" link) tells no events apart.
+    scored = [item for item in scored if not _constant(state, item[1])]
     if not scored and state.has_values:
         for column in state.candidates():
             profile = state.profiles[column]
@@ -466,6 +481,11 @@ def pick_kind(state: DetectionState) -> None:
                 continue
         scored.append((score, column, "name says kind; values are review, survey or social"))
     pick(state, "kind", scored, "named most plainly")
+
+
+def _constant(state: DetectionState, column: str) -> bool:
+    profile = state.profiles[column]
+    return state.has_values and profile.filled >= 5 and profile.distinct <= 1
 
 
 def _categorical(

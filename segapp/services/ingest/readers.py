@@ -1,7 +1,9 @@
 """Reading customer files: CSV (any common delimiter), JSON arrays and JSON Lines.
 
 Files are streamed record by record in constant memory. Encoding is UTF-8 (with
-or without BOM) with a Windows-1252 / Latin-1 fallback; a file that starts with
+or without BOM) with a single-byte fallback: Windows-1252 (Western) or Windows-1250
+(Central European), whichever reads more of the file's non-ASCII bytes as letters
+inside words, else Latin-1; a file that starts with
 a UTF-16 or UTF-32 byte-order mark (Google Play exports, "Unicode text" from
 Excel) is read in that encoding. Nested JSON objects are flattened into dotted
 column names (``{"consumer": {"id": 1}}`` → ``consumer.id``, as
@@ -78,7 +80,8 @@ class FileFormat:
     @property
     def encoding_label(self) -> str:
         """The encoding as people name it."""
-        labels = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1",
+        labels = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "cp1250": "Windows-1250",
+                  "latin-1": "Latin-1",
                   "utf-16": "UTF-16", "utf-32": "UTF-32"}  # fmt: skip
         return labels.get(self.encoding, self.encoding)
 
@@ -216,13 +219,39 @@ def _control_share(data: bytes) -> float:
     return controls / max(len(data), 1)
 
 
+# Single-byte code pages tried when a file is not UTF-8, the first preferred on a tie.
+SINGLE_BYTE_PAGES = ("cp1252", "cp1250")
+
+
 def _detect_encoding(path: Path) -> str:
-    """UTF-8 if the whole file decodes as UTF-8, else Windows-1252, else Latin-1."""
+    """UTF-8 if the whole file decodes as UTF-8, else the single-byte page that reads it best.
+
+    Of the code pages the file decodes in, the one that turns the most non-ASCII bytes
+    into letters inside words wins (Polish "ł" is "³" in Windows-1252 but a letter in
+    Windows-1250); Western text reads the same in both, so Windows-1252 wins a tie.
+    """
     if _decodes_as(path, "utf-8"):
         return "utf-8-sig"
-    if _decodes_as(path, "cp1252"):
-        return "cp1252"
-    return "latin-1"
+    pages = [page for page in SINGLE_BYTE_PAGES if _decodes_as(path, page)]
+    if not pages:
+        return "latin-1"
+    with path.open("rb") as fh:
+        data = fh.read(SCAN_CHUNK)
+    return max(pages, key=lambda page: (_letters_in_words(data, page), -pages.index(page)))
+
+
+def _letters_in_words(data: bytes, encoding: str) -> int:
+    """How many non-ASCII characters of `data` decode to letters next to another letter."""
+    text = data.decode(encoding, errors="replace")
+    count = 0
+    for index, char in enumerate(text):
+        if ord(char) < 128 or not char.isalpha():
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1] if index + 1 < len(text) else " "
+        if before.isalpha() or after.isalpha():
+            count += 1
+    return count
 
 
 def _decodes_as(path: Path, encoding: str) -> bool:

@@ -59,6 +59,27 @@ PERSON_NAME = re.compile(r"^[^\W\d_][\w'.-]*(\s+[^\W\d_][\w'.-]*){1,3}$", re.UNI
 TRUE_FALSE = {"true", "false", "yes", "no", "y", "n", "ja", "nein", "oui", "non", "si", "sí"}
 
 
+# The states, provinces and territories of federal countries (US, Canada, Australia), by code
+# and by name: a "state" column holding them is where people live, not an order's state.
+_REGION_CODES = (
+    "al ak az ar ca co ct de fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj "
+    "nm ny nc nd oh ok or pa ri sc sd tn tx ut vt va wa wv wi wy dc pr ab bc mb nb nl ns nt nu "
+    "on pe qc sk yt nsw vic qld wa sa tas act"
+)
+_REGION_NAMES = (
+    "alabama,alaska,arizona,arkansas,california,colorado,connecticut,delaware,florida,"
+    "georgia,hawaii,idaho,illinois,indiana,iowa,kansas,kentucky,louisiana,maine,maryland,"
+    "massachusetts,michigan,minnesota,mississippi,missouri,montana,nebraska,nevada,"
+    "new hampshire,new jersey,new mexico,new york,north carolina,north dakota,ohio,oklahoma,"
+    "oregon,pennsylvania,rhode island,south carolina,south dakota,tennessee,texas,utah,"
+    "vermont,virginia,washington,west virginia,wisconsin,wyoming,district of columbia,"
+    "alberta,british columbia,manitoba,new brunswick,newfoundland and labrador,nova scotia,"
+    "ontario,quebec,saskatchewan,new south wales,victoria,queensland,tasmania,"
+    "western australia,south australia"
+)
+REGION_VALUES = frozenset(_REGION_CODES.split()) | frozenset(_REGION_NAMES.split(","))
+
+
 @dataclass
 class ColumnProfile:
     """What a sample of a column's values looks like (shares are of the filled values)."""
@@ -134,6 +155,12 @@ class ColumnProfile:
             return ""
         kind, share = max(self.identifier_shares.items(), key=lambda item: item[1])
         return kind if share >= 0.6 else ""
+
+    def region_share(self) -> float:
+        """Share of the most common values that are states or provinces of a country."""
+        counted = sum(count for _, count in self.top)
+        inside = sum(count for value, count in self.top if value.strip().lower() in REGION_VALUES)
+        return inside / counted if counted else 0.0
 
     def number_range(self) -> tuple[float, float] | None:
         """Smallest and largest number seen, or None."""

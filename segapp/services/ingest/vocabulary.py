@@ -1,7 +1,8 @@
 """The words column names and values are written in, in the languages exports come in.
 
 Column names are read as English tokens (:mod:`.names`); exports from German,
-French, Spanish, Italian, Portuguese and Dutch systems name the same things in
+French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Finnish and
+Polish systems name the same things in
 their own words. This module maps those words to the English tokens, written
 systematically per meaning and language (customer number, date, amount,
 total, status, text and comment, rating, name, first name, surname, e-mail,
@@ -211,14 +212,171 @@ _BY_MEANING: dict[str, dict[str, str]] = {
                  "nl": "levering"},
 }  # fmt: skip
 
+# The same meanings in Swedish, Danish, Norwegian, Finnish and Polish (sv da no fi pl);
+# Polish nouns also in the genitive they take after another noun ("ID klienta").
+_BY_MEANING_NORTH_EAST: dict[str, dict[str, str]] = {
+    "customer": {"sv": "kund kunder", "da": "kunde kunder", "no": "kunde kunder",
+                 "fi": "asiakas asiakkaan", "pl": "klient klienta klienci kontrahent"},
+    "user": {"sv": "anvandare", "da": "bruger", "no": "bruker", "fi": "kayttaja",
+             "pl": "uzytkownik uzytkownika"},
+    "member": {"sv": "medlem", "da": "medlem", "no": "medlem", "fi": "jasen",
+               "pl": "czlonek czlonka"},
+    "account": {"fi": "tili", "pl": "konto"},
+    "guest": {"sv": "gast", "da": "gaest", "no": "gjest", "fi": "vieras", "pl": "gosc"},
+    "respondent": {"sv": "respondent", "fi": "vastaaja", "pl": "respondent ankietowany"},
+    "number": {"sv": "nummer nr", "da": "nummer nr", "no": "nummer nr", "fi": "numero nro",
+               "pl": "numer nr"},
+    "id": {"sv": "identitet", "fi": "tunnus tunniste", "pl": "identyfikator"},
+    "code": {"sv": "kod", "da": "kode", "no": "kode", "fi": "koodi", "pl": "kod"},
+    "date": {"sv": "datum", "da": "dato", "no": "dato", "fi": "paivamaara pvm"},
+    "time": {"sv": "tid tidpunkt", "da": "tid tidspunkt", "no": "tid tidspunkt",
+             "fi": "aika", "pl": "czas godzina"},
+    "created": {"sv": "skapad skapat", "da": "oprettet", "no": "opprettet", "fi": "luotu",
+                "pl": "utworzono utworzenia zlozono zlozenia"},
+    "amount": {"sv": "belopp", "da": "belob", "no": "belop", "fi": "summa maara",
+               "pl": "kwota"},
+    "total": {"sv": "totalt summa", "da": "total", "no": "totalt sum", "fi": "yhteensa",
+              "pl": "suma razem laczna"},
+    "price": {"sv": "pris", "da": "pris", "no": "pris", "fi": "hinta", "pl": "cena"},
+    "value": {"sv": "varde", "da": "vaerdi", "no": "verdi", "fi": "arvo",
+              "pl": "wartosc"},
+    "gross": {"sv": "brutto", "da": "brutto", "no": "brutto", "fi": "brutto", "pl": "brutto"},
+    "net": {"sv": "netto", "da": "netto", "no": "netto", "fi": "netto", "pl": "netto"},
+    "vat": {"sv": "moms", "da": "moms", "no": "mva", "fi": "alv", "pl": "vat"},
+    "discount": {"sv": "rabatt", "da": "rabat", "no": "rabatt", "fi": "alennus",
+                 "pl": "rabat rabatowy"},
+    "shipping": {"sv": "frakt", "da": "fragt", "no": "frakt", "fi": "toimitus",
+                 "pl": "dostawa dostawy wysylka"},
+    "currency": {"sv": "valuta", "da": "valuta", "no": "valuta", "fi": "valuutta",
+                 "pl": "waluta"},
+    "quantity": {"sv": "antal", "da": "antal", "no": "antall", "fi": "lukumaara",
+                 "pl": "ilosc liczba"},
+    "status": {"sv": "status", "da": "status", "no": "status", "fi": "tila", "pl": "status"},
+    "type": {"sv": "typ", "da": "type", "no": "type", "fi": "tyyppi", "pl": "typ rodzaj"},
+    "channel": {"sv": "kanal", "da": "kanal", "no": "kanal", "fi": "kanava", "pl": "kanal"},
+    "source": {"sv": "kalla", "da": "kilde", "no": "kilde", "fi": "lahde", "pl": "zrodlo"},
+    "payment": {"sv": "betalning", "da": "betaling", "no": "betaling", "fi": "maksu",
+                "pl": "platnosc platnosci"},
+    "event": {"sv": "handelse", "da": "haendelse", "no": "hendelse", "fi": "tapahtuma",
+              "pl": "zdarzenie"},
+    "action": {"sv": "atgard", "da": "handling", "no": "handling", "fi": "toiminto",
+               "pl": "akcja"},
+    "text": {"sv": "text", "da": "tekst", "no": "tekst", "fi": "teksti", "pl": "tekst tresc"},
+    "comment": {"sv": "kommentar", "da": "kommentar", "no": "kommentar", "fi": "kommentti",
+                "pl": "komentarz"},
+    "remark": {"sv": "anmarkning anteckning", "da": "bemaerkning notat", "no": "merknad notat",
+               "fi": "huomautus muistiinpano", "pl": "uwagi uwaga notatka"},
+    "review": {"sv": "recension omdome", "da": "anmeldelse", "no": "anmeldelse",
+               "fi": "arvostelu", "pl": "recenzja opinia"},
+    "message": {"sv": "meddelande", "da": "besked", "no": "melding", "fi": "viesti",
+                "pl": "wiadomosc"},
+    "description": {"sv": "beskrivning", "da": "beskrivelse", "no": "beskrivelse",
+                    "fi": "kuvaus", "pl": "opis"},
+    "answer": {"sv": "svar", "da": "svar", "no": "svar", "fi": "vastaus",
+               "pl": "odpowiedz"},
+    "reason": {"sv": "orsak anledning", "da": "arsag", "no": "arsak", "fi": "syy",
+               "pl": "powod"},
+    "subject": {"sv": "amne", "da": "emne", "no": "emne", "fi": "aihe", "pl": "temat"},
+    "title": {"sv": "titel rubrik", "da": "titel", "no": "tittel", "fi": "otsikko",
+              "pl": "tytul"},
+    "rating": {"sv": "betyg", "da": "bedommelse", "no": "vurdering", "fi": "arvosana",
+               "pl": "ocena"},
+    "stars": {"sv": "stjarnor", "da": "stjerner", "no": "stjerner", "fi": "tahdet",
+              "pl": "gwiazdki"},
+    "name": {"sv": "namn", "da": "navn", "no": "navn", "fi": "nimi", "pl": "nazwa"},
+    "firstname": {"sv": "fornamn", "da": "fornavn", "no": "fornavn", "fi": "etunimi",
+                  "pl": "imie"},
+    "surname": {"sv": "efternamn", "da": "efternavn", "no": "etternavn", "fi": "sukunimi",
+                "pl": "nazwisko"},
+    "email": {"sv": "epost e_post", "da": "e_post", "no": "epost e_post",
+              "fi": "sahkoposti", "pl": "e_mail"},
+    "phone": {"sv": "telefon mobil mobilnummer telefonnummer", "da": "telefon mobil",
+              "no": "telefon mobil", "fi": "puhelin matkapuhelin", "pl": "telefon komorka"},
+    "address": {"sv": "adress", "da": "adresse", "no": "adresse", "fi": "osoite",
+                "pl": "adres"},
+    "street": {"sv": "gata gatuadress", "da": "gade vej", "no": "gate vei",
+               "fi": "katu katuosoite", "pl": "ulica"},
+    "ssn": {"sv": "personnummer", "da": "cpr cprnummer", "no": "fodselsnummer personnummer",
+            "fi": "henkilotunnus hetu", "pl": "pesel"},
+    "postcode": {"sv": "postnummer", "da": "postnummer", "no": "postnummer",
+                 "fi": "postinumero", "pl": "kod_pocztowy"},
+    "city": {"sv": "ort stad postort kommun", "da": "by postdistrikt kommune",
+             "no": "sted poststed kommune", "fi": "kaupunki paikkakunta kunta postitoimipaikka",
+             "pl": "miasto miejscowosc gmina"},
+    "country": {"sv": "land", "da": "land", "no": "land", "fi": "maa", "pl": "kraj panstwo"},
+    "region": {"sv": "lan region landskap", "da": "region", "no": "fylke region",
+               "fi": "maakunta alue", "pl": "wojewodztwo region"},
+    "province": {"pl": "powiat"},
+    "gender": {"sv": "kon", "da": "kon", "no": "kjonn", "fi": "sukupuoli", "pl": "plec"},
+    "age": {"sv": "alder", "da": "alder", "no": "alder", "fi": "ika", "pl": "wiek"},
+    "birth": {"sv": "fodelse", "da": "fodsel", "no": "fodsel", "fi": "syntyma",
+              "pl": "urodzenia urodzin"},
+    "birth date": {"sv": "fodelsedatum fodelsedag", "da": "fodselsdato fodselsdag",
+                   "no": "fodselsdato fodselsdag", "fi": "syntymaaika syntymapaiva",
+                   "pl": "data_urodzenia"},
+    "birth year": {"sv": "fodelsear", "da": "fodselsar", "no": "fodselsar",
+                   "fi": "syntymavuosi", "pl": "rok_urodzenia"},
+    "nationality": {"sv": "nationalitet medborgarskap", "da": "nationalitet statsborgerskab",
+                    "no": "nasjonalitet statsborgerskap", "fi": "kansalaisuus",
+                    "pl": "narodowosc obywatelstwo"},
+    "ethnicity": {"sv": "etnicitet", "da": "etnicitet", "no": "etnisitet", "fi": "etnisyys",
+                  "pl": "pochodzenie_etniczne"},
+    "religion": {"sv": "religion", "da": "religion", "no": "religion", "fi": "uskonto",
+                 "pl": "religia wyznanie"},
+    "marital": {"sv": "civilstand", "da": "civilstand", "no": "sivilstand",
+                "fi": "siviilisaaty", "pl": "stan_cywilny"},
+    "order": {"sv": "order bestallning", "da": "ordre bestilling", "no": "ordre bestilling",
+              "fi": "tilaus", "pl": "zamowienie zamowienia"},
+    "invoice": {"sv": "faktura", "da": "faktura", "no": "faktura", "fi": "lasku",
+                "pl": "faktura faktury"},
+    "transaction": {"sv": "transaktion", "da": "transaktion", "no": "transaksjon",
+                    "fi": "tapahtuma_id", "pl": "transakcja transakcji"},
+    "product": {"sv": "produkt artikel vara", "da": "produkt vare", "no": "produkt vare",
+                "fi": "tuote", "pl": "produkt produktu produktow towar"},
+    "store": {"sv": "butik", "da": "butik", "no": "butikk", "fi": "myymala kauppa",
+              "pl": "sklep sklepu"},
+    "delivery": {"sv": "leverans", "da": "levering", "no": "levering", "fi": "toimitus",
+                 "pl": "dostawa przesylka przesylki"},
+    "purchase": {"sv": "kop", "da": "kob", "no": "kjop", "fi": "osto", "pl": "zakup zakupu"},
+    "staff": {"sv": "personal handlaggare", "da": "personale medarbejder",
+              "no": "ansatt saksbehandler", "fi": "henkilosto kasittelija",
+              "pl": "opiekun pracownik"},
+    "sales": {"sv": "forsaljning", "da": "salg", "no": "salg", "fi": "myynti",
+              "pl": "sprzedaz sprzedazy"},
+    "cost": {"sv": "kostnad", "da": "omkostning", "no": "kostnad", "fi": "kustannus",
+             "pl": "koszt"},
+    "visit": {"sv": "besok", "da": "besog", "no": "besok", "fi": "kaynti kaynnit",
+              "pl": "wizyta wizyty"},
+    "points": {"sv": "poang", "da": "point", "no": "poeng", "fi": "pisteet", "pl": "punkty"},
+    "tier": {"sv": "niva", "da": "niveau", "no": "niva", "fi": "taso", "pl": "poziom"},
+    "last": {"sv": "senaste", "da": "seneste", "no": "siste", "fi": "viimeisin",
+             "pl": "ostatni ostatnia ostatnie"},
+    "since": {"sv": "sedan", "da": "siden", "no": "siden", "fi": "alkaen"},
+    "month": {"sv": "manad man", "da": "maned", "no": "maned", "fi": "kuukausi kk",
+              "pl": "miesiac"},
+    "year": {"sv": "artal", "fi": "vuosi", "pl": "rok"},
+    "registered": {"sv": "registrerad", "da": "registreret", "no": "registrert",
+                   "fi": "rekisteroity", "pl": "zarejestrowany"},
+    "by": {"sv": "av", "da": "af", "no": "av", "pl": "przez"},
+    "newsletter": {"sv": "nyhetsbrev", "da": "nyhedsbrev", "no": "nyhetsbrev",
+                   "fi": "uutiskirje"},
+    "support": {"de": "kundendienst kundenservice", "sv": "kundtjanst kundservice",
+                "da": "kundeservice", "no": "kundeservice", "fi": "asiakaspalvelu",
+                "pl": "obsluga"},
+    "internal": {"sv": "intern internt", "da": "intern", "no": "intern", "fi": "sisainen",
+                 "pl": "wewnetrzna wewnetrzny wewnetrzne"},
+}  # fmt: skip
+
 # Stems glued to the front of German and Dutch compounds (Auftrags|nummer, Geburts|datum).
 _COMPOUND_HEADS: dict[str, str] = {
-    "customer": "kunden kund kd klant", "order": "bestell auftrags bestel order",
-    "birth": "geburts geboorte", "delivery": "liefer lever", "invoice": "rechnungs",
+    "customer": "kunden kund kd klant kunde asiakas", "order": "bestell auftrags bestel order",
+    "birth": "geburts geboorte fodelse fodsels syntyma", "delivery": "liefer lever",
+    "invoice": "rechnungs",
     "payment": "zahlungs zahl betalings", "shipping": "versand verzend", "product": "artikel",
-    "member": "mitglieds lid", "phone": "telefon telefoon handy", "sales": "verkaufs vertrieb",
+    "member": "mitglieds lid medlems", "phone": "telefon telefoon handy",
+    "sales": "verkaufs vertrieb",
     "transaction": "transaktions buchungs", "user": "benutzer nutzer gebruikers",
-    "store": "filial winkel",
+    "store": "filial winkel", "street": "gatu katu",
 }  # fmt: skip
 
 # Short conventional abbreviations of data warehouses and legacy systems, any language.
@@ -245,7 +403,8 @@ NOT_ABBREVIATIONS = _words(
 # Little words between the words of a name in some languages ("date de naissance").
 STOP_WORDS = _words(
     "de du des la le les del della dello di da do dos das van het der den von vom zum zur el "
-    "los las il lo en et y e und electronico electronica elettronica eletronico electronique in"
+    "los las il lo en et y e und electronico electronica elettronica eletronico electronique in "
+    "och og i"
 )
 
 # Words saying a value is money: currency codes and symbols (a name like "iap_usd" or "Summe €").
@@ -309,9 +468,9 @@ EVENT_VALUE_WORDS = _words(
 )
 
 
-def _expanded(table: dict[str, dict[str, str]]) -> dict[str, tuple[str, ...]]:
+def _expanded(*tables: dict[str, dict[str, str]]) -> dict[str, tuple[str, ...]]:
     words: dict[str, tuple[str, ...]] = {}
-    for meaning, by_language in table.items():
+    for meaning, by_language in (item for table in tables for item in table.items()):
         tokens = tuple(meaning.split())
         for listed in by_language.values():
             for word in listed.split():
@@ -321,13 +480,17 @@ def _expanded(table: dict[str, dict[str, str]]) -> dict[str, tuple[str, ...]]:
 
 
 FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
-    word: tokens for word, tokens in _expanded(_BY_MEANING).items() if " " not in word
+    word: tokens
+    for word, tokens in _expanded(_BY_MEANING, _BY_MEANING_NORTH_EAST).items()
+    if " " not in word
 }
 """A word of another language -> the English tokens it means ("kundennummer" is found by
 compound splitting, "vorname" -> ("firstname",))."""
 
 FOREIGN_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
-    tuple(word.split()): tokens for word, tokens in _expanded(_BY_MEANING).items() if " " in word
+    tuple(word.split()): tokens
+    for word, tokens in _expanded(_BY_MEANING, _BY_MEANING_NORTH_EAST).items()
+    if " " in word
 }
 """Phrases of several words ("code postal", "nom de famille") -> the English tokens."""
 

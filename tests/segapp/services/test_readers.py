@@ -124,6 +124,27 @@ def test_latin1_file_falls_back_and_keeps_accents(write_file):
     assert recs[0].values["text"] == "Très bon café à emporter"
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding", "label"),
+    [
+        ("klient,miasto\nc1,Łódź\nc2,Kraków\nc3,Gdańsk\nc4,Zielona Góra\n", "cp1250",
+         "Windows-1250"),
+        ("kund,ort\nc1,Malmö\nc2,Västerås\nc3,Umeå\nc4,Jönköping\n", "cp1252", "Windows-1252"),
+        ("client,ville\nc1,Besançon\nc2,Nîmes\nc3,Orléans\nc4,Saint-Étienne\n", "cp1252",
+         "Windows-1252"),
+    ],
+)  # fmt: skip
+def test_a_single_byte_file_is_read_in_the_code_page_that_makes_words_of_it(
+    write_file, text, encoding, label
+):
+    path = write_file("places.csv", text, encoding)
+    fmt, _, recs = records(path)
+    assert fmt.encoding_label == label
+    assert [r.values[list(r.values)[1]] for r in recs] == [
+        line.split(",")[1] for line in text.strip().split("\n")[1:]
+    ]
+
+
 def test_json_array_and_json_lines_are_streamed(write_file):
     data = [{"customer_id": "c1", "text": "a"}, {"customer_id": 2, "text": "b", "x": [1]}]
     _, cols_a, recs_a = records(write_file("a.json", json.dumps(data)))
