@@ -63,8 +63,6 @@ from segapp.services.ingest.name_words import (
     RESPONDER_WORDS,
     RESPONSE_WORDS,
     SENSITIVE_SETS,
-    SENSITIVE_WORDS,
-    SERVICE_PARTIES,
     SHORT_TAILS,
     STAFF_WORDS,
     STATUS_WORDS,
@@ -286,37 +284,6 @@ def customer_id_score(name: str, *, file_type: str) -> float:
     if generic and file_type == "customers":
         return 1.0
     return 0.0
-
-
-def party_id_score(name: str) -> tuple[float, str]:
-    """(score, the party) for an id of a party the vocabulary does not name ("rider_id",
-    "policyHolderId", "Student ID", "passenger"): 0 when the name says nothing of the kind.
-
-    The word before the id words is the party: a word for a person served (student,
-    passenger, tenant …) scores 2, an unknown word 1.5 (1 before a code or reference); a
-    party serving the customer (driver, instructor …) 0.25; a thing, a date, a sensitive
-    or identifying word none. Values must confirm it (see the pickers).
-    """
-    tokens = [token for token in name_tokens(name) if token not in PARTY_QUALIFIERS]
-    ids = [token for token in tokens if token in ID_WORDS]
-    words = [token for token in tokens if token not in ID_WORDS]
-    if not words or any(token.isdigit() for token in words):
-        return 0.0, ""
-    if not ids and (len(words) > 1 or words[0] not in CUSTOMER_PARTIES):
-        return 0.0, ""
-    refused = ENTITY_WORDS | DROP_WORDS | SENSITIVE_WORDS | DATE_WORDS | STAFF_WORDS
-    if set(words) & refused or tokens[-1] not in ID_WORDS | CUSTOMER_PARTIES:
-        return 0.0, ""
-    head = words[-1]
-    if head in SERVICE_PARTIES:
-        return 0.25, head
-    if head in CUSTOMER_PARTIES | SUBJECT_WORDS:
-        return 2.0, head
-    if head in ALL_WORDS or head in vocab.FOREIGN_WORDS or len(words) > 2:
-        return 0.0, ""
-    return (
-        1.5 if set(ids) & {"id", "ids", "no", "nr", "num", "number", "uuid", "guid"} else 1.0
-    ), head
 
 
 def is_staff_name(name: str) -> bool:

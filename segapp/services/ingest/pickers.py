@@ -22,6 +22,7 @@ from segapp.services.ingest import name_words, names
 from segapp.services.ingest import vocabulary as vocab
 from segapp.services.ingest.fields import normalise_name
 from segapp.services.ingest.outcomes import status_coverage
+from segapp.services.ingest.party_names import party_id_score
 from segapp.services.ingest.rows import KINDS
 from segapp.services.ingest.values import ColumnProfile
 
@@ -219,7 +220,7 @@ def pick_customer_id(state: DetectionState) -> None:
         profile = state.profiles[column]
         reason = "name says it is the id of a customer or another person"
         if not score:
-            score, party = names.party_id_score(column)
+            score, party = party_id_score(column)
             if not (score and state.has_values and _ids_of_parties(state, profile)):
                 continue
             reason = f"name says it is the id of a {party!r} and values are ids of people"

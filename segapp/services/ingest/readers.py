@@ -27,6 +27,8 @@ from typing import Any
 
 import ijson
 
+from segapp.services.ingest.encodings import decodes_as as _decodes_as
+from segapp.services.ingest.encodings import detect_encoding as _detect_encoding
 from segapp.services.ingest.json_records import (
     MAX_RECORD_CHARS,
     NUL,
@@ -36,7 +38,6 @@ from segapp.services.ingest.json_records import (
 )
 
 HEAD_BYTES = 64 * 1024
-SCAN_CHUNK = 1024 * 1024
 SNIFF_LINES = 50
 COLUMN_SAMPLE = 200
 CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -217,53 +218,6 @@ def _control_share(data: bytes) -> float:
     allowed = {0, 9, 10, 12, 13}
     controls = sum(1 for byte in data if byte < 32 and byte not in allowed)
     return controls / max(len(data), 1)
-
-
-# Single-byte code pages tried when a file is not UTF-8, the first preferred on a tie.
-SINGLE_BYTE_PAGES = ("cp1252", "cp1250")
-
-
-def _detect_encoding(path: Path) -> str:
-    """UTF-8 if the whole file decodes as UTF-8, else the single-byte page that reads it best.
-
-    Of the code pages the file decodes in, the one that turns the most non-ASCII bytes
-    into letters inside words wins (Polish "ł" is "³" in Windows-1252 but a letter in
-    Windows-1250); Western text reads the same in both, so Windows-1252 wins a tie.
-    """
-    if _decodes_as(path, "utf-8"):
-        return "utf-8-sig"
-    pages = [page for page in SINGLE_BYTE_PAGES if _decodes_as(path, page)]
-    if not pages:
-        return "latin-1"
-    with path.open("rb") as fh:
-        data = fh.read(SCAN_CHUNK)
-    return max(pages, key=lambda page: (_letters_in_words(data, page), -pages.index(page)))
-
-
-def _letters_in_words(data: bytes, encoding: str) -> int:
-    """How many non-ASCII characters of `data` decode to letters next to another letter."""
-    text = data.decode(encoding, errors="replace")
-    count = 0
-    for index, char in enumerate(text):
-        if ord(char) < 128 or not char.isalpha():
-            continue
-        before = text[index - 1] if index else " "
-        after = text[index + 1] if index + 1 < len(text) else " "
-        if before.isalpha() or after.isalpha():
-            count += 1
-    return count
-
-
-def _decodes_as(path: Path, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(SCAN_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _check_delimiter(delimiter: str) -> str:
