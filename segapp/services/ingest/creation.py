@@ -15,10 +15,9 @@ import uuid
 from pathlib import Path
 from typing import IO
 
-from django.conf import settings
-
 from segapp.models import ImportFileType, ImportJob
 from segapp.services.ingest.columns import split_mapping
+from segapp.services.ingest.kept_uploads import uploads_dir
 from segapp.services.ingest.options import AGGREGATE_MODES, ImportOptions, ImportRequestError
 from segapp.services.ingest.readers import (
     RecordReader,
@@ -93,7 +92,7 @@ def create_import_job(
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     if upload is not None:
-        target = _upload_dir() / f"{job.pk}-{uuid.uuid4().hex}{_safe_suffix(original_filename)}"
+        target = uploads_dir() / f"{job.pk}-{uuid.uuid4().hex}{_safe_suffix(original_filename)}"
         size, digest = _copy_and_hash(upload, target)
         job.upload_path = str(target)
     else:
@@ -110,12 +109,6 @@ def create_import_job(
     job.file_size, job.file_sha256 = size, digest
     job.save(update_fields=["upload_path", "file_size", "file_sha256"])
     return job
-
-
-def _upload_dir() -> Path:
-    folder = Path(settings.VOXSEG_DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _safe_suffix(filename: str) -> str:

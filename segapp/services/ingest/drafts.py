@@ -29,13 +29,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from segapp.models import ImportFileType, ImportJob, ImportStatus
 from segapp.services.ingest.columns import split_mapping
 from segapp.services.ingest.fields import FIELDS, OPT_OUT_FIELD, normalise_name
+from segapp.services.ingest.kept_uploads import kept_upload, upload_hours, uploads_dir
 from segapp.services.ingest.options import ImportOptions, ImportRequestError
 from segapp.services.ingest.preview import ROLES, ImportPreview, mapping_from_roles, preview_import
 from segapp.services.ingest.readers import UnreadableFileError
@@ -60,28 +60,6 @@ class ExpiredUploads:
 
     drafts: int = 0
     failed_uploads: int = 0
-
-
-def upload_hours() -> float:
-    """How long a draft, or the upload of a failed job, is kept."""
-    return float(getattr(settings, "VOXSEG_DRAFT_UPLOAD_HOURS", 24) or 0)
-
-
-def uploads_dir() -> Path:
-    """Where uploaded copies are kept until a worker has read them."""
-    folder = Path(settings.VOXSEG_DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def kept_upload(job: ImportJob) -> Path | None:
-    """The stored copy of the job's upload, if VOXSEG still holds it (never a CLI's own file)."""
-    if not job.upload_path:
-        return None
-    path = Path(job.upload_path)
-    if path.resolve().parent != uploads_dir().resolve() or not path.is_file():
-        return None
-    return path
 
 
 def kept_until(job: ImportJob) -> datetime | None:

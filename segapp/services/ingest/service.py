@@ -38,6 +38,7 @@ from segapp.services.ingest.columns import ColumnPlan, plan_columns, unsure_note
 from segapp.services.ingest.creation import create_import_job, validate_request
 from segapp.services.ingest.event_features import refresh_event_features
 from segapp.services.ingest.idmask import IdMasker
+from segapp.services.ingest.kept_uploads import kept_upload
 from segapp.services.ingest.options import ImportOptions, ImportRequestError
 from segapp.services.ingest.outcomes import OutcomeTally
 from segapp.services.ingest.progress import (
@@ -177,11 +178,8 @@ def _discard_rows(job: ImportJob) -> None:
 
 def _discard_upload(job: ImportJob) -> None:
     """Delete the stored copy of an uploaded file: it holds raw ids and unredacted text."""
-    if not job.upload_path:
-        return
-    path = Path(job.upload_path)
-    uploads = (Path(settings.VOXSEG_DATA_DIR) / "uploads").resolve()
-    if path.resolve().parent == uploads:
+    path = kept_upload(job)
+    if path is not None:
         path.unlink(missing_ok=True)
 
 

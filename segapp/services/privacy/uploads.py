@@ -19,7 +19,7 @@ import logging
 from django.db.models import Q
 
 from segapp.models import ImportJob, ImportStatus
-from segapp.services.ingest.drafts import kept_upload
+from segapp.services.ingest.kept_uploads import kept_upload
 from segapp.services.ingest.readers import RecordReader, UnreadableFileError, sniff_format
 from segapp.services.pseudonyms import normalise_external_id, pseudonymise
 
