@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from segapp.models import ImportJob, ImportStatus, RunStatus, SegmentationRun
+from segapp.services.ingest.partial import release_failed_import
 
 logger = logging.getLogger(__name__)
 
@@ -220,8 +221,6 @@ def _end(model: type[Job], job: Job, status: str, message: str, now: datetime) -
 
 
 def _release_import(job_id: int) -> None:
-    from segapp.services.ingest.service import release_failed_import
-
     release_failed_import(ImportJob.objects.get(pk=job_id))
 
 

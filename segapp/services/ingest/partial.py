@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from segapp.models import Customer, Document, Event, ImportJob, ImportRowIssue, Membership
+from segapp.services.ingest.progress import clear_progress
 from segapp.services.transactions import commits_per_chunk
 
 
@@ -39,3 +40,14 @@ def _empty_customers_since(job: ImportJob):
         .exclude(Exists(Event.objects.filter(customer=OuterRef("pk"))))
         .exclude(Exists(Membership.objects.filter(customer=OuterRef("pk"))))
     )
+
+
+def release_failed_import(job: ImportJob) -> None:
+    """Clean up after a failed job: its live progress, and the rows its chunks wrote where
+    they commit on their own (customers it added or changed stay).
+
+    The uploaded copy is kept, so the job can be retried with a corrected mapping without
+    uploading again; `segapp.services.ingest.drafts` deletes it after
+    VOXSEG_DRAFT_UPLOAD_HOURS, or when the retry takes it over."""
+    discard_partial_import(job)
+    clear_progress(job.pk)

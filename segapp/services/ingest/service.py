@@ -41,6 +41,7 @@ from segapp.services.ingest.idmask import IdMasker
 from segapp.services.ingest.kept_uploads import kept_upload
 from segapp.services.ingest.options import ImportOptions, ImportRequestError
 from segapp.services.ingest.outcomes import OutcomeTally
+from segapp.services.ingest.partial import discard_partial_import, release_failed_import
 from segapp.services.ingest.progress import (
     ImportProgress,
     ProgressCallback,
@@ -146,7 +147,7 @@ def shared_redactor() -> Redactor:
 
 
 def _mark_running(job: ImportJob) -> None:
-    _discard_rows(job)  # of an earlier attempt, where its chunks committed
+    discard_partial_import(job)  # of an earlier attempt, where its chunks committed
     job.status, job.started_at, job.progress = ImportStatus.RUNNING, timezone.now(), 0.0
     job.error_message = ""
     job.save(update_fields=["status", "started_at", "progress", "error_message"])
@@ -157,23 +158,6 @@ def _mark_failed(job: ImportJob, message: str) -> None:
     job.rows_imported = job.rows_updated = job.rows_duplicate = 0
     job.save()
     release_failed_import(job)
-
-
-def release_failed_import(job: ImportJob) -> None:
-    """Clean up after a failed job: its live progress, and the rows its chunks wrote where
-    they commit on their own (customers it added or changed stay).
-
-    The uploaded copy is kept, so the job can be retried with a corrected mapping without
-    uploading again; `segapp.services.ingest.drafts` deletes it after
-    VOXSEG_DRAFT_UPLOAD_HOURS, or when the retry takes it over."""
-    _discard_rows(job)
-    clear_progress(job.pk)
-
-
-def _discard_rows(job: ImportJob) -> None:
-    from segapp.services.ingest.partial import discard_partial_import
-
-    discard_partial_import(job)
 
 
 def _discard_upload(job: ImportJob) -> None:
