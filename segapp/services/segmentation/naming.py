@@ -1,9 +1,14 @@
 """Persona names that stay recognisable across runs.
 
-A segment that persists from one run to the next (mostly the same customers)
-keeps the name people already know, even when its generated name would differ
-slightly. Persistence is measured by the Jaccard overlap of the two segments'
-customers; each earlier segment lends its name to at most one new segment.
+A segment that persists from one run to the next keeps the name people
+already know, even when its generated name would differ slightly.
+
+Persistence is measured on the customers both runs saw, so that customers
+arriving (or leaving) between the runs do not make a segment look new: of the
+earlier segment's members still present, most went to the new segment
+(``kept``), and of the new segment's members the earlier run already had, most
+came from the earlier segment (``came_from``). Each earlier segment lends its
+name to at most one new segment.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ _NAME_LENGTH = Segment._meta.get_field("name").max_length
 def carry_names(run: SegmentationRun) -> int:
     """Rename ``run``'s segments after their continuing segment in the previous successful run.
 
-    Records ``"continues": {"run", "segment", "overlap"}`` in each renamed
+    Records ``"continues": {"run", "segment", "overlap", "kept", "came_from"}`` in each renamed
     segment's profile and keeps names unique within the run (a segment whose
     own name is now taken gets a numeral). Returns how many names were carried.
     """
@@ -33,19 +38,20 @@ def carry_names(run: SegmentationRun) -> int:
         return 0
     segments = {s.number: s for s in Segment.objects.filter(run=run)}
     earlier = {s.number: s for s in Segment.objects.filter(run=previous)}
-    matches = _matches(_members(run), _members(previous), segments, earlier)
-    carried: dict[int, tuple[int, float]] = {}
+    current, before = _members(run), _members(previous)
+    matches = _matches(current, before, _seen(run), _seen(previous), segments, earlier)
+    carried: dict[int, tuple[int, dict[str, float]]] = {}
     lent: set[int] = set()
-    for overlap, number, old in matches:
+    for _, number, old, figures in matches:
         if number not in carried and old not in lent:
-            carried[number], lent = (old, overlap), lent | {old}
+            carried[number], lent = (old, figures), lent | {old}
     taken = {earlier[old].name for old, _ in carried.values()}
     for number in sorted(segments):
         segment = segments[number]
         if number in carried:
-            old, overlap = carried[number]
+            old, figures = carried[number]
             segment.name = earlier[old].name
-            continues = {"run": previous.pk, "segment": old, "overlap": round(overlap, 4)}
+            continues = {"run": previous.pk, "segment": old, **figures}
             segment.profile = {**segment.profile, "continues": continues}
         else:
             segment.name = _unique(segment.name, taken)
@@ -65,18 +71,40 @@ def _members(run: SegmentationRun) -> dict[int, set[int]]:
     return members
 
 
-def _matches(current, previous, segments, earlier) -> list[tuple[float, int, int]]:
-    """(overlap, new number, old number) of pairs overlapping enough, best first."""
+def _seen(run: SegmentationRun) -> set[int]:
+    """Every customer the run placed or left out (members, outliers, late placements)."""
+    return set(Membership.objects.filter(run=run).values_list("customer_id", flat=True))
+
+
+def _matches(current, previous, seen_now, seen_before, segments, earlier):
+    """(score, new number, old number, figures) of persisting pairs, best first.
+
+    Only customers both runs saw count. A pair persists when more than
+    MIN_OVERLAP of the earlier segment's remaining members went to the new
+    one and more than MIN_OVERLAP of the new one's previously seen members came
+    from the earlier one; ``overlap`` is the Jaccard index on those customers.
+    """
+    both = seen_now & seen_before
     pairs = []
     for number, mine in current.items():
         if segments[number].profile.get("small"):
             continue
+        mine = mine & both
         for old, theirs in previous.items():
             if earlier[old].profile.get("small"):
                 continue
-            overlap = len(mine & theirs) / len(mine | theirs)
-            if overlap >= MIN_OVERLAP:
-                pairs.append((overlap, number, old))
+            theirs = theirs & both
+            shared = len(mine & theirs)
+            if not shared:
+                continue
+            kept, came_from = shared / len(theirs), shared / len(mine)
+            if kept > MIN_OVERLAP and came_from > MIN_OVERLAP:
+                figures = {
+                    "overlap": round(shared / len(mine | theirs), 4),
+                    "kept": round(kept, 4),
+                    "came_from": round(came_from, 4),
+                }
+                pairs.append((min(kept, came_from), number, old, figures))
     return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
 
 

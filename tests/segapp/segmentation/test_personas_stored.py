@@ -108,7 +108,7 @@ def _carry_names_into_a_new_run(previous: SegmentationRun) -> None:
     assert carried == sum(not s.profile["small"] for s in old) - 1
     assert names[kept.number].name == kept.name
     assert names[kept.number].profile["continues"] == {
-        "run": previous.pk, "segment": kept.number, "overlap": 1.0
+        "run": previous.pk, "segment": kept.number, "overlap": 1.0, "kept": 1.0, "came_from": 1.0
     }  # fmt: skip
     assert names[lost.number].name == f"{kept.name} 2"
     assert "continues" not in names[lost.number].profile
