@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nlp.text_cache import TextsFingerprint
+
 ProgressCallback = Callable[[str, float], None]
 STAGES = ("embed", "sentiment", "topics", "features", "segments", "metrics", "profiles", "explain")
 
@@ -128,10 +130,18 @@ class SegmentationResult:
     notes: list[str] = field(default_factory=list)
     explain_context: dict[str, Any] = field(default_factory=dict)  # nlp.explain population stats
     model: Any = None  # nlp.model.FittedSegmentation: assigns new customers without refitting
+    # What the text results depend on (`nlp.text_cache`): "sentiment", "topics", "aspects".
+    text_keys: dict[str, str] = field(default_factory=dict)
 
 
 class SegmentationPipeline:
-    """Compose embedder, sentiment, topics, features and segmenter into one `fit`."""
+    """Compose embedder, sentiment, topics, features and segmenter into one `fit`.
+
+    ``text_cache`` (an `nlp.text_cache.TextResultCache`) holds text results of
+    earlier fits: sentiment, topics and sentiment per topic are taken from it
+    when the texts, ratings, embeddings, parameters and code they depend on are
+    unchanged, and computed (and offered to it) otherwise.
+    """
 
     def __init__(
         self,
@@ -141,12 +151,14 @@ class SegmentationPipeline:
         topic_modeler=None,
         feature_builder=None,
         segmenter=None,
+        text_cache=None,
     ) -> None:
         self.params = params
         self.embedder = embedder
         self.topic_modeler = topic_modeler
         self.feature_builder = feature_builder
         self.segmenter = segmenter
+        self.text_cache = text_cache
 
     def fit(
         self,
@@ -177,10 +189,18 @@ class SegmentationPipeline:
             if embeddings is None:
                 embedder = self.embedder or steps.default_embedder(params)
                 embeddings = embedder.encode(texts)
+        cache = self.text_cache
         with _timed(timings, "sentiment", report):
-            sentiment = steps.score_sentiment(texts, embeddings, documents.get("rating"), params)
+            fingerprint = TextsFingerprint.of(texts, embeddings) if texts else None
+            sentiment = steps.score_sentiment(
+                texts, embeddings, documents.get("rating"), params, cache=cache,
+                fingerprint=fingerprint,
+            )  # fmt: skip
         with _timed(timings, "topics", report):
-            topics = steps.fit_topics(texts, embeddings, params, self.topic_modeler)
+            topics = steps.fit_topics(
+                texts, embeddings, params, self.topic_modeler, cache=cache, fingerprint=fingerprint
+            )
+            aspects = steps.topic_aspects(topics, sentiment, cache=cache)
         with _timed(timings, "features", report):
             builder = self.feature_builder or steps.default_feature_builder(params)
             features = steps.build_features(
@@ -203,8 +223,10 @@ class SegmentationPipeline:
             )  # fmt: skip
             profiles = steps.merge_explanations(profiles, explanation.profiles)
         result = steps.assemble(
-            customer_ids, segmenter, topics, sentiment, profiles, metrics, timings
+            customer_ids, segmenter, topics, sentiment, profiles, metrics, timings, aspects
         )
+        result.text_keys = steps.text_keys(sentiment, topics, aspects)
+        result.notes.extend(steps.reuse_notes(sentiment, topics, aspects))
         result.explain_context = explanation.context
         result.model = FittedSegmentation(
             sentiment_scorer=sentiment.scorer,

@@ -6,6 +6,7 @@ each step can be tested and swapped on its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +14,24 @@ import numpy as np
 import pandas as pd
 
 from nlp.pipeline import PipelineParams, SegmentationResult
+from nlp.text_cache import (
+    AspectsFit,
+    ScoredText,
+    SentimentFit,
+    TextResultCache,
+    TextsFingerprint,
+    TopicsFit,
+    aspects_key,
+    score_texts,
+    sentiment_key,
+    topics_key,
+    vader_scorer_id,
+)
 
 MIN_DOCUMENTS_FOR_TOPICS = 50
 LOW_STABILITY = 0.5  # below this, refits on resamples disagree too much to trust the segments
 TOP_TOPICS = 5
+EARLIER_FIT = "an earlier fit"  # where a cached result came from when its store does not say
 
 
 @dataclass
@@ -28,6 +43,8 @@ class SentimentOutput:
     choice: dict[str, Any]
     sentences: list[list[tuple[str, float]]]
     scorer: Any = None
+    key: str | None = None  # what the choice depends on (`nlp.text_cache.sentiment_key`)
+    origin: str | None = None  # where a cached choice came from; None when computed here
 
 
 @dataclass
@@ -39,6 +56,8 @@ class TopicsOutput:
     modeler: Any = None
     n_topics: int = 0
     notes: list[str] = field(default_factory=list)
+    key: str | None = None  # what the topic model depends on (`nlp.text_cache.topics_key`)
+    origin: str | None = None  # where a cached topic model came from; None when fitted here
 
 
 def default_embedder(params: PipelineParams):
@@ -49,10 +68,20 @@ def default_embedder(params: PipelineParams):
 
 
 def score_sentiment(
-    texts: list[str], embeddings: np.ndarray, ratings: pd.Series | None, params: PipelineParams
+    texts: list[str],
+    embeddings: np.ndarray,
+    ratings: pd.Series | None,
+    params: PipelineParams,
+    *,
+    cache: TextResultCache | None = None,
+    fingerprint: TextsFingerprint | None = None,
 ) -> SentimentOutput:
-    """VADER, or a head trained on star ratings when enough exist and it scores better."""
-    from nlp.sentiment import VaderScorer, choose_scorer, label_of, score_documents
+    """VADER, or a head trained on star ratings when enough exist and it scores better.
+
+    Texts' VADER scores and the choice itself come from ``cache`` when it holds
+    them for the same texts, ratings, embeddings, seed and code.
+    """
+    from nlp.sentiment import VaderScorer, choose_scorer, label_of
 
     values = ratings.tolist() if ratings is not None else [None] * len(texts)
     rated = [None if v is None or pd.isna(v) else float(v) for v in values]
@@ -68,24 +97,80 @@ def score_sentiment(
             sentences=[],
             scorer=VaderScorer(),
         )  # fmt: skip
-    choice, scorer = choose_scorer(
-        texts, embeddings, rated, seed=params.seed, scale_min=scale_min, scale_max=scale_max
-    )
-    compound = np.asarray(score_documents(scorer, texts, embeddings), dtype=float)
-    sentences = VaderScorer().score_sentences(texts)
+    cache = cache or TextResultCache()
+    fingerprint = fingerprint or TextsFingerprint.of(texts, embeddings)
+    vader = VaderScorer()
+    scored = _vader_scores(vader, texts, fingerprint.hashes, cache)
+    key = sentiment_key(fingerprint, rated, {"seed": params.seed})
+    fit = cache.sentiment_fit(key)
+    if fit is None:
+        made, scorer = choose_scorer(
+            texts, embeddings, rated, seed=params.seed, scale_min=scale_min, scale_max=scale_max
+        )
+        choice = made.__dict__ if hasattr(made, "__dict__") else dict(made)
+    else:
+        choice, scorer = dict(fit.choice), fit.scorer
+    if type(scorer) is VaderScorer and vars(scorer) == vars(vader):
+        compound = np.asarray([s.document for s in scored], dtype=float)
+    else:
+        compound = _scores_of(scorer, texts, embeddings, fingerprint.hashes, fit)
+    if fit is None:
+        kept = dict(zip(fingerprint.hashes, compound.tolist(), strict=True))
+        cache.store_sentiment_fit(key, SentimentFit(choice=choice, scorer=scorer, scores=kept))
     return SentimentOutput(
         compound=compound,
         labels=[label_of(c) for c in compound],
-        choice=choice.__dict__ if hasattr(choice, "__dict__") else dict(choice),
-        sentences=sentences,
+        choice=choice,
+        sentences=[list(s.sentences) for s in scored],
         scorer=scorer,
+        key=key,
+        origin=None if fit is None else fit.origin or EARLIER_FIT,
     )
 
 
+def _vader_scores(
+    vader, texts: list[str], hashes: Sequence[str], cache: TextResultCache
+) -> list[ScoredText]:
+    """Every text's VADER document and sentence scores, scoring only texts the cache lacks."""
+    scorer_id = vader_scorer_id(vader)
+    held = cache.scored_texts(scorer_id, hashes)
+    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in held}
+    if missing:
+        fresh = dict(zip(missing, score_texts(vader, list(missing.values())), strict=True))
+        cache.store_scored_texts(scorer_id, fresh)
+        held = {**held, **fresh}
+    return [held[h] for h in hashes]
+
+
+def _scores_of(
+    scorer, texts: list[str], embeddings: np.ndarray, hashes: Sequence[str], fit
+) -> np.ndarray:
+    """Document scores by ``scorer``: those a cached fit kept, the others scored now."""
+    from nlp.sentiment import score_documents
+
+    kept = fit.scores if fit is not None else {}
+    todo = [i for i, h in enumerate(hashes) if h not in kept]
+    compound = np.asarray([kept.get(h, np.nan) for h in hashes], dtype=float)
+    if todo:
+        fresh = score_documents(scorer, [texts[i] for i in todo], np.asarray(embeddings)[todo])
+        compound[todo] = np.asarray(fresh, dtype=float)
+    return compound
+
+
 def fit_topics(
-    texts: list[str], embeddings: np.ndarray, params: PipelineParams, modeler=None
+    texts: list[str],
+    embeddings: np.ndarray,
+    params: PipelineParams,
+    modeler=None,
+    *,
+    cache: TextResultCache | None = None,
+    fingerprint: TextsFingerprint | None = None,
 ) -> TopicsOutput:
-    """Topics of the documents, or none (all -1) when there are too few documents."""
+    """Topics of the documents, or none (all -1) when there are too few documents.
+
+    The default topic model comes from ``cache`` when it holds one fitted on
+    the same texts, embeddings, settings and code; a model passed in is always fitted.
+    """
     if len(texts) < MIN_DOCUMENTS_FOR_TOPICS:
         return TopicsOutput(
             doc_topics=np.full(len(texts), -1),
@@ -99,14 +184,30 @@ def fit_topics(
         )
     from nlp.topics import TopicModeler
 
-    modeler = modeler or TopicModeler(max_outlier_share=params.max_topic_outliers, seed=params.seed)
+    if modeler is not None:
+        modeler.fit(texts, embeddings)
+        return _topics_of(modeler)
+    cache = cache or TextResultCache()
+    modeler = TopicModeler(max_outlier_share=params.max_topic_outliers, seed=params.seed)
+    fingerprint = fingerprint or TextsFingerprint.of(texts, embeddings)
+    key = topics_key(fingerprint, vars(modeler))
+    fit = cache.topics_fit(key)
+    if fit is not None:
+        return _topics_of(fit.modeler, key=key, origin=fit.origin or EARLIER_FIT)
     modeler.fit(texts, embeddings)
+    cache.store_topics_fit(key, TopicsFit(modeler=modeler))
+    return _topics_of(modeler, key=key)
+
+
+def _topics_of(modeler, *, key: str | None = None, origin: str | None = None) -> TopicsOutput:
     topics = list(modeler.topics_info_)
     return TopicsOutput(
         doc_topics=np.asarray(modeler.topics_, dtype=int),
         topics=topics,
         modeler=modeler,
         n_topics=len(topics),
+        key=key,
+        origin=origin,
     )
 
 
@@ -174,6 +275,53 @@ def measure(segmenter, features: np.ndarray, params: PipelineParams, truth) -> d
         segmenter, features, bootstrap=params.stability_resamples, truth=truth, seed=params.seed
     )
     return {k: (None if v is None else float(v)) for k, v in metrics.items()}
+
+
+def topic_aspects(
+    topics: TopicsOutput, sentiment: SentimentOutput, *, cache: TextResultCache | None = None
+) -> AspectsFit:
+    """Sentiment per topic from sentences (:func:`aspect_sentiment`), from ``cache`` when held.
+
+    Only a keyed topic model (see :func:`fit_topics`) is looked up: the key is
+    its key and every scored sentence.
+    """
+    if topics.key is None or topics.modeler is None:
+        return AspectsFit(by_topic=aspect_sentiment(topics, sentiment))
+    cache = cache or TextResultCache()
+    key = aspects_key(topics.key, sentiment.sentences)
+    held = cache.aspects(key)
+    if held is not None:
+        return AspectsFit(by_topic=dict(held.by_topic), origin=held.origin or EARLIER_FIT, key=key)
+    fit = AspectsFit(by_topic=aspect_sentiment(topics, sentiment), key=key)
+    cache.store_aspects(key, fit)
+    return fit
+
+
+def text_keys(
+    sentiment: SentimentOutput, topics: TopicsOutput, aspects: AspectsFit
+) -> dict[str, str]:
+    """The keys of this fit's text results, to find them again (`nlp.text_cache`)."""
+    keys = {"sentiment": sentiment.key, "topics": topics.key, "aspects": aspects.key}
+    return {name: key for name, key in keys.items() if key is not None}
+
+
+def reuse_notes(sentiment: SentimentOutput, topics: TopicsOutput, aspects: AspectsFit) -> list[str]:
+    """One note per earlier fit whose text results were taken instead of computed again."""
+    parts = {"sentiment": sentiment.origin, "topics": topics.origin,
+             "sentiment per topic": aspects.origin}  # fmt: skip
+    by_origin: dict[str, list[str]] = {}
+    for part, origin in parts.items():
+        if origin is not None:
+            by_origin.setdefault(origin, []).append(part)
+    return [
+        f"The texts are unchanged since {origin}: its {_and(names)} were reused "
+        "instead of being computed again."
+        for origin, names in by_origin.items()
+    ]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def aspect_sentiment(topics: TopicsOutput, sentiment: SentimentOutput) -> dict[int, float]:
@@ -312,8 +460,9 @@ def assemble(
     profiles: list[dict[str, Any]],
     metrics: dict[str, Any],
     timings: dict[str, float],
+    aspects: AspectsFit | None = None,
 ) -> SegmentationResult:
-    """Gather the fitted pieces into one result."""
+    """Gather the fitted pieces into one result (``aspects`` computed here when not given)."""
     notes = list(topics.notes) + list(getattr(segmenter, "notes_", []) or [])
     stability = metrics.get("stability")
     if stability is not None and segmenter.n_segments_ >= 2 and stability < LOW_STABILITY:
@@ -341,7 +490,9 @@ def assemble(
         doc_sentiment_labels=sentiment.labels,
         topics=topics.topics,
         topic_sentiment={int(k): round(float(v), 4) for k, v in doc_topic_sentiment.items()},
-        topic_aspect_sentiment=aspect_sentiment(topics, sentiment),
+        topic_aspect_sentiment=(
+            aspects.by_topic if aspects is not None else aspect_sentiment(topics, sentiment)
+        ),
         segment_profiles=profiles,
         sentiment_choice=sentiment.choice,
         metrics=metrics,
