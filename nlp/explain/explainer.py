@@ -267,8 +267,13 @@ def _subjects(
                     ok = group is not None and vocabulary.is_distinctive(word, group)
                 if ok and word not in words:
                     words.append(word)
-    if group is not None:
-        words += [w for w in vocabulary.distinctive_words(group) if w not in words]
+    if group is None:
+        return words[:MAX_SUBJECTS]
+    # the topics' words, most distinctive of the segment first; then its other distinctive words
+    words.sort(key=lambda w: (-vocabulary.distinctiveness(w, group), w))
+    words += [w for w in vocabulary.distinctive_words(group) if w not in words]
+    words = [vocabulary.singular(w) for w in words]
+    words = [w for i, w in enumerate(words) if w not in words[:i]]
     return words[:MAX_SUBJECTS]
 
 

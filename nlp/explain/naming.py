@@ -93,6 +93,9 @@ def name_personas(
 def name_choices(profile: dict[str, Any], features: dict[str, dict]) -> list[str]:
     """Candidate names of one segment, most preferred first (all distinct)."""
     strong = behaviour_traits(profile["traits"], NAME_EFFECT)
+    # a trait with a plain noun ("frequent buyers") reads better than "customers with high …"
+    # unless that measure stands out far more (half weight)
+    strong.sort(key=lambda t: -abs(t["effect_size"]) * _plainness(t, features))
     people = [_person(t, features) for t in strong]
     said = {w for t in strong[:1] for w in column_tokens(t["feature"])}
     said |= {w for noun, _ in people[:1] for w in column_tokens(noun)}
@@ -107,19 +110,21 @@ def name_choices(profile: dict[str, Any], features: dict[str, dict]) -> list[str
         for subject in subjects[1:3]:
             choices.append(_minded(subject, first))
         for _, adjective in people[1:3]:
-            choices.append(_minded(subjects[0], f"{adjective} {first}"))
+            if adjective and not first.startswith(GENERIC_NOUN):
+                choices.append(_minded(subjects[0], f"{adjective} {first}"))
         for noun in nouns[1:3]:
             choices.append(_minded(subjects[0], noun))
     elif people:
-        if len(people) > 1 and not first.startswith(GENERIC_NOUN):
-            choices.append(_capital(f"{people[1][1]} {first}"))
         choices.append(_capital(first))
-        for _, adjective in people[2:4]:
-            if not first.startswith(GENERIC_NOUN):
-                choices.append(_capital(f"{adjective} {first}"))
+        if not first.startswith(GENERIC_NOUN):
+            choices += [_capital(f"{adj} {first}") for _, adj in people[1:4] if adj]
     else:
         choices.append("Mainstream customers")
     return _distinct(choices, key=lambda c: c)
+
+
+def _plainness(trait: dict[str, Any], features: dict[str, dict]) -> float:
+    return 0.5 if _person(trait, features)[0].startswith(GENERIC_NOUN) else 1.0
 
 
 def _repeats(word: str, said: set[str]) -> bool:
@@ -145,8 +150,11 @@ def _distinct(items: list, key) -> list:
     return kept
 
 
-def _person(trait: dict[str, Any], features: dict[str, dict]) -> tuple[str, str]:
-    """(noun, adjective) for a behaviour trait: ``("coupon users", "discount-driven")``."""
+def _person(trait: dict[str, Any], features: dict[str, dict]) -> tuple[str, str | None]:
+    """(noun, adjective) for a behaviour trait: ``("coupon users", "discount-driven")``.
+
+    Columns without a phrase of their own (0/1 flags, unknown measures) have no adjective.
+    """
     feature = trait["feature"]
     tokens = set(column_tokens(feature))
     higher = trait["direction"] == "higher"
@@ -156,23 +164,18 @@ def _person(trait: dict[str, Any], features: dict[str, dict]) -> tuple[str, str]
         if test(tokens):
             return (high, high_adj) if higher else (low, low_adj)
     label = str(trait["label"]).lower()
-    level = "high" if higher else "low"
-    return f"customers with {level} {label}", f"{level}-{label.replace(' ', '-')}"
+    return f"customers with {'high' if higher else 'low'} {label}", None
 
 
-def _flag_person(feature: str, higher: bool) -> tuple[str, str]:
+def _flag_person(feature: str, higher: bool) -> tuple[str, str | None]:
     """A 0/1 column as people: ``loyalty_member`` -> "loyalty members" / "non-members"."""
     words = column_tokens(feature)
     while len(words) > 1 and words[0] in _FLAG_PREFIXES:
         words = words[1:]
     phrase = " ".join(words)
     if words and words[-1] in _PEOPLE:
-        plural = f"{phrase}s"
-        return (plural, phrase) if higher else (f"non-{plural}", f"non-{phrase}")
-    return (
-        (f"customers with {phrase}", f"{phrase}") if higher
-        else (f"customers without {phrase}", f"no-{'-'.join(words)}")
-    )  # fmt: skip
+        return (f"{phrase}s" if higher else f"non-{phrase}s"), None
+    return f"customers {'with' if higher else 'without'} {phrase}", None
 
 
 def _numbered(name: str, taken: set[str]) -> str:

@@ -151,10 +151,20 @@ class Vocabulary:
             and self.is_content_word(word)
         )
 
+    def singular(self, word: str) -> str:
+        """``word`` without a plural "s" when the texts use the singular too: "shoes" -> "shoe"."""
+        plural = len(word) > 4 and word.endswith("s") and not word.endswith("ss")
+        return word[:-1] if plural and self._df.get(word[:-1], 0.0) > 0 else word
+
+    def distinctiveness(self, word: str, group: dict[str, float]) -> float:
+        """How distinctive a word is of the group: its share there times the log of its lift."""
+        lift = self.lift(word, group)
+        return group.get(word, 0.0) * float(np.log(lift)) if lift > 0 else 0.0
+
     def distinctive_words(self, group: dict[str, float], limit: int = 5) -> list[str]:
         """The group's most distinctive content words, best first (share × log lift)."""
         scored = [
-            (share * np.log(self.lift(w, group)), w)
+            (self.distinctiveness(w, group), w)
             for w, share in group.items()
             if share >= MIN_SUBJECT_SHARE and self.is_distinctive(w, group)
         ]

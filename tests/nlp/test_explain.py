@@ -349,7 +349,8 @@ def test_unknown_columns_and_topics_still_give_names():
     # "“5/5”" is no subject: no name is built from it
     assert names[0] == "Kundenservice-minded customers with high zq index"
     assert names[1] == "Kundenservice-minded frequent returners"
-    assert names[2] == "Customers with low zq index", names
+    # as low on both measures, the one with a plain noun names them
+    assert names[2] == "Low-return customers", names
     assert not any("talking about" in name for name in names)
 
 
