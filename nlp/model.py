@@ -7,6 +7,15 @@ documents are scored and given the nearest topic, features are built with the
 fitted scalers, and the segmenter places the rows in its UMAP space and uses
 HDBSCAN's prediction data (``approximate_predict``).
 
+A model places only customers who hold what the segments were fitted on
+(:attr:`FittedSegmentation.fitted_on`, :meth:`FittedSegmentation.place`):
+when the segments were fitted with what customers write, a customer who has
+written nothing is not placed (nothing would place them but values borrowed
+from others); a customer lacking a behaviour column that every fitted customer
+had is not placed by invented values either. They wait for the next run, and
+the reason is given per customer. A column that some fitted customers lacked
+(the fit learned a "was missing" indicator for it) may be missing.
+
 Files (:meth:`FittedSegmentation.save`): the topic model in safetensors and
 JSON (:meth:`nlp.topics.TopicModeler.save`); UMAP, HDBSCAN and the scalers
 have no safe format in their libraries, so they are written with joblib and
@@ -32,10 +41,85 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 _TOPICS_FOLDER = "topics"
 _PICKLED = ("sentiment_scorer", "feature_builder", "segmenter")
+TEXT_BLOCKS = ("text", "topics", "sentiment")
+"""Feature blocks derived from what customers write."""
+
+NO_TEXT = "no_text"
+"""Not placed: the segments were fitted on texts and the customer has written nothing."""
+MISSING_BEHAVIOUR = "missing_behaviour"
+"""Not placed: the customer lacks behaviour columns the segments were fitted on."""
 
 
 class ArtifactError(ValueError):
     """Saved model files are missing, changed, or of another format."""
+
+
+@dataclass(frozen=True)
+class FittedInputs:
+    """What a model's segments were fitted on: feature blocks and behaviour columns.
+
+    ``optional_columns`` are behaviour columns some fitted customers lacked, so
+    the fit learned what their absence means; the others are required of a
+    customer to be placed by behaviour.
+    """
+
+    blocks: tuple[str, ...]
+    behaviour_columns: tuple[str, ...] = ()
+    optional_columns: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, feature_builder: Any) -> FittedInputs:
+        """Read from a fitted feature builder (its blocks in use and prepared columns)."""
+        blocks = tuple(getattr(feature_builder, "blocks_", {}) or ())
+        columns = getattr(feature_builder, "behaviour_columns_", None) or []
+        if "behaviour" not in blocks:
+            return cls(blocks)
+        return cls(
+            blocks,
+            tuple(str(c.name) for c in columns),
+            tuple(str(c.name) for c in columns if getattr(c, "indicator", False)),
+        )
+
+    @property
+    def uses_text(self) -> bool:
+        """Whether what customers write shapes the segments."""
+        return any(block in TEXT_BLOCKS for block in self.blocks)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """Behaviour columns every fitted customer had: a customer lacking one is not placed."""
+        optional = set(self.optional_columns)
+        return tuple(c for c in self.behaviour_columns if c not in optional)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe form, written into the manifest."""
+        return {
+            "blocks": list(self.blocks),
+            "behaviour_columns": list(self.behaviour_columns),
+            "optional_columns": list(self.optional_columns),
+        }
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """Why one customer was not placed: a reason code and the features it lacks."""
+
+    reason: str  # NO_TEXT or MISSING_BEHAVIOUR
+    missing: tuple[str, ...]
+
+
+@dataclass
+class Placement:
+    """Segments of the customers a model could place, and why the others were not placed.
+
+    ``customers`` lists the placed customers, in the order of ``labels`` and
+    ``strengths``; ``unplaced`` maps each other customer to its reason.
+    """
+
+    customers: list[str]
+    labels: np.ndarray
+    strengths: np.ndarray
+    unplaced: dict[str, Unplaced]
 
 
 @dataclass
@@ -47,6 +131,52 @@ class FittedSegmentation:
     feature_builder: Any
     segmenter: Any
 
+    @property
+    def fitted_on(self) -> FittedInputs:
+        """The feature blocks and behaviour columns the segments were fitted on."""
+        return FittedInputs.of(self.feature_builder)
+
+    def unplaceable(self, documents: pd.DataFrame, behaviour: pd.DataFrame) -> dict[str, Unplaced]:
+        """Customers of ``behaviour`` that lack what the segments were fitted on, and why.
+
+        A customer without documents is unplaceable when the segments were
+        fitted on texts; one without a value of a required behaviour column
+        (:attr:`FittedInputs.required_columns`) when they were fitted on
+        behaviour. Missing text is given first: it is the larger gap.
+        """
+        fitted = self.fitted_on
+        writers = set(documents["customer"].astype(str)) if len(documents) else set()
+        required = list(fitted.required_columns)
+        present = behaviour.reindex(columns=required).notna().to_numpy(dtype=bool)
+        found: dict[str, Unplaced] = {}
+        for row, customer in enumerate(str(c) for c in behaviour.index):
+            if fitted.uses_text and customer not in writers:
+                found[customer] = Unplaced(NO_TEXT, (TEXT_BLOCKS[0],))
+                continue
+            lacking = tuple(c for c, held in zip(required, present[row], strict=True) if not held)
+            if lacking:
+                found[customer] = Unplaced(MISSING_BEHAVIOUR, lacking)
+        return found
+
+    def place(
+        self, documents: pd.DataFrame, behaviour: pd.DataFrame, embeddings: np.ndarray | None
+    ) -> Placement:
+        """Segments of the customers of ``behaviour`` who hold what the fit used; why not the rest.
+
+        ``documents`` and ``embeddings`` are as for :meth:`predict`. Only
+        placeable customers reach the segmenter, so nothing is imputed for
+        a customer beyond what the fit itself learned to impute.
+        """
+        unplaced = self.unplaceable(documents, behaviour)
+        keep = [str(c) not in unplaced for c in behaviour.index]
+        chosen = behaviour[keep]
+        customers = [str(c) for c in chosen.index]
+        if not customers:
+            empty = np.zeros(0)
+            return Placement([], empty.astype(int), empty, unplaced)
+        labels, strengths = self.predict(documents, chosen, embeddings)
+        return Placement(customers, np.asarray(labels), np.asarray(strengths), unplaced)
+
     def predict(
         self, documents: pd.DataFrame, behaviour: pd.DataFrame, embeddings: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -54,7 +184,9 @@ class FittedSegmentation:
 
         ``documents`` has columns customer and text (one row per document, in
         the order of ``embeddings``); customers without documents are treated
-        as at fit time (they borrow text rows from behaviour neighbours).
+        as at fit time (they borrow text rows from behaviour neighbours). Every
+        customer given is placed: :meth:`place` first leaves out those lacking
+        what the segments were fitted on.
         """
         from nlp.sentiment import score_documents
 
@@ -122,7 +254,12 @@ class FittedSegmentation:
             for path in sorted(folder.rglob("*"))
             if path.is_file() and path.name != MANIFEST
         }
-        manifest = {"format": FORMAT_VERSION, "files": files, "provenance": provenance or {}}
+        manifest = {
+            "format": FORMAT_VERSION,
+            "files": files,
+            "provenance": provenance or {},
+            "fitted_on": self.fitted_on.as_dict(),
+        }
         text = json.dumps(manifest, sort_keys=True, indent=1)
         (folder / MANIFEST).write_text(text)
         return hashlib.sha256(text.encode()).hexdigest()

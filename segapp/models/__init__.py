@@ -6,6 +6,7 @@ from segapp.models.customers import Customer
 from segapp.models.documents import Document, DocumentKind
 from segapp.models.events import Event
 from segapp.models.imports import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
+from segapp.models.placement import RunPopulations, UnplacedCustomer, UnplacedReason
 from segapp.models.privacy import (
     BiasAudit,
     ConsentEvent,
@@ -46,11 +47,14 @@ __all__ = [
     "DocumentResult",
     "Embedding",
     "Membership",
+    "RunPopulations",
     "RunStatus",
     "Segment",
     "SegmentationRun",
     "SensitiveName",
     "Topic",
+    "UnplacedCustomer",
+    "UnplacedReason",
     "Document",
     "DocumentKind",
     "Event",

@@ -7,20 +7,37 @@ places them (`approximate_predict`). Their memberships are marked
 Customers who withdrew consent, and customers the run was fitted on, are
 skipped; customers placed by an earlier pass are placed again with what is
 known of them now.
+
+Only customers holding what the segments were fitted on are placed
+(`FittedSegmentation.place`): someone who has written nothing is not put in
+segments defined by what their members write, nor is a customer lacking the
+behaviour columns of the fit placed by invented values. They get an
+`UnplacedCustomer` row with the reason instead, and wait for the next run.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import transaction
 
-from segapp.models import ImportStatus, Membership, RunStatus, Segment, SegmentationRun
+from segapp.models import (
+    ImportStatus,
+    Membership,
+    RunStatus,
+    Segment,
+    SegmentationRun,
+    UnplacedCustomer,
+)
 from segapp.services.segmentation import artifacts
 from segapp.services.segmentation import embeddings as cache
 from segapp.services.segmentation.inputs import load_run_inputs
+
+if TYPE_CHECKING:
+    from nlp.model import Placement
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +49,8 @@ class Assignment:
     run_id: int
     assigned: int
     outliers: int
+    waiting: int = 0  # not placed: they lack what the segments were fitted on
+    waiting_by_reason: dict[str, int] | None = None
 
 
 def latest_run() -> SegmentationRun | None:
@@ -45,37 +64,57 @@ def latest_run() -> SegmentationRun | None:
 
 
 def assign_new_customers(run: SegmentationRun) -> Assignment:
-    """Place every consenting customer the run was not fitted on; returns counts.
+    """Place every consenting customer the run was not fitted on who holds what it was
+    fitted on; record why the others wait. Returns counts.
 
     Customers placed by an earlier pass are placed again, so documents that
-    arrived after their customer count.
+    arrived after their customer count (and a customer who no longer holds
+    what the fit used loses the earlier place).
     """
     model = artifacts.load_model(run)
     present = Membership.objects.filter(run=run, assigned_after_fit=False).values("customer_id")
     inputs = load_run_inputs(exclude_customer_ids=present)
     if inputs.n_customers == 0:
+        _save(run, inputs, None)
         return Assignment(run.pk, 0, 0)
-    embedder_id = run.model_versions.get("embedder", "")
-    hashes = inputs.documents["text_hash"].tolist()
-    vectors = None
-    if hashes:
-        from segapp.services.segmentation.runs import embedder_for
+    unplaced = model.unplaceable(inputs.documents, inputs.behaviour)
+    documents = inputs.documents[~inputs.documents["customer"].isin(set(unplaced))]
+    documents = documents.reset_index(drop=True)
+    placement = model.place(documents, inputs.behaviour, _vectors(run, documents))
+    _save(run, inputs, placement)
+    reasons: dict[str, int] = {}
+    for why in placement.unplaced.values():
+        reasons[why.reason] = reasons.get(why.reason, 0) + 1
+    labels = placement.labels
+    return Assignment(
+        run.pk, int(len(labels)), int((labels < 0).sum()), len(placement.unplaced), reasons
+    )
 
-        embedder = embedder_for(run)
-        if embedder_id and embedder.model_id != embedder_id:
-            raise artifacts.NoSavedModel(
-                f"Run {run.pk} was fitted with {embedder_id}; the configured embedder is "
-                f"{embedder.model_id}. Start a new run."
-            )
-        cache.embed_missing(hashes, embedder)
-        vectors = cache.load_vectors(hashes, embedder.model_id, embedder.dimension)
-    labels, strengths = model.predict(inputs.documents, inputs.behaviour, vectors)
-    _save(run, inputs, labels, strengths)
-    return Assignment(run.pk, int(len(labels)), int((labels < 0).sum()))
+
+def _vectors(run: SegmentationRun, documents) -> np.ndarray | None:
+    """Embeddings of these documents with the run's embedder (computed where missing)."""
+    hashes = documents["text_hash"].tolist()
+    if not hashes:
+        return None
+    from segapp.services.segmentation.runs import embedder_for
+
+    embedder_id = run.model_versions.get("embedder", "")
+    embedder = embedder_for(run)
+    if embedder_id and embedder.model_id != embedder_id:
+        raise artifacts.NoSavedModel(
+            f"Run {run.pk} was fitted with {embedder_id}; the configured embedder is "
+            f"{embedder.model_id}. Start a new run."
+        )
+    cache.embed_missing(hashes, embedder)
+    return cache.load_vectors(hashes, embedder.model_id, embedder.dimension)
 
 
 @transaction.atomic
-def _save(run: SegmentationRun, inputs, labels: np.ndarray, strengths: np.ndarray) -> None:
+def _save(run: SegmentationRun, inputs, placement: Placement | None) -> None:
+    """Replace the run's placed-after memberships and waiting customers with this pass's."""
+    UnplacedCustomer.objects.filter(run=run).delete()
+    if placement is None:
+        return
     segments = {s.number: s for s in Segment.objects.filter(run=run)}
     customers = [inputs.customer_ids[p] for p in inputs.behaviour.index]
     for start in range(0, len(customers), 5000):
@@ -95,8 +134,20 @@ def _save(run: SegmentationRun, inputs, labels: np.ndarray, strengths: np.ndarra
                 assigned_after_fit=True,
             )
             for pseudonym, label, strength in zip(
-                inputs.behaviour.index, labels, strengths, strict=True
+                placement.customers, placement.labels, placement.strengths, strict=True
             )
+        ],
+        batch_size=2000,
+    )
+    UnplacedCustomer.objects.bulk_create(
+        [
+            UnplacedCustomer(
+                run=run,
+                customer_id=inputs.customer_ids[pseudonym],
+                reason=why.reason,
+                missing=list(why.missing),
+            )
+            for pseudonym, why in placement.unplaced.items()
         ],
         batch_size=2000,
     )

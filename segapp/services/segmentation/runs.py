@@ -25,6 +25,7 @@ from segapp.services.segmentation import artifacts, reuse
 from segapp.services.segmentation import embeddings as cache
 from segapp.services.segmentation.inputs import load_run_inputs
 from segapp.services.segmentation.persist import save_results
+from segapp.services.segmentation.populations import record_populations
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,7 @@ def _begin_leased(run: SegmentationRun) -> list[list[str]]:
             f"customers; at least {MIN_CUSTOMERS} are needed. Import more customers or documents.",
         )
         return []
+    record_populations(run, inputs)  # shown on the run page from now on, before any fit
     embedder = embedder_for(run)
     todo = cache.missing_hashes(inputs.documents["text_hash"].tolist(), embedder.model_id)
     run.n_customers, run.n_documents = inputs.n_customers, len(inputs.documents)
