@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil import parser as date_parser
 
 from segapp.services.ingest.outcomes import RETURN, classify_status
+from segapp.services.ingest.questions import answer_of
 from segapp.services.pseudonyms import normalise_external_id
 
 if TYPE_CHECKING:
@@ -314,6 +315,9 @@ class RowValidator:
         channel = "" if is_missing(channel) else str(channel).strip()[:64]
         created_at = self._optional_datetime(values, "created_at", issues)
         rating = self._rating(values, issues)
+        metadata = self._extras(values, self._metadata_columns)
+        if text is not None:
+            text = self._answer(text, metadata, issues)
         if text is None or kind is None:
             return None
         return DocumentRow(
@@ -325,9 +329,16 @@ class RowValidator:
             rating=rating,
             original_length=original_length,
             truncated=truncated,
-            metadata=self._extras(values, self._metadata_columns),
+            metadata=metadata,
             sensitive=self._extras(values, self._sensitive_columns),
         )
+
+    def _answer(self, text: str, metadata: dict[str, Any], issues: list[RowIssue]) -> str | None:
+        """The text without its survey prompt (see :mod:`questions`)."""
+        answer, problem = answer_of(text, metadata)
+        if answer is None:
+            issues.append(RowIssue(self._column("text"), problem))
+        return answer
 
     def _consent(self, values: dict[str, Any], issues: list[RowIssue]) -> bool | None:
         raw = self._value(values, "consent")
