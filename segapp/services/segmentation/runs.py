@@ -21,7 +21,7 @@ from segapp.models import RunStatus, SegmentationRun
 from segapp.services import jobs
 from segapp.services.bias import audit_succeeded_run
 from segapp.services.locks import exclusive
-from segapp.services.segmentation import artifacts, reuse
+from segapp.services.segmentation import artifacts, reuse, text_results
 from segapp.services.segmentation import embeddings as cache
 from segapp.services.segmentation.inputs import load_run_inputs
 from segapp.services.segmentation.persist import save_results
@@ -255,11 +255,12 @@ def _analyse(run: SegmentationRun, progress) -> None:
     vectors = cache.load_vectors(
         inputs.documents["text_hash"].tolist(), embedder.model_id, embedder.dimension
     )
-    result = SegmentationPipeline(params=params).fit(
+    pipeline = SegmentationPipeline(params=params, text_cache=text_results.RunTextStore())
+    result = pipeline.fit(
         inputs.documents, inputs.behaviour, embeddings=vectors, progress=report, truth=truth
     )
     _check_cancel(run)
-    run.model_versions = versions
+    run.model_versions = {**versions, text_results.KEYS: result.text_keys}
     run.artifact_dir, run.artifact_digest = artifacts.save_model(run, result.model, inputs)
     save_results(run, inputs, result)
 
