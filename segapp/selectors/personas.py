@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 
@@ -147,8 +148,34 @@ def _summary(segment: Segment, k: int) -> dict[str, Any]:
         "small": False,
         "description": profile.get("description", ""),
         "top_topics": _safe_topics(profile.get("top_topics"), k)[:SUMMARY_TOPICS],
-        "sentiment": profile.get("sentiment"),
-        "sentiment_mix": profile.get("sentiment_mix") or {},
+        **sentiment_view(profile),
+    }
+
+
+def sentiment_view(profile: dict) -> dict[str, Any]:
+    """How the segment feels, as every surface shows it: one rounded figure per fact.
+
+    `sentiment_mix` (shares of negative / neutral / positive texts) leads and
+    `mood` puts it in words; `sentiment` (the mean) is secondary. Runs stored
+    before the summary existed are read from their mix and mean, rounded here once.
+    """
+    from nlp.explain import mood_words
+    from nlp.explain.mood import MOODS, whole_percents
+
+    summary = profile.get("sentiment_summary")
+    if summary:
+        return {"sentiment": summary["mean"], "sentiment_mix": dict(summary["mix"]),
+                "mood": summary["words"]}  # fmt: skip
+    stored = profile.get("sentiment_mix") or {}
+    mean = profile.get("sentiment")
+    mix = {}
+    if stored:
+        shares = whole_percents(np.array([float(stored.get(m) or 0.0) for m in MOODS]))
+        mix = dict(zip(MOODS, shares, strict=True))
+    return {
+        "sentiment": None if mean is None else round(float(mean), 2),
+        "sentiment_mix": mix,
+        "mood": mood_words(mix) if mix else None,
     }
 
 
@@ -160,7 +187,8 @@ def _persona(
     persona.update(
         documents=profile.get("documents"),
         top_topics=_safe_topics(profile.get("top_topics"), k),
-        traits=list(profile.get("traits") or []),
+        # the mood is said once, in `sentiment`/`sentiment_mix`, not again as a trait
+        traits=[t for t in profile.get("traits") or [] if t.get("feature") != "sentiment"],
         rules=[r for r in profile.get("rules") or [] if _rule_members(r, segment.size) >= k],
         quotes=quotes_of(run, profile.get("quotes") or []) if with_quotes else [],
         quotes_hidden=not with_quotes,
@@ -172,12 +200,18 @@ def _persona(
 
 
 def _safe_topics(topics: list[dict] | None, k: int) -> list[dict[str, Any]]:
-    """Topic rows with the sentiment of any topic fewer than k members wrote about removed."""
+    """The topics a segment brings up more often than everyone (lift at or above
+    `nlp.explain.NOTABLE_LIFT`), without the sentiment of any topic fewer than k
+    members wrote about."""
+    from nlp.explain import NOTABLE_LIFT
+
     safe = []
     for row in topics or []:
+        if (row.get("lift") or 0.0) < NOTABLE_LIFT:
+            continue
         row = dict(row)
         if (row.get("customers") or 0) < k:
-            row["sentiment"] = None
+            row.update(sentiment=None, sentiment_mix={}, mood=None)
         safe.append(row)
     return safe
 
@@ -188,7 +222,7 @@ def _rule_members(rule: dict, size: int) -> int:
 
 
 def quotes_of(run: SegmentationRun, document_ids: list[int]) -> list[dict[str, Any]]:
-    """The quoted documents' texts in the given order, in one query.
+    """The quoted documents' texts and any question they answer, in order, in one query.
 
     Erased documents and those of customers who opted out drop out.
     """
@@ -196,7 +230,7 @@ def quotes_of(run: SegmentationRun, document_ids: list[int]) -> list[dict[str, A
     if not wanted:
         return []
     rows = Document.objects.filter(pk__in=wanted, customer__segmentation_consent=True).values(
-        "pk", "text", "created_at", "kind"
+        "pk", "text", "created_at", "kind", "metadata"
     )
     found = {row["pk"]: row for row in rows}
     return [
@@ -205,10 +239,17 @@ def quotes_of(run: SegmentationRun, document_ids: list[int]) -> list[dict[str, A
             "text": found[pk]["text"],
             "created_at": found[pk]["created_at"],
             "kind": found[pk]["kind"],
+            "question": _question(found[pk]["metadata"]),
         }
         for pk in wanted
         if pk in found
     ]
+
+
+def _question(metadata: Any) -> str | None:
+    """The survey question a document answers, when its metadata holds one."""
+    question = (metadata or {}).get("question") if isinstance(metadata, dict) else None
+    return str(question).strip() or None if question else None
 
 
 def _compare_traits(run: SegmentationRun, a: dict, b: dict) -> list[dict[str, Any]]:

@@ -34,7 +34,8 @@ def test_small_segments_are_listed_without_any_figure(built):
     first = listed[0]
     assert (first["name"], first["size"], first["small"]) == ("Eco bargain hunters", 15, False)
     assert first["description"].startswith("They talk about packaging")
-    assert len(first["top_topics"]) == 3 and first["sentiment"] == 0.3
+    # topics at 0.5x and 0.4x are not brought up more often than everyone: not listed
+    assert len(first["top_topics"]) == 2 and first["sentiment"] == 0.3
 
 
 def test_k_is_checked_against_the_current_setting(built, settings):
@@ -49,9 +50,9 @@ def test_k_is_checked_against_the_current_setting(built, settings):
 def test_topics_written_about_by_fewer_than_k_members_lose_their_sentiment(built):
     persona = personas.get_persona(built.run, 0, with_quotes=False)
     sentiments = {t["topic"]: t["sentiment"] for t in persona["top_topics"]}
-    assert sentiments == {0: 0.4, 2: None, 1: 0.1, 3: 0.0}
+    assert sentiments == {0: 0.4, 2: None}
     summary = personas.persona_list(built.run)[0]["top_topics"]
-    assert [t["sentiment"] for t in summary] == [0.4, None, 0.1]
+    assert [t["sentiment"] for t in summary] == [0.4, None]
 
 
 def test_rules_covering_fewer_than_k_members_are_dropped(built):
@@ -71,6 +72,32 @@ def test_quotes_are_read_in_order_for_roles_that_may_read_texts(built, django_as
     assert persona["quotes"][0]["kind"] == "review" and persona["quotes"][0]["created_at"]
     assert persona["quotes_hidden"] is False
     assert persona["representative_customers"] == [c.pseudonym for c in built.members[0][:2]]
+
+
+def test_a_quote_shows_the_survey_question_it_answers(built):
+    first = built.documents[built.members[0][0].pseudonym][0]
+    Document.objects.filter(pk=first.pk).update(metadata={"question": "What could we do better?"})
+    quotes = personas.get_persona(built.run, 0, with_quotes=True)["quotes"]
+    assert quotes[0]["question"] == "What could we do better?"
+    assert all(q["question"] is None for q in quotes[1:])
+
+
+def test_the_mood_is_read_from_the_shares_with_one_rounded_mean(built):
+    persona = personas.get_persona(built.run, 0, with_quotes=False)
+    assert persona["sentiment_mix"] == {"negative": 0.1, "neutral": 0.3, "positive": 0.6}
+    assert persona["mood"] == "mostly positive" and persona["sentiment"] == 0.3
+    assert all(t["feature"] != "sentiment" for t in persona["traits"])
+    split = personas.sentiment_view(
+        {
+            "sentiment": 0.0712,
+            "sentiment_mix": {"negative": 0.412, "neutral": 0.1, "positive": 0.488},
+        }
+    )
+    assert split == {
+        "sentiment": 0.07,
+        "sentiment_mix": {"negative": 0.41, "neutral": 0.1, "positive": 0.49},
+        "mood": "split between positive and negative",
+    }
 
 
 def test_quotes_and_representatives_are_hidden_without_the_right(built):

@@ -249,3 +249,25 @@ def test_persona_pages_need_a_login(client, persona_run):
                 f"/customers/{'0' * 64}/"):  # fmt: skip
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_persona_page_leads_with_the_shares_of_moods_and_says_each_figure_once(
+    client, bob, persona_run
+):
+    from nlp.explain import mood_words
+    from segapp.models import Document
+
+    segment = Segment.objects.get(run=persona_run, number=0)
+    quoted = segment.profile["quotes"][0]
+    Document.objects.filter(pk=quoted).update(metadata={"question": "What could we do better?"})
+    page = _page(client, bob, f"/runs/{persona_run.pk}/segments/0/")
+    stored = segment.profile["sentiment_mix"]
+    shares = {m: round(float(stored[m]) * 100) for m in ("negative", "neutral", "positive")}
+    words = mood_words({m: shares[m] / 100 for m in shares})
+    header = page.split('data-testid="persona-mood">')[1].split("</strong>")[0]
+    assert header == words
+    assert f"({shares['negative']}% negative · {shares['positive']}% positive)" in page
+    feel = page.split('data-testid="persona-feel">')[1].split("</p>")[0]
+    assert words in feel and f"{shares['negative']}%</strong> negative" in feel
+    assert page.count(f"{segment.profile['sentiment']:+.2f}".replace("-", "−")[:5]) <= 1
+    assert 'data-testid="quote-question">Asked: What could we do better?' in page
