@@ -108,6 +108,7 @@ SUMMARY = {
     "small": False,
     "size": 2430,
     "share": 0.18,
+    "counts": {"fitted": 2430, "placed_after": 312, "withdrawn": 4, "members": 2738},
     "description": "About 18% of customers. They talk about packaging and refills far more "
     "than others (2.4x), use coupons often and are mostly positive (+0.41).",
     "top_topics": [TOPIC_ROW],
@@ -207,8 +208,8 @@ MEMBERSHIP = {
 MEMBERS_EXAMPLE = OpenApiExample("A member", value=MEMBERSHIP, response_only=True)
 EXPORT_CSV_EXAMPLE = OpenApiExample(
     "CSV export (?format=csv)",
-    value="customer,segment,segment_name,probability,outlier\n"
-    f"{PSEUDONYM},0,Eco-minded bargain hunters,0.93,false\n",
+    value="customer,segment,segment_name,probability,outlier,assigned_after_fit\n"
+    f"{PSEUDONYM},0,Eco-minded bargain hunters,0.93,false,false\n",
     response_only=True,
     media_type="text/csv",
 )

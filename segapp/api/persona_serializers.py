@@ -78,6 +78,26 @@ class SentimentMixSerializer(serializers.Serializer):
     negative = serializers.FloatField(required=False)
 
 
+class SegmentCountsSerializer(serializers.Serializer):
+    """A segment's customers, each figure labelled (the same figures on pages and exports)."""
+
+    fitted = serializers.IntegerField(
+        help_text="Customers the run was fitted on who fell in this segment (= size)."
+    )
+    placed_after = serializers.IntegerField(
+        allow_null=True,
+        help_text="Customers placed in it after the run by its saved model (null in a private "
+        "release).",
+    )
+    withdrawn = serializers.IntegerField(
+        allow_null=True, help_text="Fitted customers who opted out or were erased since."
+    )
+    members = serializers.IntegerField(
+        allow_null=True,
+        help_text="Rows its member list and export hold now: fitted − withdrawn + placed_after.",
+    )
+
+
 class PersonaSummarySerializer(serializers.Serializer):
     """A segment as a short persona summary.
 
@@ -88,8 +108,20 @@ class PersonaSummarySerializer(serializers.Serializer):
     segment = serializers.IntegerField(source="number", help_text="The segment's id in paths.")
     name = serializers.CharField()
     small = serializers.BooleanField()
-    size = serializers.IntegerField(allow_null=True)
-    share = serializers.FloatField(allow_null=True, help_text="Share of the run's customers.")
+    size = serializers.IntegerField(
+        allow_null=True,
+        help_text="Customers the run was fitted on who fell in this segment (counts.fitted); "
+        "its description, traits and topics are about them.",
+    )
+    share = serializers.FloatField(
+        allow_null=True, help_text="Share of the customers the run was fitted on."
+    )
+    counts = SegmentCountsSerializer(
+        allow_null=True,
+        required=False,
+        help_text="Fitted, placed after the run, withdrawn since and members now; null for a "
+        "small segment.",
+    )
     description = serializers.CharField(required=False)
     top_topics = PersonaTopicSerializer(many=True, required=False, help_text="At most three.")
     sentiment = serializers.FloatField(allow_null=True, required=False)
@@ -232,13 +264,17 @@ class MembershipSerializer(serializers.Serializer):
 
 
 class MemberRowSerializer(serializers.Serializer):
-    """A row of a members export: customer, segment, segment_name, probability, outlier."""
+    """A row of a members export: customer, segment, segment_name, probability, outlier,
+    assigned_after_fit."""
 
     customer = serializers.CharField()
     segment = serializers.IntegerField()
     segment_name = serializers.CharField()
     probability = serializers.FloatField()
     outlier = serializers.BooleanField()
+    assigned_after_fit = serializers.BooleanField(
+        help_text="Placed after the run by its saved model (false: one of the fitted customers)."
+    )
 
 
 class SegmentRefSerializer(serializers.Serializer):

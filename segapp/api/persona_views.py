@@ -39,6 +39,7 @@ from segapp.api.persona_serializers import (
 from segapp.api.run_views import run_or_404
 from segapp.models import AuditAction
 from segapp.selectors import personas
+from segapp.selectors.placement import counts_of, with_count_headers
 from segapp.services.accounts import can
 from segapp.services.audit import record, record_customer_list
 
@@ -189,7 +190,10 @@ class SegmentMembersView(_MemberListView):
                 ),
                 description="A page of members; with ?format=json a JSON array (an "
                 "attachment) of every matching member with the columns customer, segment, "
-                "segment_name, probability, outlier, and with ?format=csv the same as CSV.",
+                "segment_name, probability, outlier, assigned_after_fit (placed after the run "
+                "by its model), and with ?format=csv the same as CSV. Exports carry the "
+                "segment's counts in the headers X-Segment-Fitted, X-Segment-Placed-After and "
+                "X-Segment-Members.",
                 examples=[examples.MEMBERS_EXAMPLE],
             ),
             (200, "text/csv"): OpenApiResponse(
@@ -228,12 +232,13 @@ class SegmentMembersView(_MemberListView):
             rows=count,
             filters={k: v for k, v in filters.items() if v not in (None, False)},
         )
-        return export_response(
+        response = export_response(
             rows,
             personas.MEMBER_EXPORT_FIELDS,
             export_format=export_format,
             filename=f"run-{run.pk}-segment-{segment}-members",
         )
+        return with_count_headers(response, counts_of(run, segment))
 
 
 class RunMembersView(_MemberListView):

@@ -42,6 +42,25 @@ class CustomerSerializer(CustomerIdentitySerializer):
 
 
 _MEMBERSHIPS_HELP = "Newest run first."
+_WAITING_HELP = (
+    "Runs the customer arrived after but was not placed in, because they lack what its "
+    "segments were fitted on (no text for segments defined by what members write, or missing "
+    "behaviour columns); they wait for the next run. Newest run first."
+)
+
+
+class WaitingSerializer(serializers.Serializer):
+    """A run a customer waits to be segmented after, and why they were not placed in it."""
+
+    run = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=("no_text", "missing_behaviour"))
+    text = serializers.CharField(help_text="The reason in words.")
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="The features the customer lacks."
+    )
+    checked_at = serializers.DateTimeField()
+
+
 _EXPLANATION_HELP = (
     "Why the customer is in their segment in the latest successful run (or ?run=ID); null "
     "when your role may not see it or the customer was not in that run."
@@ -55,6 +74,7 @@ class CustomerMembershipsDetailSerializer(CustomerIdentitySerializer):
     memberships = CustomerMembershipSerializer(
         many=True, source="run_memberships", help_text=_MEMBERSHIPS_HELP
     )
+    waiting = WaitingSerializer(many=True, help_text=_WAITING_HELP)
     explanation = ExplanationSerializer(allow_null=True, help_text=_EXPLANATION_HELP)
     explanation_hidden = serializers.BooleanField(help_text=_HIDDEN_HELP)
 
@@ -62,6 +82,7 @@ class CustomerMembershipsDetailSerializer(CustomerIdentitySerializer):
         fields = [
             *CustomerIdentitySerializer.Meta.fields,
             "memberships",
+            "waiting",
             "explanation",
             "explanation_hidden",
         ]
@@ -73,6 +94,7 @@ class CustomerDetailSerializer(CustomerSerializer):
     memberships = CustomerMembershipSerializer(
         many=True, source="run_memberships", help_text=_MEMBERSHIPS_HELP
     )
+    waiting = WaitingSerializer(many=True, help_text=_WAITING_HELP)
     explanation = ExplanationSerializer(allow_null=True, help_text=_EXPLANATION_HELP)
     explanation_hidden = serializers.BooleanField(help_text=_HIDDEN_HELP)
 
@@ -80,6 +102,7 @@ class CustomerDetailSerializer(CustomerSerializer):
         fields = [
             *CustomerSerializer.Meta.fields,
             "memberships",
+            "waiting",
             "explanation",
             "explanation_hidden",
         ]
@@ -135,6 +158,7 @@ class CustomerByRoleSerializer(CustomerListItemByRoleSerializer):
     """The documented shape of one customer: memberships for every role, the profile for some."""
 
     memberships = CustomerMembershipSerializer(many=True, help_text=_MEMBERSHIPS_HELP)
+    waiting = WaitingSerializer(many=True, help_text=_WAITING_HELP)
     explanation = ExplanationSerializer(allow_null=True, help_text=_EXPLANATION_HELP)
     explanation_hidden = serializers.BooleanField(help_text=_HIDDEN_HELP)
 

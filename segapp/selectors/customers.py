@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from segapp.models import Customer, Document, Event
 from segapp.selectors.personas import CustomerNotFound, customer_memberships, explain_customer
+from segapp.selectors.placement import waiting_runs
 from segapp.selectors.runs import RunNotFound, get_run
 from segapp.services.pseudonyms import normalise_external_id, pseudonymise
 
@@ -58,13 +59,15 @@ def customer_by_external_id(external_id: str) -> Customer:
 def customer_detail(customer: Customer, *, explain: bool, run: str | None = None) -> Customer:
     """The customer with their memberships and, when `explain`, why they are in their segment.
 
-    Sets `run_memberships` (every successful run, newest first), `explanation`
+    Sets `run_memberships` (every successful run, newest first), `waiting` (runs
+    it arrived after but lacks what they were fitted on, with why), `explanation`
     (for the latest successful run, or `run`; None when not explained or the
     customer was not in it), `explanation_hidden` and `explained_run` (the run's
     id, or None) on the customer and returns it. Raises RunNotFound or
     CustomerNotFound only when `run` was asked for and cannot explain them.
     """
     customer.run_memberships = customer_memberships(customer.pseudonym)
+    customer.waiting = waiting_runs(customer)
     customer.explanation, customer.explained_run = None, None
     customer.explanation_hidden = not explain
     if not explain:

@@ -33,8 +33,16 @@ from segapp.models import (
     SegmentationRun,
     Topic,
 )
+from segapp.selectors.placement import (
+    counts_of_segment,
+    segment_counts,
+    waiting_reason,
+    with_counts,
+)
 
-MEMBER_EXPORT_FIELDS = ("customer", "segment", "segment_name", "probability", "outlier")
+MEMBER_EXPORT_FIELDS = (
+    "customer", "segment", "segment_name", "probability", "outlier", "assigned_after_fit",
+)  # fmt: skip
 # How many topics a persona summary in a list carries, and a comparison at most.
 SUMMARY_TOPICS = 3
 COMPARE_TOPICS = 12
@@ -71,10 +79,13 @@ def persona_list(run: SegmentationRun) -> list[dict[str, Any]]:
     """Every segment of a run as a short persona summary, by number (one query).
 
     A small segment gives only {"number", "small": True, "name", "size": None,
-    "share": None}.
+    "share": None}. `counts` is `selectors.placement`'s: fitted, placed after, members.
     """
     k = min_group_size()
-    return [_summary(segment, k) for segment in _segments(run)]
+    counts = segment_counts(run)
+    return [
+        with_counts(_summary(segment, k), counts.get(segment.number)) for segment in _segments(run)
+    ]
 
 
 def get_persona(run: SegmentationRun, number: int, *, with_quotes: bool) -> dict[str, Any]:
@@ -85,7 +96,8 @@ def get_persona(run: SegmentationRun, number: int, *, with_quotes: bool) -> dict
     `quotes_hidden` true. Raises SegmentNotFound for a missing or small segment.
     """
     segment = _segment(run, number)
-    return _persona(run, segment, min_group_size(), with_quotes=with_quotes)
+    persona = _persona(run, segment, min_group_size(), with_quotes=with_quotes)
+    return with_counts(persona, counts_of_segment(segment))
 
 
 def compare_personas(
@@ -385,7 +397,8 @@ def member_export_rows(
     soft: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Every member of a segment as an activation row: customer, segment, segment_name,
-    probability, outlier (pseudonyms only), streamed from the database in chunks.
+    probability, outlier, assigned_after_fit (placed after the run by its model; pseudonyms
+    only), streamed from the database in chunks.
 
     Raises SegmentNotFound (before the first row) for a missing or small segment.
     """
@@ -397,13 +410,16 @@ def member_export_rows(
         max_probability=max_probability,
         outlier=outlier,
         soft=soft,
-    ).values_list("customer__pseudonym", "probability", "soft_probability", "segment_id", "outlier")
+    ).values_list(
+        "customer__pseudonym", "probability", "soft_probability", "segment_id", "outlier",
+        "assigned_after_fit",
+    )  # fmt: skip
     return _export_rows(segment, chosen)
 
 
 def _export_rows(segment: Segment, chosen) -> Iterator[dict[str, Any]]:
     rows = chosen.iterator(chunk_size=5000)
-    for pseudonym, probability, soft_probability, segment_id, outlier in rows:
+    for pseudonym, probability, soft_probability, segment_id, outlier, after in rows:
         hard = segment_id is not None
         yield {
             "customer": pseudonym,
@@ -411,6 +427,7 @@ def _export_rows(segment: Segment, chosen) -> Iterator[dict[str, Any]]:
             "segment_name": segment.name,
             "probability": round((probability if hard else soft_probability) or 0.0, 4),
             "outlier": outlier,
+            "assigned_after_fit": after,
         }
 
 
@@ -437,6 +454,12 @@ def explain_customer(run: SegmentationRun, pseudonym: str) -> dict[str, Any]:
         .first()
     )
     if membership is None:
+        waiting = waiting_reason(run, customer)
+        if waiting is not None:
+            raise CustomerNotFound(
+                f"This customer arrived after run {run.pk} and waits for the next run: "
+                f"{waiting['text'][0].lower()}{waiting['text'][1:]}."
+            )
         raise CustomerNotFound(f"This customer was not part of run {run.pk}.")
     k = min_group_size()
     topics = _customer_topics(run, customer)

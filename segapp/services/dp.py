@@ -14,7 +14,10 @@ says nothing new, and repeating a request cannot average the noise away.
 
 The figures are computed from the run's current rows (memberships, the
 members' behaviour, document results), so customers withdrawn since the run
-are not in them. The mechanisms and calibration are :mod:`nlp.dp`
+are not in them. They describe the customers the run was fitted on: customers
+placed in its segments after the run by its saved model are in no figure (the
+sizes are labelled so; `selectors.placement` gives the same "fitted" count
+exactly). The mechanisms and calibration are :mod:`nlp.dp`
 (diffprivlib). Noise comes from the operating system's random source
 (``secrets``): nobody, the caller or whoever knows the deployment's keys, can
 regenerate it. A caller's seed is refused unless ``VOXSEG_DP_ALLOW_SEEDS`` is
@@ -71,6 +74,7 @@ from segapp.models import (
     Topic,
 )
 from segapp.selectors.personas import SegmentNotFound, is_small, min_group_size, small_segment_name
+from segapp.selectors.placement import FITTED_LABEL
 from segapp.selectors.topics import TopicNotFound
 from segapp.services import audit
 
@@ -109,6 +113,11 @@ SEEDS_REFUSED = (
 NOT_COVERED = (
     "Names, descriptions, labels, keywords and which traits and topics are listed are "
     "computed from the exact data and are not covered by the noise."
+)
+
+FITTED_ONLY_NOTE = (
+    "Every figure counts the customers the run was fitted on (those still consenting); "
+    "customers placed in its segments after the run by its model are not in the release."
 )
 
 
@@ -298,6 +307,8 @@ def release_run(
         min_group_size=min_group_size(),
         random_state=random_state,
     ).release(data)
+    if isinstance(result.get("sizes"), dict):
+        result["sizes"]["counts"] = FITTED_LABEL
     result.update(
         dataset=DATASET,
         seed=seed,
@@ -309,7 +320,7 @@ def release_run(
             else "fresh: every new release draws new noise from the operating system's "
             "random source"
         ),
-        notes=notes,
+        notes=[*notes, FITTED_ONLY_NOTE],
     )
     return _store(run, key, result, epsilon, delta, seed, requester, channel, user)
 
@@ -403,9 +414,12 @@ def release_document(
 
 
 def release_input(run: SegmentationRun) -> ReleaseInput:
-    """The run's current rows as nlp.dp takes them (3 queries plus the segments and topics)."""
+    """The run's current rows as nlp.dp takes them (3 queries plus the segments and topics).
+
+    Only the customers the run was fitted on: those placed after it are left out.
+    """
     features = behaviour_features(run)
-    rows = Membership.objects.filter(run=run).values_list(
+    rows = Membership.objects.filter(run=run, assigned_after_fit=False).values_list(
         "customer_id", "segment__number", "customer__behaviour", "customer__event_features"
     )
     customers, segments, values = [], [], []
@@ -585,9 +599,10 @@ def _user_or_none(user):
 # --- noisy payloads for policy tokens -----------------------------------------------------------
 
 NOISY = {
-    "segments": ["size", "share", "top_topics.share", "top_topics.lift"],
+    "segments": ["size", "counts.fitted", "share", "top_topics.share", "top_topics.lift"],
     "segment": [
         "size",
+        "counts.fitted",
         "share",
         "documents",
         "top_topics.share",
@@ -599,6 +614,7 @@ NOISY = {
 }
 WITHHELD = {
     "segments": [
+        "counts other than fitted",
         "description (it quotes exact figures)",
         "sentiment",
         "sentiment_mix",
@@ -606,6 +622,7 @@ WITHHELD = {
         "top_topics.customers",
     ],
     "segment": [
+        "counts other than fitted",
         "description (it quotes exact figures)",
         "sentiment",
         "sentiment_mix",
@@ -739,6 +756,7 @@ def _summary(item: dict, noisy: _NoisyFigures, k: int, kind: str) -> dict[str, A
     return {
         **item,
         "size": size,
+        "counts": {"fitted": size, "placed_after": None, "withdrawn": None, "members": None},
         "share": noisy.shares.get(str(number)),
         "description": "",
         "top_topics": _topic_rows(item.get("top_topics"), number, noisy),

@@ -33,6 +33,7 @@ from segapp.selectors.personas import (
     members,
     persona_list,
 )
+from segapp.selectors.placement import counts_of, with_count_headers
 from segapp.selectors.runs import RunNotFound, get_run
 from segapp.selectors.topics import topic_overviews
 from segapp.selectors.trends import topic_volumes
@@ -169,7 +170,7 @@ def segment_export(request: HttpRequest, run_id, number: int, fmt: str) -> Strea
     response = StreamingHttpResponse(body, content_type=content_type)
     filename = f"run-{run.pk}-segment-{number}-members.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return with_count_headers(response, counts_of(run, number))
 
 
 def _json_array(rows: Iterator[dict]) -> Iterator[str]:

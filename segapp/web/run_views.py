@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from segapp.models import AuditAction
 from segapp.selectors.exports import csv_lines
 from segapp.selectors.personas import persona_list
+from segapp.selectors.placement import run_placement, run_populations
 from segapp.selectors.runs import (
     DOCUMENT_EXPORT_FIELDS,
     SEGMENT_EXPORT_FIELDS,
@@ -61,9 +62,12 @@ def run_detail(request: HttpRequest, run_id) -> HttpResponse:
     """A run: progress while it runs; then metrics, segments and topics."""
     require(request, "view_runs")
     run = run_or_404(run_id)
+    succeeded = run.status == "succeeded"
     context = {
         "run": run,
-        "segments": persona_list(run) if run.status == "succeeded" else [],
+        "populations": run_populations(run),
+        "placement": run_placement(run).as_dict() if succeeded else None,
+        "segments": persona_list(run) if succeeded else [],
         "topics": topics_of(run),
         "can_start": can(request.user, "start_runs"),
         "can_export": can(request.user, "view_members"),

@@ -69,7 +69,7 @@ def test_integrations_read_memberships_only_by_lookup_and_by_pseudonym(built, as
     ):
         body = response.json()
         assert set(body) == {
-            "pseudonym", "created_at", "updated_at", "memberships", "explanation",
+            "pseudonym", "created_at", "updated_at", "memberships", "waiting", "explanation",
             "explanation_hidden",
         }  # fmt: skip
         assert body["memberships"][0]["segment"]["number"] == 0

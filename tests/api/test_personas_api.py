@@ -207,7 +207,9 @@ def test_csv_export_streams_every_member_with_a_file_name_and_is_audited(built, 
         f'attachment; filename="run-{built.run.pk}-segment-0-members.csv"'
     )
     rows = list(csv.DictReader(io.StringIO(body_of(response))))
-    assert list(rows[0]) == ["customer", "segment", "segment_name", "probability", "outlier"]
+    assert list(rows[0]) == [
+        "customer", "segment", "segment_name", "probability", "outlier", "assigned_after_fit",
+    ]  # fmt: skip
     assert [r["customer"] for r in rows] == [c.pseudonym for c in built.members[0]]
     assert rows[0] == {
         "customer": built.members[0][0].pseudonym,
@@ -215,6 +217,7 @@ def test_csv_export_streams_every_member_with_a_file_name_and_is_audited(built, 
         "segment_name": "Eco bargain hunters",
         "probability": "0.5",
         "outlier": "false",
+        "assigned_after_fit": "false",
     }
     entry = AuditEvent.objects.get()
     assert (entry.username, entry.action, entry.channel) == ("dave", "export_members", "api")
@@ -229,7 +232,9 @@ def test_json_export_is_an_array_of_the_filtered_members_and_is_audited(built, a
     assert response["Content-Disposition"].endswith('-segment-0-members.json"')
     rows = json.loads(body_of(response))
     assert len(rows) == 3 and all(r["probability"] >= 0.9 for r in rows)
-    assert set(rows[0]) == {"customer", "segment", "segment_name", "probability", "outlier"}
+    assert set(rows[0]) == {
+        "customer", "segment", "segment_name", "probability", "outlier", "assigned_after_fit",
+    }  # fmt: skip
     assert all(len(r["customer"]) == 64 for r in rows)
     entry = AuditEvent.objects.get()
     assert entry.details == {"format": "json", "rows": 3, "filters": {"min_probability": 0.9}}

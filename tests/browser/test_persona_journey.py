@@ -118,7 +118,9 @@ def test_analyst_explores_personas_and_exports_a_segment(
         page.get_by_test_id("export-csv").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
     segment = Segment.objects.get(run=finished_run, name=name)
-    assert rows[0] == ["customer", "segment", "segment_name", "probability", "outlier"]
+    assert rows[0] == [
+        "customer", "segment", "segment_name", "probability", "outlier", "assigned_after_fit",
+    ]  # fmt: skip
     assert len(rows) == segment.size + 1 and rows[1][2] == name
     assert AuditEvent.objects.filter(username="bob", action="export_members").count() == 1
     page.close()

@@ -57,15 +57,18 @@ def test_a_release_is_paid_stored_and_audited(run):
     assert entry.target == f"run {run.pk}" and entry.details["epsilon"] == 1.0
 
 
-def test_the_figures_are_those_of_the_current_members(run, settings):
+def test_the_figures_are_those_of_the_current_fitted_members(run, settings):
     settings.VOXSEG_DP_EPSILON_BUDGET = 1e7
+    assert Membership.objects.filter(run=run, assigned_after_fit=True).exists()
     document = dp.release_document(release(run, 1e6).release)
+    fitted = Membership.objects.filter(run=run, assigned_after_fit=False)
     for segment in run.segments.all():
-        exact = Membership.objects.filter(run=run, segment=segment).count()
+        exact = fitted.filter(segment=segment).count()
         released = document["sizes"]["segments"][str(segment.number)]
         assert released == (exact if exact >= 10 else None)
-    outside = Membership.objects.filter(run=run, segment=None).count()
+    outside = fitted.filter(segment=None).count()
     assert document["sizes"]["outside_segments"] == (outside if outside >= 10 else None)
+    assert document["sizes"]["counts"] == "customers the run was fitted on"
 
 
 def test_a_repeat_of_a_stored_release_spends_nothing(run):

@@ -64,7 +64,7 @@ def test_rules_covering_fewer_than_k_members_are_dropped(built):
 
 
 def test_quotes_are_read_in_order_for_roles_that_may_read_texts(built, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the segment, then every quote at once
+    with django_assert_num_queries(3):  # the segment, its counts, then every quote at once
         persona = personas.get_persona(built.run, 0, with_quotes=True)
     expected = [built.documents[c.pseudonym][0] for c in built.members[0][:3]]
     assert [q["document"] for q in persona["quotes"]] == [d.pk for d in expected]
@@ -178,6 +178,7 @@ def test_member_export_rows_name_every_member_by_pseudonym(built, django_assert_
         "segment_name": "Big spenders",
         "probability": 0.5,
         "outlier": False,
+        "assigned_after_fit": False,
     }
     soft = list(personas.member_export_rows(built.run, 0, soft=True, outlier=True))
     assert [(r["probability"], r["outlier"]) for r in soft] == [(0.4, True), (0.4, True)]

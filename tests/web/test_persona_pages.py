@@ -127,7 +127,9 @@ def test_csv_export_lists_the_members_and_is_audited(client, bob, persona_run):
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     segment = Segment.objects.get(run=persona_run, number=1)
     assert len(rows) == segment.size and rows[0]["segment_name"] == "Impatient trackers"
-    assert set(rows[0]) == {"customer", "segment", "segment_name", "probability", "outlier"}
+    assert set(rows[0]) == {
+        "customer", "segment", "segment_name", "probability", "outlier", "assigned_after_fit",
+    }  # fmt: skip
     event = AuditEvent.objects.get()
     assert (event.username, event.action, event.channel) == ("bob", "export_members", "web")
     assert event.target == f"run {persona_run.pk} segment 1" and event.details["format"] == "csv"

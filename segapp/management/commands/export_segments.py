@@ -11,6 +11,7 @@ from segapp.management.commands._export import (
     write_rows,
 )
 from segapp.models import AuditAction
+from segapp.selectors.placement import run_placement
 from segapp.selectors.runs import SEGMENT_EXPORT_FIELDS, segment_export_rows
 
 
@@ -34,3 +35,8 @@ class Command(BaseCommand):
         record_export(AuditAction.EXPORT_SEGMENTS, run, options["format"], count, options["output"])
         if options["output"]:
             self.stderr.write(f"wrote {count} customers of run {run.pk} to {options['output']}")
+        placed = run_placement(run)
+        self.stderr.write(
+            f"run {run.pk}: {placed.fitted} customers fitted, {placed.placed_after} placed after "
+            f"the run by its model, {placed.waiting} waiting for the next run"
+        )
