@@ -3,8 +3,8 @@
 Keywords are content words and phrases without repeats or near-duplicates,
 and never generic mood words. A label is one to three keywords that name the
 subject: each a phrase written as such in a fair share of the topic's documents
-(not a chance bigram), with no stop, sentiment, time or manner word at its
-edges, so "arrived friday" or "giving exactly" never name a topic.
+(not a chance bigram), with no stop, sentiment, time or manner word and no
+verb at its edges, so "arrived friday" or "giving exactly" never name a topic.
 """
 
 from __future__ import annotations
@@ -70,17 +70,20 @@ class LabelRules:
 
     ``mood`` are the corpus's generic sentiment words, ``known`` its words (to
     tell "exactly" from "family"), ``support`` the number of a topic's documents
-    that hold a phrase.
+    that hold a phrase, ``verbs`` the words it writes as verbs ("kept", "went").
     """
 
     mood: frozenset[str]
     known: frozenset[str]
     support: Callable[[str], int]
+    verbs: frozenset[str] = frozenset()
 
     def is_subject(self, phrase: str, topic_size: int) -> bool:
         """Whether ``phrase`` can name a topic of ``topic_size`` documents."""
         words = phrase.split()
         if not words or not all(self._edge_ok(w) for w in (words[0], words[-1])):
+            return False
+        if words[-1] in self.verbs:  # a participle may lead ("running shoes"), never end
             return False
         needed = max(MIN_LABEL_DOCUMENTS, LABEL_SUPPORT * topic_size)
         return self.support(phrase) >= min(needed, topic_size)

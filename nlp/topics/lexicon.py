@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import calendar
 import functools
+import re
+from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 from scipy import sparse
@@ -111,6 +114,53 @@ def generic_sentiment_words(
     needed = np.minimum(SUBJECT_LIFT, HALF / np.maximum(sizes / max(len(assigned), 1), 1e-12))
     subject = ((lift >= needed) & (in_topic >= MIN_SUBJECT_DOCUMENTS)).any(axis=0)
     return frozenset(str(words[j]) for j, named in zip(columns, subject, strict=True) if not named)
+
+
+VERB_CUES = frozenset(
+    {
+        "i", "we", "you", "they", "he", "she", "it", "will", "would", "can", "could", "should",
+        "might", "must", "shall", "did", "does", "do", "didnt", "doesnt", "dont", "cant",
+        "wont", "wouldnt", "couldnt", "shouldnt", "ive", "weve", "theyve", "id", "wed",
+    }
+)  # fmt: skip
+"""Subject pronouns, modals and forms of "do": the word after one is a verb ("it kept")."""
+DETERMINERS = frozenset(
+    {"the", "a", "an", "my", "your", "our", "their", "this", "that", "these", "those", "his",
+     "her", "its", "some", "any", "no", "every", "each"}
+)  # fmt: skip
+"""Words before a noun: a word written after one more often than after a verb cue is a noun."""
+VERB_SHARE = 0.15  # a word written after a verb cue this often is a verb, never a subject
+MIN_VERB_OCCURRENCES = 3
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def verb_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words the corpus writes as verbs: after a subject pronoun or a modal ("it kept", "I got").
+
+    Verbs name no subject: "website kept", "prices went" or "order received"
+    are fragments of sentences, not topics. A word written after a determiner
+    more often ("the brush") is a noun that is also a verb, and names a subject.
+    """
+    seen: Counter[str] = Counter()
+    cued: Counter[str] = Counter()
+    determined: Counter[str] = Counter()
+    for text in texts:
+        previous = ""
+        for token in _TOKEN.findall(text.lower()):
+            word = token.replace("'", "").replace("’", "")
+            seen[word] += 1
+            if previous in VERB_CUES:
+                cued[word] += 1
+            elif previous in DETERMINERS:
+                determined[word] += 1
+            previous = word
+    return frozenset(
+        word
+        for word, count in cued.items()
+        if count >= MIN_VERB_OCCURRENCES
+        and count >= VERB_SHARE * seen[word]
+        and count > determined[word]  # "the brush", "the shop": nouns also written as verbs
+    )
 
 
 def subject_word_counts(presence: sparse.csr_matrix, words: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from nlp.topics.describe import (
     unit_rows,
 )
 from nlp.topics.keywords import LABEL_KEYWORDS, LabelRules, readable_keywords, stems_of, topic_label
-from nlp.topics.lexicon import generic_sentiment_words, subject_word_counts
+from nlp.topics.lexicon import generic_sentiment_words, subject_word_counts, verb_words
 from nlp.topics.similarity import duplicate_labels, nested_groups, topic_similarity
 from nlp.topics.storage import load_modeler, save_modeler
 from nlp.topics.words import PhraseAnalyzer, answer_text, without_placeholders
@@ -399,9 +399,11 @@ class TopicModeler:
         column = {str(w): j for j, w in enumerate(self._presence_words)}
         known = frozenset(w for w in column if " " not in w)
         presence = self._presence.tocsc()
+        verbs = verb_words(documents)
         self._rules = lambda members: LabelRules(
             mood=self.mood_words_,
             known=known,
+            verbs=verbs,
             support=lambda phrase: (
                 int(presence[members, column[phrase]].sum()) if phrase in column else 0
             ),

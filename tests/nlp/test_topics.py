@@ -35,7 +35,7 @@ from nlp.topics import (
 )
 from nlp.topics.clusters import SubjectClusterer
 from nlp.topics.keywords import LabelRules, topic_label
-from nlp.topics.lexicon import generic_sentiment_words
+from nlp.topics.lexicon import generic_sentiment_words, verb_words
 
 # --- fast: words and keywords -------------------------------------------------------------
 
@@ -126,6 +126,16 @@ def test_label_phrases_name_subjects_written_in_the_topic():
     assert topic_label(["pleased", "refill scheme", "courier"], [], np.array([]), rules, 100) == (
         "refill scheme · courier"
     )
+
+
+def test_words_written_as_verbs_never_end_a_label():
+    texts = ["It kept crashing", "the app kept logging me out", "I kept it", "it kept going"]
+    texts += ["I love the brush", "the brush is soft", "we brush her daily", "a brush"]
+    verbs = verb_words(texts)
+    assert "kept" in verbs and "brush" not in verbs
+    rules = LabelRules(mood=frozenset(), known=frozenset(), support=lambda p: 10, verbs=verbs)
+    assert not rules.is_subject("website kept", topic_size=50)
+    assert rules.is_subject("website", topic_size=50)
 
 
 def test_fit_rejects_embeddings_that_do_not_match_the_texts():
