@@ -17,7 +17,8 @@ import numpy as np
 MOODS = ("negative", "neutral", "positive")
 MOSTLY = 0.6  # a mood that leads with this share, while its opposite stays small, is "mostly"
 SMALL = 0.2  # the opposite mood's share under which "mostly" may be said
-SIZEABLE = 0.3  # both poles at least this large: the group is split
+SIZEABLE = 0.3  # both poles at least this large …
+CLOSE = 0.2  # … and this close to each other: the group is split
 LABEL_THRESHOLD = 0.05  # VADER's convention: |compound| below this is neutral
 
 
@@ -72,7 +73,7 @@ def mood_words(mix: dict[str, float]) -> str:
         return "mostly negative"
     if neutral >= MOSTLY:
         return "mostly neutral"
-    if positive >= SIZEABLE and negative >= SIZEABLE:
+    if positive >= SIZEABLE and negative >= SIZEABLE and abs(positive - negative) < CLOSE:
         return "split between positive and negative"
     if positive > negative:
         return "mixed, leaning positive"

@@ -175,9 +175,9 @@ def sentiment_view(profile: dict) -> dict[str, Any]:
     from nlp.explain.mood import MOODS, whole_percents
 
     summary = profile.get("sentiment_summary")
-    if summary:
-        return {"sentiment": summary["mean"], "sentiment_mix": dict(summary["mix"]),
-                "mood": summary["words"]}  # fmt: skip
+    if summary:  # the words are read from the shares here, so every run reads alike
+        mix = dict(summary["mix"])
+        return {"sentiment": summary["mean"], "sentiment_mix": mix, "mood": mood_words(mix)}
     stored = profile.get("sentiment_mix") or {}
     mean = profile.get("sentiment")
     mix = {}

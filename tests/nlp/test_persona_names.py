@@ -142,3 +142,21 @@ def test_a_yes_no_column_reads_as_what_it_flags_and_duplicates_are_one_trait():
         assert len(shown & {"avg_basket", "avg_order_value"}) == 1
         assert len(shown & {"return_rate", "return_share"}) == 1
     assert "Average basket" in {t["label"] for t in explained.profiles[2]["traits"]}
+
+
+def test_mood_words_never_hide_a_large_opposite_share():
+    grid = np.arange(0, 101, 5) / 100
+    for negative in grid:
+        for positive in grid:
+            if negative + positive > 1:
+                continue
+            mix = {"negative": negative, "neutral": 1 - negative - positive, "positive": positive}
+            words = mood_words(mix)
+            if words == "mostly positive":
+                assert negative < 0.2 and positive >= 0.6, mix
+            if words == "mostly negative":
+                assert positive < 0.2 and negative >= 0.6, mix
+            if words.startswith("split"):
+                assert min(negative, positive) >= 0.3, mix
+            if negative >= 0.4 and positive >= 0.4:
+                assert words.startswith("split"), mix
