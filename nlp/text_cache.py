@@ -41,7 +41,15 @@ from typing import Any
 import numpy as np
 
 _SENTIMENT_LIBRARIES = ("vadersentiment", "scikit-learn", "numpy", "scipy")
-_TOPIC_LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "scipy")
+_TOPIC_LIBRARIES = (
+    "bertopic",
+    "umap-learn",
+    "hdbscan",
+    "vadersentiment",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+)
 # The modules whose source decides a fit besides the scorer's or modeler's own module.
 _PIPELINE_MODULES = ("nlp.steps", "nlp.pipeline", "nlp.text_cache")
 
