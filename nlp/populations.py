@@ -85,8 +85,13 @@ class PopulationReport:
 
     @property
     def mixed(self) -> bool:
-        """Whether customers fall into more than one population, or columns follow a source."""
-        return len(self.populations) > 1 or bool(self.source_columns)
+        """Whether populations hold features others lack: some share no feature at all, a
+        behaviour column belongs to one population only, or columns follow a source.
+
+        Customers who wrote nothing beside writers with the same behaviour columns are
+        one base, not a mix: their behaviour places them among the writers.
+        """
+        return bool(self.disjoint or self.exclusive_columns or self.source_columns)
 
     @property
     def text_split(self) -> bool:
@@ -107,8 +112,8 @@ class PopulationReport:
         if self.disjoint:
             pairs = ", ".join(f"groups {a + 1} and {b + 1}" for a, b in self.disjoint)
             notes.append(
-                f"Some groups share no feature at all ({pairs}): nothing measured tells their "
-                "customers apart from each other's, so segments that follow these groups "
+                f"Some groups share no feature at all ({pairs}): no measurement compares "
+                "their customers with each other's, so segments that follow these groups "
                 "reflect where the data came from, not who the customers are."
             )
         elif self.text_split:

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from nlp.datasets import generate_demo_dataset
-from nlp.model import ArtifactError, FittedSegmentation
+from nlp.model import MISSING_BEHAVIOUR, NO_TEXT, ArtifactError, FittedSegmentation
 from nlp.pipeline import PipelineParams, SegmentationPipeline
 
 pytestmark = pytest.mark.slow
@@ -44,6 +44,7 @@ def fitted():
     return {
         "result": result,
         "truth": truth,
+        "old": old,
         "new": customers.loc[new_ids],
         "documents": documents,
         "embeddings": embeddings,
@@ -102,3 +103,63 @@ def test_changed_files_are_refused_before_anything_is_unpickled(fitted, tmp_path
         fh.write(b"tampered")
     with pytest.raises(ArtifactError, match="changed"):
         FittedSegmentation.load(tmp_path / "model", digest=digest)
+
+
+# --- placement: only customers holding what the segments were fitted on ------------------------
+
+
+def test_the_model_knows_the_blocks_and_columns_it_was_fitted_on(fitted, tmp_path):
+    fitted_on = fitted["result"].model.fitted_on
+    assert fitted_on.uses_text and "behaviour" in fitted_on.blocks
+    assert set(fitted_on.behaviour_columns) <= set(BEHAVIOUR)
+    assert set(fitted_on.required_columns) <= set(fitted_on.behaviour_columns)
+    digest = fitted["result"].model.save(tmp_path / "model")
+    manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
+    assert manifest["fitted_on"] == fitted_on.as_dict()
+    loaded = FittedSegmentation.load(tmp_path / "model", digest=digest)
+    assert loaded.fitted_on == fitted_on
+
+
+def test_customers_without_text_are_not_placed_in_segments_fitted_on_text(fitted):
+    model, new = fitted["result"].model, fitted["new"]
+    writers = fitted["documents"]["customer"].isin(set(new.index[:50])).to_numpy()
+    placement = model.place(
+        fitted["documents"][writers].reset_index(drop=True), new, fitted["embeddings"][writers]
+    )
+    placed = set(placement.customers)
+    silent = set(new.index) - set(fitted["documents"]["customer"][writers])
+    assert placed == set(new.index) - silent and len(placed) == len(placement.labels)
+    assert set(placement.unplaced) == silent and len(silent) >= 100
+    assert {why.reason for why in placement.unplaced.values()} == {NO_TEXT}
+
+
+def test_customers_lacking_a_fitted_behaviour_column_are_not_placed_by_invented_values(fitted):
+    model, new = fitted["result"].model, fitted["new"].copy()
+    required = model.fitted_on.required_columns
+    assert required, "the demo's behaviour columns are complete, so every one is required"
+    writers = [c for c in new.index if c in set(fitted["documents"]["customer"])]
+    lacking = writers[:10]
+    new.loc[lacking, required[0]] = np.nan
+    other = new.drop(columns=list(required))  # another file's customers: none of the columns
+    placement = model.place(fitted["documents"], new, fitted["embeddings"])
+    assert {c for c, why in placement.unplaced.items() if why.reason == MISSING_BEHAVIOUR} == set(
+        lacking
+    )
+    assert all(placement.unplaced[c].missing == (required[0],) for c in lacking)
+    assert len(placement.customers) == len(writers) - 10
+    elsewhere = model.place(fitted["documents"], other, fitted["embeddings"])
+    assert elsewhere.customers == [] and len(elsewhere.labels) == 0
+    assert all(why.missing == required for why in elsewhere.unplaced.values())
+
+
+def test_a_model_fitted_on_behaviour_alone_places_customers_without_text(fitted):
+    documents, old = fitted["documents"], fitted["old"]
+    theirs = documents["customer"].isin(set(old.index)).to_numpy()
+    params = PipelineParams(stability_resamples=0, text_weight=0.0, topic_weight=0.0)
+    result = SegmentationPipeline(params=params).fit(
+        documents[theirs].reset_index(drop=True), old, embeddings=fitted["embeddings"][theirs]
+    )
+    assert not result.model.fitted_on.uses_text
+    placement = result.model.place(documents.iloc[:0], fitted["new"], fitted["embeddings"][:0])
+    assert placement.unplaced == {} and len(placement.customers) == HELD_OUT
+    assert (placement.labels >= 0).mean() >= 0.5
