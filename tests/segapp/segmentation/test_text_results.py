@@ -12,13 +12,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from nlp.text_cache import ScoredText
 from segapp.models import Document, DocumentResult, Embedding, RunStatus, Topic
 from segapp.services.ingest.service import ImportOptions, create_import_job, run_import_job
 from segapp.services.privacy.erasure import invalidate_model
 from segapp.services.segmentation.runs import create_run, run_in_foreground
+from segapp.services.segmentation.text_results import RunTextStore
 from tests.segapp.segmentation.conftest import import_demo
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 
 VADER_ROWS = {"model_id__startswith": "sentiment:vader:"}
 
@@ -55,6 +57,7 @@ def _reuse_notes(run) -> list[str]:
     return [note for note in run.notes if "were reused" in note]
 
 
+@pytest.mark.slow
 def test_rerun_after_behaviour_only_import_reuses_text_results_until_a_text_changes(db, tmp_path):
     paths = import_demo(tmp_path / "demo", n_customers=120, seed=3)
     first = _run()
@@ -100,6 +103,7 @@ def test_rerun_after_behaviour_only_import_reuses_text_results_until_a_text_chan
     assert Embedding.objects.filter(**VADER_ROWS).count() == vader_rows + 1
 
 
+@pytest.mark.slow
 def test_a_run_whose_saved_model_was_erased_is_no_source_of_text_results(db, tmp_path):
     paths = import_demo(tmp_path / "demo", n_customers=60, seed=4)
     first = _run()
@@ -111,3 +115,16 @@ def test_a_run_whose_saved_model_was_erased_is_no_source_of_text_results(db, tmp
     again = _run()
     assert again.reused_from_id is None and not _reuse_notes(again)
     assert again.model_versions["text_keys"] == first.model_versions["text_keys"]
+
+
+def test_text_scores_come_back_exactly_and_older_scorer_versions_are_dropped(db):
+    store = RunTextStore()
+    scored = {
+        "a" * 64: ScoredText(0.1 + 0.2, (("Grüße 😍 — love it", 0.6369), ("but late", -0.2))),
+        "b" * 64: ScoredText(-0.0, ()),
+    }
+    store.store_scored_texts("sentiment:vader:old", {"a" * 64: scored["a" * 64]})
+    store.store_scored_texts("sentiment:vader:new", scored)
+    assert store.scored_texts("sentiment:vader:new", ["a" * 64, "b" * 64, "c" * 64]) == scored
+    assert store.scored_texts("sentiment:vader:old", ["a" * 64]) == {}
+    assert Embedding.objects.filter(model_id="sentiment:vader:new").count() == 2
