@@ -9,7 +9,9 @@ topics, per-document results and saved model instead of fitting them again;
 the pipeline is deterministic for fixed inputs and seed, so the copy is what
 the fit would have produced. Any change (a new document, an erased customer, a
 consent withdrawn, another parameter, new code) changes the fingerprint and
-the run fits from scratch, reusing only the cached embeddings.
+the run fits again, reusing the cached embeddings and, where the texts they
+depend on are unchanged, the cached text results (`text_results`: sentiment,
+topics and sentiment per topic).
 """
 
 from __future__ import annotations
