@@ -1134,9 +1134,9 @@ def _attach(opener: str, text: str) -> str:
     if not opener:
         return text
     first = text.split(" ", 1)[0].strip(".,!?")
-    if opener[-1] in ",:-" or opener.endswith(" but"):
-        if first not in _PROPER and first[:1].isupper() and not first[1:2].isupper():
-            text = text[:1].lower() + text[1:]
+    joins = opener[-1] in ",:-" or opener.endswith(" but")
+    if joins and first not in _PROPER and first[:1].isupper() and not first[1:2].isupper():
+        text = text[:1].lower() + text[1:]
     return f"{opener} {text}"
 
 
