@@ -15,6 +15,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -79,7 +80,10 @@ def is_adverb_of(word: str, known: set[str] | frozenset[str]) -> bool:
 
 
 def generic_sentiment_words(
-    presence: sparse.csr_matrix, words: np.ndarray, topics: np.ndarray
+    presence: sparse.csr_matrix,
+    words: np.ndarray,
+    topics: np.ndarray,
+    nouns: frozenset[str] | None = None,
 ) -> frozenset[str]:
     """Sentiment words of the corpus that name no subject: spread across the topics.
 
@@ -89,7 +93,9 @@ def generic_sentiment_words(
     least ``SUBJECT_LIFT`` times as often as the corpus does (or, for a topic
     of more than a sixth of the corpus, as often as half its share; smoothed by
     ``LIFT_PRIOR_DOCUMENTS`` documents at the corpus rate) in at least
-    ``MIN_SUBJECT_DOCUMENTS`` of its documents; every other one is mood.
+    ``MIN_SUBJECT_DOCUMENTS`` of its documents, and, when ``nouns`` are given,
+    the corpus writes it as a noun ("the gift", never "the fine"); every other
+    one is mood.
     """
     columns = [j for j, w in enumerate(words) if " " not in w and is_sentiment_word(str(w))]
     if not columns:
@@ -113,7 +119,11 @@ def generic_sentiment_words(
     # there it suffices that the topic writes about half of the word's documents.
     needed = np.minimum(SUBJECT_LIFT, HALF / np.maximum(sizes / max(len(assigned), 1), 1e-12))
     subject = ((lift >= needed) & (in_topic >= MIN_SUBJECT_DOCUMENTS)).any(axis=0)
-    return frozenset(str(words[j]) for j, named in zip(columns, subject, strict=True) if not named)
+    return frozenset(
+        str(words[j])
+        for j, named in zip(columns, subject, strict=True)
+        if not named or (nouns is not None and str(words[j]) not in nouns)
+    )
 
 
 VERB_CUES = frozenset(
@@ -129,38 +139,64 @@ DETERMINERS = frozenset(
      "her", "its", "some", "any", "no", "every", "each"}
 )  # fmt: skip
 """Words before a noun: a word written after one more often than after a verb cue is a noun."""
+NOUN_SHARE = 0.1  # a sentiment word names a subject only where it is written as a noun this often
 VERB_SHARE = 0.15  # a word written after a verb cue this often is a verb, never a subject
 MIN_VERB_OCCURRENCES = 3
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
-def verb_words(texts: Iterable[str]) -> frozenset[str]:
-    """Words the corpus writes as verbs: after a subject pronoun or a modal ("it kept", "I got").
+@dataclass(frozen=True)
+class WordContexts:
+    """What the corpus writes before a word: a verb cue ("it kept"), a determiner ("the gift")."""
 
-    Verbs name no subject: "website kept", "prices went" or "order received"
-    are fragments of sentences, not topics. A word written after a determiner
-    more often ("the brush") is a noun that is also a verb, and names a subject.
-    """
-    seen: Counter[str] = Counter()
-    cued: Counter[str] = Counter()
-    determined: Counter[str] = Counter()
+    seen: Counter[str]
+    cued: Counter[str]
+    determined: Counter[str]
+
+    def verbs(self) -> frozenset[str]:
+        """Words written as verbs, after a subject pronoun or a modal ("it kept", "I got").
+
+        Verbs name no subject: "website kept", "prices went" or "order received"
+        are fragments of sentences, not topics. A word written after a determiner
+        more often ("the brush") is a noun that is also a verb, and names a subject.
+        """
+        return frozenset(
+            word
+            for word, count in self.cued.items()
+            if count >= MIN_VERB_OCCURRENCES
+            and count >= VERB_SHARE * self.seen[word]
+            and count > self.determined[word]
+        )
+
+    def nouns(self) -> frozenset[str]:
+        """Words written after a determiner at least ``NOUN_SHARE`` of the time ("the gift")."""
+        return frozenset(
+            word
+            for word, count in self.determined.items()
+            if count >= MIN_VERB_OCCURRENCES and count >= NOUN_SHARE * self.seen[word]
+        )
+
+
+def word_contexts(texts: Iterable[str]) -> WordContexts:
+    """Count, for every word of ``texts``, what is written just before it."""
+    contexts = WordContexts(Counter(), Counter(), Counter())
     for text in texts:
         previous = ""
         for token in _TOKEN.findall(text.lower()):
             word = token.replace("'", "").replace("’", "")
-            seen[word] += 1
+            contexts.seen[word] += 1
             if previous in VERB_CUES:
-                cued[word] += 1
+                contexts.cued[word] += 1
             elif previous in DETERMINERS:
-                determined[word] += 1
-            previous = word
-    return frozenset(
-        word
-        for word, count in cued.items()
-        if count >= MIN_VERB_OCCURRENCES
-        and count >= VERB_SHARE * seen[word]
-        and count > determined[word]  # "the brush", "the shop": nouns also written as verbs
-    )
+                contexts.determined[word] += 1
+            # "it's" is no determiner: only words written without an apostrophe count as one
+            previous = word if word == token or word in VERB_CUES else ""
+    return contexts
+
+
+def verb_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words the corpus writes as verbs (see :meth:`WordContexts.verbs`)."""
+    return word_contexts(texts).verbs()
 
 
 def subject_word_counts(presence: sparse.csr_matrix, words: np.ndarray) -> np.ndarray:

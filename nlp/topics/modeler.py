@@ -22,7 +22,7 @@ from nlp.topics.describe import (
     unit_rows,
 )
 from nlp.topics.keywords import LABEL_KEYWORDS, LabelRules, readable_keywords, stems_of, topic_label
-from nlp.topics.lexicon import generic_sentiment_words, subject_word_counts, verb_words
+from nlp.topics.lexicon import generic_sentiment_words, subject_word_counts, word_contexts
 from nlp.topics.similarity import duplicate_labels, nested_groups, topic_similarity
 from nlp.topics.storage import load_modeler, save_modeler
 from nlp.topics.words import PhraseAnalyzer, answer_text, without_placeholders
@@ -115,20 +115,47 @@ class TopicModeler:
         unit = unit_rows(embeddings)
         self._reduce_outliers(documents, embeddings, unit, clustered)
 
+        self._describe(texts, documents, unit, clustered)
+        if self._merge_same_labels(documents):  # labels say what c-TF-IDF leads did not
+            previous = self.topics_
+            self.topics_ = np.asarray(self.model_.topics_, dtype=int)
+            moved = {int(t): int(np.bincount(self.topics_[previous == t]).argmax()) for t in
+                     np.unique(previous[previous >= 0])}  # fmt: skip
+            clustered = np.array([moved.get(int(t), -1) for t in clustered])
+            self._describe(texts, documents, unit, clustered)
+        self._presence = self._rules = None  # counts of the training texts: not kept
+        return self
+
+    def _describe(
+        self, texts: list[str], documents: list[str], unit: np.ndarray, clustered: np.ndarray
+    ) -> None:
+        """Fitted attributes from the BERTopic model: assignments, similarities, topics."""
         self.topics_ = np.asarray(self.model_.topics_, dtype=int)
         self.n_topics_ = self._n_model_topics()
         self.outlier_share_ = float(np.mean(self.topics_ == -1))
         centroids = self._centroids()
         own = np.einsum("ij,ij->i", unit, centroids[np.maximum(self.topics_, 0)])
         self.probabilities_ = np.where(self.topics_ >= 0, np.clip(own, 0.0, 1.0), 0.0)
-
         self._learn_vocabulary(documents)
         parents = self._nest_topics()
         self.topics_info_ = self._describe_topics(texts, unit, clustered, parents)
         self.topic_groups_ = self._describe_groups(documents, unit, parents)
         self._make_labels_unique()
-        self._presence = self._rules = None  # counts of the training texts: not kept
-        return self
+
+    def _merge_same_labels(self, documents: list[str]) -> bool:
+        """Merge topics whose labels share two words: a reader sees one subject twice."""
+        words = [{w for k in t.label.split(" · ") for w in k.split()} for t in self.topics_info_]
+        groups = UnionFind(len(words))
+        for a in range(len(words)):
+            for b in range(a + 1, len(words)):
+                if len(words[a] & words[b]) >= 2:
+                    groups.union(a, b)
+        merges = [members for members in groups.groups() if len(members) > 1]
+        if not merges:
+            return False
+        logger.info("merging topics with the same label words %s", merges)
+        self.model_.merge_topics(documents, merges)
+        return True
 
     def _check_settings(self) -> None:
         if not 0.0 <= self.max_outlier_share <= 1.0:
@@ -393,13 +420,14 @@ class TopicModeler:
             self.mood_words_ = frozenset()
             self._rules = None
             return
+        contexts = word_contexts(documents)
         self.mood_words_ = generic_sentiment_words(
-            self._presence, self._presence_words, self.topics_
+            self._presence, self._presence_words, self.topics_, nouns=contexts.nouns()
         )
         column = {str(w): j for j, w in enumerate(self._presence_words)}
         known = frozenset(w for w in column if " " not in w)
         presence = self._presence.tocsc()
-        verbs = verb_words(documents)
+        verbs = contexts.verbs()
         self._rules = lambda members: LabelRules(
             mood=self.mood_words_,
             known=known,
