@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # a run's status appears in the run list and the run detail: one enum for both
+    "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "segapp.models.runs.RunStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "segapp.api.schema.add_common_errors",

@@ -1,7 +1,9 @@
 """ETag and Last-Modified for run results, with 304 answers to conditional requests.
 
-The results of a finished run never change, so a run's id, status and
-finished_at identify every representation of them; the request's path and
+The results of a finished run change only when customers are withdrawn
+(`privacy_changed_at`) or placed after it by its model (`PlacementPass`), so
+a run's id, status, finished_at and those two times identify every
+representation of them; the request's path and
 query string, its Accept header, the caller's roles (which decide what is
 hidden) and the privacy policy of the caller's API token (noisy figures, see
 segapp.services.dp) complete the ETag. A run that is still queued or running gets neither
@@ -18,7 +20,7 @@ from functools import wraps
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
-from segapp.models import SegmentationRun
+from segapp.models import PlacementPass, SegmentationRun
 from segapp.selectors.runs import RunNotFound, get_run, runs
 from segapp.services.accounts import roles_of
 from segapp.services.dp import token_policy
@@ -66,7 +68,12 @@ def run_etag(request, *args, **kwargs) -> str | None:
     if found is None:
         return None
     return _digest(
-        found.pk, found.status, found.finished_at, found.privacy_changed_at, _variant(request)
+        found.pk,
+        found.status,
+        found.finished_at,
+        found.privacy_changed_at,
+        _placed_at(request, found),
+        _variant(request),
     )
 
 
@@ -75,7 +82,19 @@ def run_last_modified(request, *args, **kwargs) -> datetime | None:
     found = _finished_run(request, **kwargs)
     if found is None:
         return None
-    return max(filter(None, (found.finished_at, found.privacy_changed_at)), default=None)
+    changes = (found.finished_at, found.privacy_changed_at, _placed_at(request, found))
+    return max(filter(None, changes), default=None)
+
+
+def _placed_at(request, run: SegmentationRun) -> datetime | None:
+    """When customers were last placed after the run (members and counts changed), once
+    per request."""
+    cache = request.__dict__.setdefault("_voxseg_placed_at", {})
+    if run.pk not in cache:
+        cache[run.pk] = (
+            PlacementPass.objects.filter(run_id=run.pk).values_list("placed_at", flat=True).first()
+        )
+    return cache[run.pk]
 
 
 def _all_finished(request) -> list[tuple] | None:

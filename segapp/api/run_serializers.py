@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from segapp.models import Segment, SegmentationRun
 from segapp.selectors.jobs import waiting_for
+from segapp.selectors.placement import run_placement, run_populations
 
 
 class RunCreateSerializer(serializers.Serializer):
@@ -49,6 +50,49 @@ class RunSerializer(serializers.ModelSerializer):
 
     def get_waiting_for(self, run: SegmentationRun) -> str:
         return waiting_for(run)
+
+
+class WaitingReasonSerializer(serializers.Serializer):
+    """Customers waiting for the next run for one reason."""
+
+    reason = serializers.ChoiceField(choices=("no_text", "missing_behaviour"))
+    customers = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class PlacementSerializer(serializers.Serializer):
+    """The run's customers: fitted, placed after it by its model, waiting for the next run."""
+
+    fitted = serializers.IntegerField(help_text="Customers the run was fitted on.")
+    placed_after = serializers.IntegerField(help_text="Placed after the run by its saved model.")
+    placed_after_outliers = serializers.IntegerField(
+        help_text="Of those, placed in no segment (outliers)."
+    )
+    waiting = serializers.IntegerField(
+        help_text="Arrived after the run but lack what its segments were fitted on."
+    )
+    waiting_reasons = WaitingReasonSerializer(many=True)
+
+
+class RunDetailSerializer(RunSerializer):
+    """One run, with its placement counts and the populations it read before fitting."""
+
+    placement = serializers.SerializerMethodField()
+    populations = serializers.SerializerMethodField(
+        help_text="Groups of customers holding different features (text or not, which "
+        "behaviour columns), found when the run began; null for older runs."
+    )
+
+    class Meta(RunSerializer.Meta):
+        fields = [*RunSerializer.Meta.fields, "placement", "populations"]
+
+    @extend_schema_field(PlacementSerializer(allow_null=True))
+    def get_placement(self, run: SegmentationRun) -> dict | None:
+        return run_placement(run).as_dict() if run.status == "succeeded" else None
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_populations(self, run: SegmentationRun) -> dict | None:
+        return run_populations(run)
 
 
 class SegmentSerializer(serializers.ModelSerializer):

@@ -13,7 +13,12 @@ from segapp.api.caching import lookup_run, run_list_cache, run_results_cache
 from segapp.api.dp_views import CONFLICT, NoPrivacyPolicy, noisy_payload
 from segapp.api.errors import error_response
 from segapp.api.permissions import require
-from segapp.api.run_serializers import RunCreateSerializer, RunSerializer, TopicSerializer
+from segapp.api.run_serializers import (
+    RunCreateSerializer,
+    RunDetailSerializer,
+    RunSerializer,
+    TopicSerializer,
+)
 from segapp.selectors.runs import RunNotFound, runs
 from segapp.selectors.topics import TopicNotFound, get_topic, topic_overviews
 from segapp.services.accounts import can
@@ -94,12 +99,12 @@ class RunDetailView(APIView):
     @extend_schema(
         summary="A run",
         parameters=[examples.RUN_PARAMETER],
-        responses={200: RunSerializer, 404: NOT_FOUND},
+        responses={200: RunDetailSerializer, 404: NOT_FOUND},
         examples=[examples.RUN_EXAMPLE],
     )
     @run_results_cache
     def get(self, request, run):
-        return Response(RunSerializer(run_or_404(request, run)).data)
+        return Response(RunDetailSerializer(run_or_404(request, run)).data)
 
 
 class RunCancelView(APIView):

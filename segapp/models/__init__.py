@@ -6,7 +6,12 @@ from segapp.models.customers import Customer
 from segapp.models.documents import Document, DocumentKind
 from segapp.models.events import Event
 from segapp.models.imports import ImportFileType, ImportJob, ImportRowIssue, ImportStatus
-from segapp.models.placement import RunPopulations, UnplacedCustomer, UnplacedReason
+from segapp.models.placement import (
+    PlacementPass,
+    RunPopulations,
+    UnplacedCustomer,
+    UnplacedReason,
+)
 from segapp.models.privacy import (
     BiasAudit,
     ConsentEvent,
@@ -47,6 +52,7 @@ __all__ = [
     "DocumentResult",
     "Embedding",
     "Membership",
+    "PlacementPass",
     "RunPopulations",
     "RunStatus",
     "Segment",

@@ -6,7 +6,8 @@ others get an `UnplacedCustomer` row saying why, shown wherever they are
 shown, until the next run includes them. `RunPopulations` keeps the report of
 `nlp.populations.describe_populations` on the customers a run reads, written
 before anything is fitted, so the run page can warn about mixed populations
-before its segments are read.
+before its segments are read. `PlacementPass` records when the run's members
+last changed by placement, so answers cached by clients are revalidated.
 """
 
 from __future__ import annotations
@@ -67,3 +68,17 @@ class RunPopulations(models.Model):
     def mixed(self) -> bool:
         """Whether the run's customers fall into populations holding different features."""
         return bool(self.report.get("mixed"))
+
+
+class PlacementPass(models.Model):
+    """The latest placement pass of a run: when it changed the run's members, and its counts."""
+
+    run = models.OneToOneField(
+        SegmentationRun, on_delete=models.CASCADE, related_name="placement_pass"
+    )
+    placed_at = models.DateTimeField()
+    placed_after = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"placement of run {self.run_id} at {self.placed_at:%Y-%m-%d %H:%M}"

@@ -82,10 +82,9 @@ def persona_list(run: SegmentationRun) -> list[dict[str, Any]]:
     "share": None}. `counts` is `selectors.placement`'s: fitted, placed after, members.
     """
     k = min_group_size()
-    counts = segment_counts(run)
-    return [
-        with_counts(_summary(segment, k), counts.get(segment.number)) for segment in _segments(run)
-    ]
+    segments = list(_segments(run))
+    counts = segment_counts(run, segments)
+    return [with_counts(_summary(segment, k), counts.get(segment.number)) for segment in segments]
 
 
 def get_persona(run: SegmentationRun, number: int, *, with_quotes: bool) -> dict[str, Any]:

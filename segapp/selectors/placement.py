@@ -16,6 +16,7 @@ no segment: they wait for the next run (`waiting`, with the reason per customer)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,8 +87,11 @@ class RunPlacement:
         }
 
 
-def segment_counts(run: SegmentationRun) -> dict[int, SegmentCounts]:
-    """Every segment of the run by number with its counts (two queries)."""
+def segment_counts(
+    run: SegmentationRun, segments: Iterable[Segment] | None = None
+) -> dict[int, SegmentCounts]:
+    """Every segment of the run by number with its counts (one query when the run's
+    `segments` are given, two otherwise)."""
     current = (
         Membership.objects.filter(run=run, segment__isnull=False)
         .values("segment__number")
@@ -99,7 +103,12 @@ def segment_counts(run: SegmentationRun) -> dict[int, SegmentCounts]:
     )
     now = {row["segment__number"]: row for row in current}
     counts = {}
-    for number, size in Segment.objects.filter(run=run).values_list("number", "size"):
+    sizes = (
+        [(s.number, s.size) for s in segments]
+        if segments is not None
+        else Segment.objects.filter(run=run).values_list("number", "size")
+    )
+    for number, size in sizes:
         row = now.get(number) or {"fitted": 0, "after": 0}
         counts[number] = SegmentCounts(
             number=number,
@@ -111,9 +120,20 @@ def segment_counts(run: SegmentationRun) -> dict[int, SegmentCounts]:
 
 
 def counts_of(run: SegmentationRun, number: int) -> SegmentCounts | None:
-    """One segment's counts (None when the run has no such segment)."""
-    segment = Segment.objects.filter(run=run, number=number).only("pk", "number", "size").first()
-    return None if segment is None else counts_of_segment(segment)
+    """One segment's counts (None when the run has no such segment), in one query."""
+    row = (
+        Segment.objects.filter(run=run, number=number)
+        .annotate(
+            fitted_now=Count("members", filter=Q(members__assigned_after_fit=False)),
+            after=Count("members", filter=Q(members__assigned_after_fit=True)),
+        )
+        .values_list("size", "fitted_now", "after")
+        .first()
+    )
+    if row is None:
+        return None
+    size, fitted_now, after = row
+    return SegmentCounts(number, size, after, max(0, size - fitted_now))
 
 
 def counts_of_segment(segment: Segment) -> SegmentCounts:

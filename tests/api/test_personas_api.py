@@ -437,3 +437,56 @@ def test_guessed_tokens_are_throttled_at_the_anon_rate(built, settings):
         codes.append(client.get(base(built) + "/segments/").status_code)
     assert codes == [401, 401, 401, 429]
     assert_error(client.get(base(built) + "/segments/"), 429, "throttled")
+
+
+# --- counts of customers placed after the run -------------------------------------------------
+
+
+def _place_after_the_run(built, n: int) -> None:
+    """Customers placed in segment 0 by the run's model after it, as a placement pass does."""
+    from django.utils import timezone
+
+    from segapp.models import Customer, Membership, PlacementPass
+
+    segment = built.run.segments.get(number=0)
+    for i in range(n):
+        customer = Customer.objects.create(pseudonym=f"{i:064x}")
+        Membership.objects.create(
+            run=built.run, customer=customer, segment=segment, probability=0.8,
+            soft_segment=segment, soft_probability=0.8, assigned_after_fit=True,
+        )  # fmt: skip
+    PlacementPass.objects.update_or_create(
+        run=built.run, defaults={"placed_at": timezone.now(), "placed_after": n}
+    )
+
+
+def test_placing_customers_after_the_run_revalidates_cached_answers(built, as_user):
+    client = as_user("bob")
+    url = base(built) + "/segments/0/members/"
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    _place_after_the_run(built, 3)
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again.json()["count"] == first.json()["count"] + 3
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_a_persona_states_fitted_and_placed_after_counts_as_its_export_holds_them(built, as_user):
+    _place_after_the_run(built, 4)
+    client = as_user("bob")
+    persona = client.get(base(built) + "/segments/0/").json()
+    counts = persona["counts"]
+    assert persona["size"] == counts["fitted"] == built.run.segments.get(number=0).size
+    assert counts["placed_after"] == 4 and counts["withdrawn"] == 0
+    assert counts["members"] == counts["fitted"] + 4
+    listed = {p["segment"]: p for p in client.get(base(built) + "/segments/").json()}
+    assert listed[0]["counts"] == counts and "counts" not in listed[2]  # segment 2 is below k
+    export = client.get(base(built) + "/segments/0/members/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(body_of(export))))
+    assert len(rows) == counts["members"]
+    assert sum(r["assigned_after_fit"] == "true" for r in rows) == 4
+    assert export["X-Segment-Fitted"] == str(counts["fitted"])
+    assert export["X-Segment-Placed-After"] == "4" and export["X-Segment-Members"] == str(len(rows))
+    run = client.get(base(built) + "/").json()
+    assert run["placement"]["placed_after"] >= 4 and run["placement"]["waiting"] == 0

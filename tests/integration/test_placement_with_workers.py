@@ -21,7 +21,7 @@ from tests.segapp.segmentation.test_placement import (
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 start_worker, wait_until = with_workers.start_worker, with_workers.wait_until
-worker_fixture = with_workers.workers  # collected here under its own name, `workers`
+workers = with_workers.workers  # the fixture of worker processes, shared
 
 
 def test_worker_places_no_text_less_customer_in_a_text_run_and_counts_agree(

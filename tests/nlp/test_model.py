@@ -149,7 +149,9 @@ def test_customers_lacking_a_fitted_behaviour_column_are_not_placed_by_invented_
     assert len(placement.customers) == len(writers) - 10
     elsewhere = model.place(fitted["documents"], other, fitted["embeddings"])
     assert elsewhere.customers == [] and len(elsewhere.labels) == 0
-    assert all(why.missing == required for why in elsewhere.unplaced.values())
+    reasons = elsewhere.unplaced.values()
+    assert {why.reason for why in reasons} == {NO_TEXT, MISSING_BEHAVIOUR}  # silent ones: no text
+    assert all(why.missing == required for why in reasons if why.reason == MISSING_BEHAVIOUR)
 
 
 def test_a_model_fitted_on_behaviour_alone_places_customers_without_text(fitted):

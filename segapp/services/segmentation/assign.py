@@ -23,10 +23,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 
 from segapp.models import (
     ImportStatus,
     Membership,
+    PlacementPass,
     RunStatus,
     Segment,
     SegmentationRun,
@@ -111,8 +113,17 @@ def _vectors(run: SegmentationRun, documents) -> np.ndarray | None:
 
 @transaction.atomic
 def _save(run: SegmentationRun, inputs, placement: Placement | None) -> None:
-    """Replace the run's placed-after memberships and waiting customers with this pass's."""
+    """Replace the run's placed-after memberships and waiting customers with this pass's,
+    and note when (clients' cached answers about the run are revalidated from then on)."""
     UnplacedCustomer.objects.filter(run=run).delete()
+    PlacementPass.objects.update_or_create(
+        run=run,
+        defaults={
+            "placed_at": timezone.now(),
+            "placed_after": 0 if placement is None else len(placement.customers),
+            "waiting": 0 if placement is None else len(placement.unplaced),
+        },
+    )
     if placement is None:
         return
     segments = {s.number: s for s in Segment.objects.filter(run=run)}
