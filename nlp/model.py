@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-FORMAT_VERSION = 1
+# 2: the rating head learns polarity from three votes; heads pickled before cannot score.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 _TOPICS_FOLDER = "topics"
 _PICKLED = ("sentiment_scorer", "feature_builder", "segmenter")

@@ -10,8 +10,10 @@ The head is always evaluated out of fold. The demo ratings are noisy on purpose
 (stars = 3.1 + 1.7 x sentiment + N(0, 0.85)), so even the generator's own sentiment
 value would agree on only about 0.89 of the binary rows by its sign, and 0.72 of all
 rows 3-way; and 17-19% of the 1-2 and 4-5 star reviews are written with no sentiment
-at all, so calling those neutral caps the stored-label binary figure near 0.79.
-Thresholds sit below what was measured, far from those ceilings.
+at all, so calling those neutral caps the stored-label binary figure near 0.79; the
+rating head learns polarity only and calls few of them neutral. Thresholds sit below
+what was measured, far from those ceilings. Held-out real-like reviews are measured in
+``test_sentiment_heldout.py``.
 
 Tests marked ``slow`` embed the reviews with the local MiniLM model (one model and one
 set of embeddings per module).
@@ -289,10 +291,20 @@ def _ratings_for(labels: list[str]) -> list[float]:
     return [{"negative": 1.0, "neutral": 3.0, "positive": 5.0}[label] for label in labels]
 
 
+def _polar_agreement(predicted: list[str], labels: list[str]) -> float:
+    """Agreement on the negative and positive rows (the head learns polarity only)."""
+    truth = np.asarray(labels)
+    polar = truth != "neutral"
+    return float(np.mean(np.asarray(predicted)[polar] == truth[polar]))
+
+
 def test_head_init_only_stores_its_arguments():
-    head = RatingHead(C=0.5, max_iter=50, words=False, word_C=2.0)
-    assert head.get_params() == {"C": 0.5, "max_iter": 50, "words": False, "word_C": 2.0}
-    assert not hasattr(head, "model_")
+    head = RatingHead(C=0.5, max_iter=50, words=False, word_C=2.0, sentences=False, seed=4)
+    params = head.get_params()
+    assert {k: params[k] for k in ("C", "max_iter", "words", "word_C", "sentences", "seed")} == {
+        "C": 0.5, "max_iter": 50, "words": False, "word_C": 2.0, "sentences": False, "seed": 4,
+    }  # fmt: skip
+    assert not hasattr(head, "temperature_")
 
 
 def _delivery_reviews(n: int, *, seed: int) -> tuple[list[str], np.ndarray, list[str]]:
@@ -311,34 +323,54 @@ def _delivery_reviews(n: int, *, seed: int) -> tuple[list[str], np.ndarray, list
 
 def test_head_learns_words_the_embeddings_and_vader_miss():
     texts, embeddings, labels = _delivery_reviews(400, seed=13)
-    truth = np.asarray(labels[300:])
+    truth = labels[300:]
     with_words = RatingHead().fit(embeddings[:300], labels[:300], texts=texts[:300])
-    without = RatingHead(words=False).fit(embeddings[:300], labels[:300], texts=texts[:300])
-    assert (
-        np.mean(np.asarray(with_words.predict_label(embeddings[300:], texts[300:])) == truth) > 0.9
+    without = RatingHead(words=False, sentences=False).fit(
+        embeddings[:300], labels[:300], texts=texts[:300]
     )
-    assert np.mean(np.asarray(without.predict_label(embeddings[300:], texts[300:])) == truth) < 0.6
+    assert _polar_agreement(with_words.predict_label(embeddings[300:], texts[300:]), truth) > 0.9
+    assert _polar_agreement(without.predict_label(embeddings[300:], texts[300:]), truth) < 0.7
     # The stored label, label_of(score), on the positive and negative reviews.
-    stored = np.asarray(
-        [label_of(s) for s in score_documents(with_words, texts[300:], embeddings[300:])]
-    )
-    polar = truth != "neutral"
-    assert np.mean(stored[polar] == truth[polar]) > 0.9
+    stored = [label_of(s) for s in score_documents(with_words, texts[300:], embeddings[300:])]
+    assert _polar_agreement(stored, truth) > 0.9
 
 
-def test_head_without_shared_words_uses_embeddings_and_vader_only():
+def test_each_word_vote_alone_learns_the_words():
+    texts, embeddings, labels = _delivery_reviews(400, seed=15)
+    for words, sentences in [(True, False), (False, True)]:
+        head = RatingHead(words=words, sentences=sentences)
+        head.fit(embeddings[:300], labels[:300], texts=texts[:300])
+        predicted = head.predict_label(embeddings[300:], texts[300:])
+        assert _polar_agreement(predicted, labels[300:]) > 0.9, (words, sentences)
+
+
+def test_sentence_vote_reads_the_whole_of_a_long_review():
+    """The verdict in the last of many sentences still decides (embeddings are noise)."""
+    rng = np.random.default_rng(16)
+    filler = "We ordered it in March. It came in a box. The box was brown. I opened it."
+    verdicts = {"negative": "It broke within a week", "positive": "It works like a charm"}
+    labels = [("negative", "positive")[i] for i in rng.integers(0, 2, 300).tolist()]
+    texts = [f"{filler} {verdicts[label]}." for label in labels]
+    head = RatingHead(words=False).fit(rng.normal(size=(200, 16)), labels[:200], texts=texts[:200])
+    predicted = head.predict_label(rng.normal(size=(100, 16)), texts[200:])
+    assert _polar_agreement(predicted, labels[200:]) > 0.95
+
+
+def test_head_without_shared_words_uses_embeddings_only():
     _, embeddings, labels = _synthetic(100, seed=14)
     texts = [f"item{i}" for i in range(100)]
     head = RatingHead().fit(embeddings, labels, texts=texts)
-    assert head.word_model_ is None
+    assert head.word_vote_ is None and head.sentence_vote_ is None
     assert head.predict_proba(embeddings, texts).shape == (100, 3)
+    assert _polar_agreement(head.predict_label(embeddings, texts), labels) > 0.9
 
 
 def test_head_learns_labels_from_embeddings():
     texts, embeddings, labels = _synthetic(400, seed=1)
     head = RatingHead().fit(embeddings[:300], labels[:300], texts=texts[:300])
     predicted = head.predict_label(embeddings[300:], texts[300:])
-    assert np.mean(np.asarray(predicted) == np.asarray(labels[300:])) > 0.9
+    assert _polar_agreement(predicted, labels[300:]) > 0.9
+    assert "neutral" not in predicted  # polarity only; 3-star rows are left out of training
 
 
 def test_head_probabilities_follow_labels_order_and_sum_to_one():
@@ -376,6 +408,23 @@ def test_head_rejects_unknown_labels():
         RatingHead().fit(embeddings, ["great"] * 10)
 
 
+def test_head_needs_both_polarities():
+    _, embeddings, _ = _synthetic(10, seed=5)
+    with pytest.raises(ValueError, match="negative and positive"):
+        RatingHead().fit(embeddings, ["positive"] * 5 + ["neutral"] * 5)
+
+
+def test_calibration_spreads_scores_out_of_the_neutral_band():
+    """The mean vote is small; the fitted temperature turns it into confident labels."""
+    texts, embeddings, labels = _synthetic(300, seed=17, signal=1.5)
+    head = RatingHead().fit(embeddings[:200], labels[:200], texts=texts[:200])
+    assert head.temperature_ > 1
+    uncalibrated = 2 / (1 + np.exp(-head.log_odds(embeddings[200:], texts[200:]))) - 1
+    scores = head.score(texts[200:], embeddings=embeddings[200:])
+    np.testing.assert_array_equal(np.sign(scores), np.sign(uncalibrated))
+    assert np.mean(np.abs(scores) < 0.05) <= np.mean(np.abs(uncalibrated) < 0.05)
+
+
 def test_head_scores_sentences_with_vader():
     texts, embeddings, labels = _synthetic(100, seed=6)
     head = RatingHead().fit(embeddings, labels)
@@ -402,7 +451,7 @@ def test_a_scarce_label_falls_back_to_vader_with_a_reason():
     ratings = [5.0] * 290 + [1.0] * 10
     choice, scorer = choose_scorer(texts, embeddings, ratings)
     assert isinstance(scorer, VaderScorer)
-    assert "only 10 negative, 0 neutral; need 20 of each label" in choice.reason
+    assert "only 10 negative; need 20 negative and positive ones" in choice.reason
     print(f"\nreason: {choice.reason}")
 
 
@@ -413,7 +462,7 @@ def test_picks_the_head_when_it_agrees_better_with_ratings():
     assert 0 <= choice.vader_accuracy < choice.head_accuracy <= 1
     assert choice.n_rated == 300
     assert "learned from the ratings" in choice.reason
-    assert np.mean(np.asarray(scorer.predict_label(embeddings, texts)) == np.asarray(labels)) > 0.9
+    assert _polar_agreement(scorer.predict_label(embeddings, texts), labels) > 0.9
     print(f"\nreason: {choice.reason}")
 
 
@@ -536,8 +585,10 @@ def head_out_of_fold(review_embeddings, demo_reviews) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def embedding_head_out_of_fold(review_embeddings, demo_reviews) -> np.ndarray:
-    """Out-of-fold scores of the head without word features (embeddings and VADER)."""
-    return _out_of_fold_scores(RatingHead(words=False), review_embeddings, demo_reviews)
+    """Out-of-fold scores of the head without its word votes (the embedding vote alone)."""
+    return _out_of_fold_scores(
+        RatingHead(words=False, sentences=False), review_embeddings, demo_reviews
+    )
 
 
 @pytest.fixture(scope="module")
@@ -567,8 +618,8 @@ def test_head_out_of_fold_agrees_better_than_vader(
     print("\nout of fold, 5 folds; stored label = label_of(score)")
     for name, scores in [
         ("VADER", vader),
-        ("head without words", embedding_head_out_of_fold),
-        ("head (embeddings+VADER+words)", head_out_of_fold),
+        ("head, embedding vote alone", embedding_head_out_of_fold),
+        ("head (embeddings+words+sentences)", head_out_of_fold),
     ]:
         print("  " + _figures(name, scores, stars))
     head, vader_labels = _stored_labels(head_out_of_fold), _stored_labels(vader)
@@ -605,10 +656,9 @@ def test_choose_scorer_picks_the_head_on_demo_reviews(demo_choice, demo_reviews,
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="target 0.85 binary agreement of the stored label not reached: the head measures "
-    "0.81 out of fold on generator seeds 7 and 11 (0.84-0.85 if the score's sign decided); "
-    "17-19% of 1-2/4-5 star demo reviews carry no sentiment, which caps a scorer that calls "
-    "them neutral near 0.79 and any text scorer near 0.89",
+    reason="target 0.85 binary agreement of the stored label not reached on the demo "
+    "reviews: the head measures 0.835 out of fold on generator seed 7 (0.850 if the score's "
+    "sign decided); the demo ratings' own noise caps any text scorer near 0.89",
 )
 def test_chosen_scorer_reaches_the_085_binary_target(demo_reviews, head_out_of_fold):
     _, stars = demo_reviews
