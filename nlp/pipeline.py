@@ -49,7 +49,8 @@ class PipelineParams:
     n_components: int = 5
     soft_assign: bool = True
     max_topic_outliers: float = 0.2
-    stability_resamples: int = 3
+    stability_resamples: int = 3  # only with seed_candidates=1: seeds' agreement is the stability
+    seed_candidates: int = 4  # UMAP seeds fitted; the best-separated partition is kept
     embedder: str = "default"
     min_group_size: int = 10  # k-anonymity: no persona details for segments smaller than this
 
@@ -78,6 +79,8 @@ class PipelineParams:
             raise PipelineParameterError(
                 "min_cluster_size must be ≥ 0 and n_components between 2 and 50."
             )
+        if not 1 <= self.seed_candidates <= 16:
+            raise PipelineParameterError("seed_candidates must be between 1 and 16.")
         if self.min_group_size < 1:
             raise PipelineParameterError("min_group_size must be at least 1.")
         if not 0 <= self.max_topic_outliers <= 1:

@@ -2,7 +2,11 @@
 
 :class:`CustomerSegmenter` takes the feature matrix of
 :class:`nlp.features.CustomerFeatureBuilder` and finds segments without being
-told how many there are. HDBSCAN leaves customers that belong to no dense
+told how many there are. Whether two neighbouring groups come apart under UMAP + HDBSCAN depends on
+UMAP's seed, so the segmenter fits several seeds (``candidates``) and keeps
+the partition whose segments are best separated in the feature space itself
+(silhouette of the customers' feature rows, not of the reduced space each
+seed made), and states how much the seeds agree. HDBSCAN leaves customers that belong to no dense
 group as outliers (label ``-1``); ``soft_labels_`` still gives each of them its
 most probable segment, for uses that need everyone assigned. When the data
 hold no clear structure the segmenter says so (``n_segments_`` 0 or 1 and a
@@ -38,6 +42,7 @@ _MIN_SEGMENT_FLOOR = 10
 _MIN_SEGMENT_SHARE = 0.02
 _SILHOUETTE_SAMPLE = 5000  # silhouette is quadratic in customers; a sample estimates it well
 _STABILITY_MAX_SAMPLE = 5000  # refits on more customers cost time and say no more
+_CANDIDATE_SAMPLE = 2000  # customers whose silhouette compares the seeds' partitions
 
 
 class InsufficientDataError(ValueError):
@@ -96,6 +101,12 @@ class CustomerSegmenter:
         structure UMAP's clumps then become invented segments; with it, such
         data come back as one segment (and a ``note_``) while clearly grouped
         data are split as before.
+    candidates:
+        Number of UMAP seeds fitted (``seed``, ``seed + 1``, ...). The kept
+        partition is the one with the highest silhouette of the feature rows
+        ``X`` (a sample of at most 2,000 customers, the same for every seed);
+        when most seeds find at most one segment, the data are taken to have
+        no segment structure. ``1`` fits a single seed.
     segment_map:
         Also compute ``embedding_2d_``, a 2-D UMAP of the features for the
         segment map (a second UMAP fit, so it costs time).
@@ -115,6 +126,10 @@ class CustomerSegmenter:
     min_cluster_size_, min_samples_: the values used.
     embedding_: the reduced space clustered; embedding_2d_: the segment map.
     reducer_, clusterer_: the fitted UMAP and HDBSCAN objects.
+    seed_: the UMAP seed of the kept partition.
+    candidates_: per seed fitted, ``{"seed", "n_segments", "silhouette"}``.
+    seed_agreement_: mean adjusted Rand index between the kept partition and
+        the other seeds' (outliers as one more label); ``None`` with one seed.
     """
 
     def __init__(
@@ -130,6 +145,7 @@ class CustomerSegmenter:
         metric: str = "euclidean",
         min_dist: float = 0.0,
         allow_single_cluster: bool = True,
+        candidates: int = 4,
         segment_map: bool = True,
     ) -> None:
         self.n_components = n_components
@@ -142,6 +158,7 @@ class CustomerSegmenter:
         self.metric = metric
         self.min_dist = min_dist
         self.allow_single_cluster = allow_single_cluster
+        self.candidates = candidates
         self.segment_map = segment_map
 
     def get_params(self) -> dict[str, Any]:
@@ -168,22 +185,47 @@ class CustomerSegmenter:
         )
         _check_enough(n, self.min_cluster_size_)
         self.n_features_in_ = X.shape[1]
-        self.reducer_ = self._umap(n, self.n_components, self.min_dist).fit(X)
-        self.embedding_ = np.asarray(self.reducer_.embedding_, dtype=np.float64)
-        self.clusterer_ = self._hdbscan().fit(self.embedding_)
-        self.labels_ = np.asarray(self.clusterer_.labels_, dtype=np.int64)
-        self.probabilities_ = np.asarray(self.clusterer_.probabilities_, dtype=np.float64)
+        fits = [self._fit_seed(X, self.seed + k) for k in range(self.candidates)]
+        kept = _choose(fits, X, self.seed)
+        for name, value in kept.items():
+            setattr(self, f"{name}_", value)
         self.outlier_mask_ = self.labels_ == -1
         self.n_segments_ = int(self.labels_.max(initial=-1) + 1)
+        self.candidates_ = [
+            {"seed": f["seed"], "n_segments": f["n_segments"], "silhouette": f["silhouette"]}
+            for f in fits
+        ]
+        self.seed_agreement_ = _agreement(kept, fits)
         self.note_ = self._note(n)
         self.notes_ = [self.note_] if self.note_ else []
-        self._soft_assign()
         self.embedding_2d_ = (
-            np.asarray(self._umap(n, 2, 0.1).fit_transform(X), dtype=np.float64)
+            np.asarray(self._umap(n, 2, 0.1, self.seed_).fit_transform(X), dtype=np.float64)
             if self.segment_map
             else None
         )
         return self
+
+    def _fit_seed(self, X: np.ndarray, seed: int) -> dict[str, Any]:
+        """One UMAP seed: reduce, cluster, soft-assign; the pieces a kept fit needs."""
+        reducer = self._umap(X.shape[0], self.n_components, self.min_dist, seed).fit(X)
+        embedding = np.asarray(reducer.embedding_, dtype=np.float64)
+        clusterer = self._hdbscan().fit(embedding)
+        labels = np.asarray(clusterer.labels_, dtype=np.int64)
+        probabilities = np.asarray(clusterer.probabilities_, dtype=np.float64)
+        soft_labels, soft_probabilities = _soft_assign(
+            clusterer, labels, probabilities, self.soft_assign
+        )
+        return {
+            "seed": seed,
+            "reducer": reducer,
+            "embedding": embedding,
+            "clusterer": clusterer,
+            "labels": labels,
+            "probabilities": probabilities,
+            "soft_labels": soft_labels,
+            "soft_probabilities": soft_probabilities,
+            "n_segments": int(labels.max(initial=-1) + 1),
+        }
 
     def fit_predict(self, X: np.ndarray) -> np.ndarray:
         """Fit and return ``labels_``."""
@@ -237,7 +279,7 @@ class CustomerSegmenter:
                 f"got {self.cluster_selection_method!r}"
             )
 
-    def _umap(self, n: int, n_components: int, min_dist: float) -> Any:
+    def _umap(self, n: int, n_components: int, min_dist: float, seed: int) -> Any:
         import umap
 
         return umap.UMAP(
@@ -245,7 +287,7 @@ class CustomerSegmenter:
             n_neighbors=min(self.n_neighbors, n - 1),
             min_dist=min_dist,
             metric=self.metric,
-            random_state=self.seed,
+            random_state=seed,
             n_jobs=1,
         )
 
@@ -276,24 +318,66 @@ class CustomerSegmenter:
             )
         return None
 
-    def _soft_assign(self) -> None:
-        """Give every customer, outliers included, its most probable segment."""
-        self.soft_labels_ = self.labels_.copy()
-        self.soft_probabilities_ = self.probabilities_.copy()
-        if not self.soft_assign or self.n_segments_ == 0:
-            return
-        if self.n_segments_ == 1:
-            self.soft_labels_[:] = 0
-            return
-        import hdbscan
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            membership = np.asarray(hdbscan.all_points_membership_vectors(self.clusterer_))
-        membership = np.nan_to_num(membership.reshape(len(self.labels_), -1))
-        outliers = self.outlier_mask_
-        self.soft_labels_[outliers] = membership[outliers].argmax(axis=1)
-        self.soft_probabilities_[outliers] = membership[outliers].max(axis=1)
+def _soft_assign(
+    clusterer: Any, labels: np.ndarray, probabilities: np.ndarray, wanted: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every customer's most probable segment, outliers included (their own label otherwise)."""
+    soft_labels, soft_probabilities = labels.copy(), probabilities.copy()
+    n_segments = int(labels.max(initial=-1) + 1)
+    if not wanted or n_segments == 0:
+        return soft_labels, soft_probabilities
+    if n_segments == 1:
+        soft_labels[:] = 0
+        return soft_labels, soft_probabilities
+    import hdbscan
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        membership = np.asarray(hdbscan.all_points_membership_vectors(clusterer))
+    membership = np.nan_to_num(membership.reshape(len(labels), -1))
+    outliers = labels == -1
+    soft_labels[outliers] = membership[outliers].argmax(axis=1)
+    soft_probabilities[outliers] = membership[outliers].max(axis=1)
+    return soft_labels, soft_probabilities
+
+
+def _choose(fits: list[dict[str, Any]], X: np.ndarray, seed: int) -> dict[str, Any]:
+    """The seed's fit to keep: best separated in ``X``, unless most seeds see no structure.
+
+    Each fit gets ``silhouette``: the silhouette of its segments (outliers by
+    their most probable segment) over the same sample of feature rows, or
+    ``None`` with fewer than two segments. Separation is judged in ``X``, the
+    space the customers were described in, because each seed's reduced space
+    is its own and a merge of two groups looks as tidy there as a true split.
+    """
+    from sklearn.metrics import silhouette_score
+
+    rows = np.random.default_rng(seed).permutation(X.shape[0])[:_CANDIDATE_SAMPLE]
+    for fit in fits:
+        labels = fit["soft_labels"][rows]
+        kept = labels >= 0
+        fit["silhouette"] = (
+            round(float(silhouette_score(X[rows][kept], labels[kept])), 4)
+            if fit["n_segments"] >= 2 and len(set(labels[kept])) >= 2
+            else None
+        )
+    scored = [f for f in fits if f["silhouette"] is not None]
+    if len(scored) * 2 <= len(fits):  # most seeds find no split: do not invent one
+        return min(fits, key=lambda f: f["n_segments"]) | {"silhouette": None}
+    return max(scored, key=lambda f: f["silhouette"])
+
+
+def _agreement(kept: dict[str, Any], fits: list[dict[str, Any]]) -> float | None:
+    """Mean adjusted Rand index between the kept partition and the other seeds'."""
+    from sklearn.metrics import adjusted_rand_score
+
+    others = [f for f in fits if f is not kept]
+    if not others:
+        return None
+    return round(
+        float(np.mean([adjusted_rand_score(kept["labels"], f["labels"]) for f in others])), 4
+    )
 
 
 def quality_metrics(
@@ -312,10 +396,13 @@ def quality_metrics(
       (on a sample of 5,000 of them when there are more).
     - ``outlier_share``: share of customers labelled ``-1``.
     - ``n_segments``: number of segments found.
-    - ``stability``: mean adjusted Rand index between the fitted labels and
-      those of ``bootstrap`` refits, each on a random ``sample_share`` of the
-      customers (at most 5,000) and with another UMAP seed, compared on the customers refitted
-      (outliers count as one more label). Samples are drawn without
+    - ``stability``: with several UMAP seeds fitted, the segmenter's
+      ``seed_agreement_`` (mean adjusted Rand index between the kept partition
+      and the other seeds'); with one seed, the mean adjusted Rand index
+      between the fitted labels and those of ``bootstrap`` refits, each on a
+      random ``sample_share`` of the customers (at most 5,000) and with another
+      UMAP seed, compared on the customers refitted (outliers count as one
+      more label). Samples are drawn without
       replacement: a duplicated customer would be its own nearest neighbour
       and distort UMAP's neighbourhood graph.
     - ``truth_ari`` / ``truth_ari_soft`` (only with ``truth``): adjusted Rand
@@ -346,7 +433,10 @@ def quality_metrics(
                 random_state=seed,
             )
         )
-    if bootstrap > 0:
+    agreement = getattr(segmenter, "seed_agreement_", None)
+    if agreement is not None:
+        metrics["stability"] = float(agreement)
+    elif bootstrap > 0:
         metrics["stability"] = _stability(segmenter, X, bootstrap, seed, sample_share)
     if truth is not None:
         truth = list(truth)
@@ -365,7 +455,7 @@ def _stability(
     rng = np.random.default_rng(seed)
     n = X.shape[0]
     size = min(int(round(sample_share * n)), _STABILITY_MAX_SAMPLE)
-    params = segmenter.get_params() | {"segment_map": False, "soft_assign": False}
+    params = segmenter.get_params() | {"segment_map": False, "soft_assign": False, "candidates": 1}
     # keep the fitted granularity: a default size would shrink with the sample
     params["min_cluster_size"] = max(2, int(round(segmenter.min_cluster_size_ * size / n)))
     params["min_samples"] = segmenter.min_samples_

@@ -264,6 +264,7 @@ def default_segmenter(params: PipelineParams):
         min_cluster_size=params.min_cluster_size or None,
         seed=params.seed,
         soft_assign=params.soft_assign,
+        candidates=params.seed_candidates,
     )
 
 
