@@ -490,3 +490,19 @@ def test_a_persona_states_fitted_and_placed_after_counts_as_its_export_holds_the
     assert export["X-Segment-Placed-After"] == "4" and export["X-Segment-Members"] == str(len(rows))
     run = client.get(base(built) + "/").json()
     assert run["placement"]["placed_after"] >= 4 and run["placement"]["waiting"] == 0
+
+
+def test_a_customer_placed_after_the_run_who_opts_out_leaves_its_members_not_its_size(
+    built, as_user
+):
+    from segapp.models import Membership
+    from segapp.services.privacy.withdraw import withdraw_customers
+
+    _place_after_the_run(built, 2)
+    leaving = Membership.objects.filter(run=built.run, assigned_after_fit=True).first()
+    withdraw_customers([leaving.customer_id])
+    built.run.refresh_from_db()
+    assert built.run.customers_withdrawn == 0 and built.run.privacy_changed_at is not None
+    counts = as_user("bob").get(base(built) + "/segments/0/").json()["counts"]
+    assert (counts["placed_after"], counts["withdrawn"]) == (1, 0)
+    assert counts["members"] == counts["fitted"] + 1

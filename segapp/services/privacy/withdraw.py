@@ -52,15 +52,21 @@ def withdraw_customers(customer_ids: Iterable[int]) -> Counter:
     documents = list(Document.objects.filter(customer_id__in=ids).values_list("pk", "text"))
     doc_ids = {pk for pk, _ in documents}
     with transaction.atomic():
+        memberships = Membership.objects.filter(customer_id__in=ids)
+        # a run's sizes count only the customers it was fitted on: those placed after it
+        # leave its member lists without being counted as withdrawn from its sizes
         per_run = Counter(
-            Membership.objects.filter(customer_id__in=ids).values_list("run_id", flat=True)
+            memberships.filter(assigned_after_fit=False).values_list("run_id", flat=True)
         )
-        counts["memberships"] = Membership.objects.filter(customer_id__in=ids).delete()[0]
+        placed_after = set(
+            memberships.filter(assigned_after_fit=True).values_list("run_id", flat=True)
+        )
+        counts["memberships"] = memberships.delete()[0]
         counts["document_results"] = DocumentResult.objects.filter(
             document_id__in=doc_ids
         ).delete()[0]
         counts += scrub_references(doc_ids, pseudonyms, [text for _, text in documents])
-        mark_runs(per_run)
+        mark_runs(per_run, touched=placed_after)
     return counts
 
 
