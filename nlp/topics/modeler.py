@@ -64,6 +64,9 @@ class TopicModeler:
     centroid, 0 for none), ``topics_info_`` (one :class:`Topic` per topic, index
     = id), ``topic_groups_`` (coarse parents), ``n_topics_``,
     ``outlier_share_before_``/``outlier_share_`` (before/after reduction),
+    ``mood_share_`` (documents kept without topic because they say nothing but
+    a mood; ``max_outlier_share`` applies to the others), ``mood_words_``
+    (the corpus's generic sentiment words, never keywords),
     ``threshold_`` (minimum centroid similarity to join a topic) and ``model_``
     (the BERTopic object).
     """
@@ -281,6 +284,8 @@ class TopicModeler:
         self.topic_groups_ = []
         self.n_topics_ = 0
         self.outlier_share_ = 1.0
+        self.mood_share_ = 0.0
+        self.mood_words_: frozenset[str] = frozenset()
         self.threshold_ = float("inf")
         return self
 

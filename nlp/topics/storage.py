@@ -61,6 +61,8 @@ def save_modeler(modeler: TopicModeler, folder: Path) -> None:
         "threshold": modeler.threshold_,
         "outlier_share_before": modeler.outlier_share_before_,
         "outlier_share": modeler.outlier_share_,
+        "mood_share": modeler.mood_share_,
+        "mood_words": sorted(modeler.mood_words_),
         "topics": [asdict(t) for t in modeler.topics_info_],
         "topic_groups": [asdict(t) for t in modeler.topic_groups_],
     }
@@ -93,6 +95,8 @@ def load_modeler(cls: type[TopicModeler], folder: Path) -> TopicModeler:
     modeler.threshold_ = state["threshold"]
     modeler.outlier_share_before_ = state["outlier_share_before"]
     modeler.outlier_share_ = state["outlier_share"]
+    modeler.mood_share_ = state.get("mood_share", 0.0)  # models saved before moods were told
+    modeler.mood_words_ = frozenset(state.get("mood_words", ()))
     modeler.topics_info_ = [Topic(**t) for t in state["topics"]]
     modeler.topic_groups_ = [Topic(**t) for t in state["topic_groups"]]
     return modeler
