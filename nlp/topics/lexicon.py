@@ -136,9 +136,10 @@ VERB_CUES = frozenset(
 """Subject pronouns, modals and forms of "do": the word after one is a verb ("it kept")."""
 DETERMINERS = frozenset(
     {"the", "a", "an", "my", "your", "our", "their", "this", "that", "these", "those", "his",
-     "her", "its", "some", "any", "no", "every", "each"}
+     "her", "its"}
 )  # fmt: skip
-"""Words before a noun: a word written after one more often than after a verb cue is a noun."""
+"""Articles, possessives and demonstratives: a word after one is a noun. Not "no" or "any":
+"no complaints" is a mood, not a subject."""
 NOUN_SHARE = 0.1  # a sentiment word names a subject only where it is written as a noun this often
 VERB_SHARE = 0.15  # a word written after a verb cue this often is a verb, never a subject
 MIN_VERB_OCCURRENCES = 3

@@ -464,7 +464,8 @@ class TopicModeler:
             topics.append(
                 Topic(
                     topic_id=topic,
-                    label=self._label(keywords, texts, members),
+                    # a label is written in the documents the topic ends up with
+                    label=self._label(keywords, texts, np.flatnonzero(self.topics_ == topic)),
                     keywords=keywords,
                     size=int(np.sum(self.topics_ == topic)),
                     representative_docs=representatives(members, unit, centroids[topic], texts),
