@@ -2,7 +2,7 @@
 
 A broker may deliver a task twice (a redelivery after a visibility timeout, or
 after the worker that held it died). Work that must not run twice at once
-(an import job, a run's analysis) takes a lock keyed by its id; a second
+(an import job, a run's analysis, placement after a run) takes a lock keyed by its id; a second
 delivery finds it taken and leaves. If the holder dies, its database session
 ends and the lock is released, so the redelivered task can take over.
 On SQLite (embedded mode, one worker) the lock always succeeds.
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-NAMESPACES = {"import": 1, "analysis": 2, "suppression": 3}
+NAMESPACES = {"import": 1, "analysis": 2, "suppression": 3, "assign": 4}
 
 
 @contextmanager
