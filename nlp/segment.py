@@ -2,11 +2,14 @@
 
 :class:`CustomerSegmenter` takes the feature matrix of
 :class:`nlp.features.CustomerFeatureBuilder` and finds segments without being
-told how many there are. Whether two neighbouring groups come apart under UMAP + HDBSCAN depends on
-UMAP's seed, so the segmenter fits several seeds (``candidates``) and keeps
-the partition whose segments are best separated in the feature space itself
-(silhouette of the customers' feature rows, not of the reduced space each
-seed made), and states how much the seeds agree. HDBSCAN leaves customers that belong to no dense
+told how many there are. Whether two neighbouring groups come apart under
+UMAP + HDBSCAN depends on UMAP's seed, so the segmenter fits several seeds
+(``candidates``) and keeps the partition whose segments are best separated
+in the feature space itself (silhouette of the customers' feature rows, not
+of the reduced space each seed made), and states how much the seeds agree.
+Within a seed, a segment HDBSCAN kept whole is replaced by its two children
+when the features say they are two (:mod:`nlp.partitions`).
+HDBSCAN leaves customers that belong to no dense
 group as outliers (label ``-1``); ``soft_labels_`` still gives each of them its
 most probable segment, for uses that need everyone assigned. When the data
 hold no clear structure the segmenter says so (``n_segments_`` 0 or 1 and a
@@ -26,6 +29,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from nlp.partitions import (
+    SilhouetteJudge,
+    choose_partition,
+    seed_agreement,
+    split_merged_segments,
+)
 
 __all__ = [
     "MIN_CUSTOMERS",
@@ -126,6 +136,8 @@ class CustomerSegmenter:
     min_cluster_size_, min_samples_: the values used.
     embedding_: the reduced space clustered; embedding_2d_: the segment map.
     reducer_, clusterer_: the fitted UMAP and HDBSCAN objects.
+    splits_: segments replaced by their two children (:class:`nlp.partitions.Splits`);
+        hdbscan_segments_: HDBSCAN's own segment count before them.
     seed_: the UMAP seed of the kept partition.
     candidates_: per seed fitted, ``{"seed", "n_segments", "silhouette"}``.
     seed_agreement_: mean adjusted Rand index between the kept partition and
@@ -185,8 +197,10 @@ class CustomerSegmenter:
         )
         _check_enough(n, self.min_cluster_size_)
         self.n_features_in_ = X.shape[1]
-        fits = [self._fit_seed(X, self.seed + k) for k in range(self.candidates)]
-        kept = _choose(fits, X, self.seed)
+        rows = np.random.default_rng(self.seed).permutation(n)[:_CANDIDATE_SAMPLE]
+        judge = SilhouetteJudge(X, np.sort(rows))
+        fits = [self._fit_seed(X, self.seed + k, judge) for k in range(self.candidates)]
+        kept = choose_partition(fits, judge)
         for name, value in kept.items():
             setattr(self, f"{name}_", value)
         self.outlier_mask_ = self.labels_ == -1
@@ -195,7 +209,7 @@ class CustomerSegmenter:
             {"seed": f["seed"], "n_segments": f["n_segments"], "silhouette": f["silhouette"]}
             for f in fits
         ]
-        self.seed_agreement_ = _agreement(kept, fits)
+        self.seed_agreement_ = seed_agreement(kept, fits)
         self.note_ = self._note(n)
         self.notes_ = [self.note_] if self.note_ else []
         self.embedding_2d_ = (
@@ -205,8 +219,8 @@ class CustomerSegmenter:
         )
         return self
 
-    def _fit_seed(self, X: np.ndarray, seed: int) -> dict[str, Any]:
-        """One UMAP seed: reduce, cluster, soft-assign; the pieces a kept fit needs."""
+    def _fit_seed(self, X: np.ndarray, seed: int, judge: SilhouetteJudge) -> dict[str, Any]:
+        """One UMAP seed: reduce, cluster, soft-assign, split merged segments; a fit's pieces."""
         reducer = self._umap(X.shape[0], self.n_components, self.min_dist, seed).fit(X)
         embedding = np.asarray(reducer.embedding_, dtype=np.float64)
         clusterer = self._hdbscan().fit(embedding)
@@ -215,6 +229,10 @@ class CustomerSegmenter:
         soft_labels, soft_probabilities = _soft_assign(
             clusterer, labels, probabilities, self.soft_assign
         )
+        hdbscan_segments = int(labels.max(initial=-1) + 1)
+        splits = split_merged_segments(clusterer, embedding, soft_labels, judge)
+        labels = splits.route(labels, embedding)
+        soft_labels = splits.route(soft_labels, embedding)
         return {
             "seed": seed,
             "reducer": reducer,
@@ -225,6 +243,8 @@ class CustomerSegmenter:
             "soft_labels": soft_labels,
             "soft_probabilities": soft_probabilities,
             "n_segments": int(labels.max(initial=-1) + 1),
+            "hdbscan_segments": hdbscan_segments,
+            "splits": splits,
         }
 
     def fit_predict(self, X: np.ndarray) -> np.ndarray:
@@ -246,10 +266,13 @@ class CustomerSegmenter:
         import hdbscan
 
         reduced = np.asarray(self.reducer_.transform(X_new), dtype=np.float64)
-        if self.n_segments_ == 1:
+        if getattr(self, "hdbscan_segments_", self.n_segments_) == 1:
             return self._predict_single(reduced)
         labels, strengths = hdbscan.approximate_predict(self.clusterer_, reduced)
-        return np.asarray(labels, dtype=np.int64), np.asarray(strengths, dtype=np.float64)
+        labels = np.asarray(labels, dtype=np.int64)
+        if getattr(self, "splits_", None) is not None:
+            labels = self.splits_.route(labels, reduced)
+        return labels, np.asarray(strengths, dtype=np.float64)
 
     def _predict_single(self, reduced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One segment: a new customer shares the fate of its nearest fitted customer.
@@ -340,44 +363,6 @@ def _soft_assign(
     soft_labels[outliers] = membership[outliers].argmax(axis=1)
     soft_probabilities[outliers] = membership[outliers].max(axis=1)
     return soft_labels, soft_probabilities
-
-
-def _choose(fits: list[dict[str, Any]], X: np.ndarray, seed: int) -> dict[str, Any]:
-    """The seed's fit to keep: best separated in ``X``, unless most seeds see no structure.
-
-    Each fit gets ``silhouette``: the silhouette of its segments (outliers by
-    their most probable segment) over the same sample of feature rows, or
-    ``None`` with fewer than two segments. Separation is judged in ``X``, the
-    space the customers were described in, because each seed's reduced space
-    is its own and a merge of two groups looks as tidy there as a true split.
-    """
-    from sklearn.metrics import silhouette_score
-
-    rows = np.random.default_rng(seed).permutation(X.shape[0])[:_CANDIDATE_SAMPLE]
-    for fit in fits:
-        labels = fit["soft_labels"][rows]
-        kept = labels >= 0
-        fit["silhouette"] = (
-            round(float(silhouette_score(X[rows][kept], labels[kept])), 4)
-            if fit["n_segments"] >= 2 and len(set(labels[kept])) >= 2
-            else None
-        )
-    scored = [f for f in fits if f["silhouette"] is not None]
-    if len(scored) * 2 <= len(fits):  # most seeds find no split: do not invent one
-        return min(fits, key=lambda f: f["n_segments"]) | {"silhouette": None}
-    return max(scored, key=lambda f: f["silhouette"])
-
-
-def _agreement(kept: dict[str, Any], fits: list[dict[str, Any]]) -> float | None:
-    """Mean adjusted Rand index between the kept partition and the other seeds'."""
-    from sklearn.metrics import adjusted_rand_score
-
-    others = [f for f in fits if f is not kept]
-    if not others:
-        return None
-    return round(
-        float(np.mean([adjusted_rand_score(kept["labels"], f["labels"]) for f in others])), 4
-    )
 
 
 def quality_metrics(
