@@ -11,20 +11,21 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from nlp.topics.clusters import MAX_MOOD_SUBJECT_WORDS, SubjectClusterer
+from nlp.topics.coarse import describe_groups
 from nlp.topics.describe import (
     Topic,
     UnionFind,
     checked_embeddings,
-    fresh,
     quiet_bertopic,
     representatives,
     unit_rows,
 )
 from nlp.topics.keywords import LABEL_KEYWORDS, LabelRules, readable_keywords, stems_of, topic_label
 from nlp.topics.lexicon import generic_sentiment_words, subject_word_counts, word_contexts
+from nlp.topics.outliers import mood_documents, outlier_threshold
 from nlp.topics.similarity import duplicate_labels, nested_groups, topic_similarity
 from nlp.topics.storage import load_modeler, save_modeler
+from nlp.topics.submodels import build_hdbscan, build_representation, build_umap, build_vectorizer
 from nlp.topics.words import PhraseAnalyzer, answer_text, without_placeholders
 
 __all__ = ["TopicModeler"]
@@ -36,7 +37,6 @@ AUTO_MAX_TOPICS = 50  # "auto" never leaves more topics than this ...
 AUTO_TOPICS_PER_ROOT = 0.5  # ... nor more than half the square root of the documents (min 8)
 NEAR_DUPLICATE_SIMILARITY = 0.9  # centroid cosine above which two topics are one
 DUPLICATE_SIMILARITY = 0.42  # mean of centroid and c-TF-IDF cosine above which two topics are one
-NATURAL_THRESHOLD_QUANTILE = 0.1  # outliers at least as close as 90% of members join anyway
 MIN_SENTENCE_SIMILARITY = 0.05  # c-TF-IDF cosine below which a sentence has no topic
 N_CANDIDATE_WORDS = 30
 
@@ -204,74 +204,16 @@ class TopicModeler:
         )
 
     def _umap(self):
-        if self.umap_model is not None:
-            return fresh(self.umap_model)
-        from umap import UMAP
-
-        return UMAP(
-            n_neighbors=15,
-            n_components=5,
-            min_dist=0.0,
-            # On unit rows Euclidean ranks neighbours exactly as cosine; using the metric
-            # of the customer segmenter spares numba a second compilation of NN-descent
-            # (16 s in a fresh process here).
-            metric="euclidean",
-            n_epochs=200,  # UMAP's default above 10,000 points; its 500 below is slower here
-            # Spectral initialisation fails on these graphs (too small an eigengap) and
-            # its fallback gave different layouts on two runs with one seed; PCA does not.
-            init="pca",
-            random_state=self.seed,
-            n_jobs=1,  # what a seed implies anyway; saying so spares UMAP's warning
-            # Below 4,096 points UMAP computes exact cosine neighbours pair by pair in
-            # Python calls: 9-10 s on 3,000 documents against 1.6 s with NN-descent.
-            force_approximation_algorithm=True,
-        )
+        return build_umap(self.umap_model, seed=self.seed)
 
     def _hdbscan(self, size: int):
-        """HDBSCAN (or the given clusterer), dissolving clusters that share a mood only."""
-        if self.hdbscan_model is not None:
-            clusterer = fresh(self.hdbscan_model)
-        else:
-            from hdbscan import HDBSCAN
-
-            clusterer = HDBSCAN(
-                min_cluster_size=size,
-                metric="euclidean",
-                cluster_selection_method="eom",
-                prediction_data=False,  # new documents go to the nearest centroid instead
-            )
-        return SubjectClusterer(clusterer, self.subject_words_)
+        return build_hdbscan(self.hdbscan_model, size, self.subject_words_)
 
     def _vectorizer(self, documents: list[str]):
-        """Our phrase analyzer over a vocabulary of words in enough *documents*.
-
-        BERTopic fits its vectorizer on one joined text per topic, where
-        ``min_df`` would count topics; the vocabulary is therefore fixed here,
-        counting documents, so that typos and one-off words never become keywords.
-        """
-        if self.vectorizer_model is not None:
-            return fresh(self.vectorizer_model)
-        analyzer = PhraseAnalyzer()
-        min_df = max(2, len(documents) // 1000)
-        try:
-            counter = CountVectorizer(analyzer=analyzer, min_df=min_df).fit(documents)
-        except ValueError:  # no word is in that many documents: a tiny corpus
-            logger.info("no word in %d documents: keeping every word", min_df)
-            counter = CountVectorizer(analyzer=analyzer).fit(documents)
-        return CountVectorizer(analyzer=analyzer, vocabulary=sorted(counter.vocabulary_))
+        return build_vectorizer(self.vectorizer_model, documents)
 
     def _representation(self):
-        if self.representation_model is not None:
-            return self.representation_model
-        if self.embedding_model is None:
-            return None
-        from bertopic.representation import KeyBERTInspired
-
-        # 40 candidate words per topic (BERTopic's default is 100): each is embedded,
-        # and the readable keywords are taken from the first 20 anyway.
-        return KeyBERTInspired(
-            top_n_words=20, nr_repr_docs=5, nr_candidate_words=40, random_state=self.seed
-        )
+        return build_representation(self.representation_model, self.embedding_model, seed=self.seed)
 
     def _n_model_topics(self) -> int:
         return len([t for t in self.model_.topic_sizes_ if t != -1])
@@ -347,33 +289,16 @@ class TopicModeler:
         """Give outliers with a subject their nearest topic, leaving at most ``max_outlier_share``.
 
         Documents with no subject word, or with at most one in a cluster that
-        shared a mood only, keep no topic. The threshold is the lower of (a)
-        the similarity at which 90% of clustered documents sit to their own
-        centroid (an outlier that close belongs anyway) and (b) the highest
-        similarity that still brings the unassigned share down to
-        ``max_outlier_share``. It is kept as ``threshold_`` for ``transform``.
+        shared a mood only, keep no topic; the threshold (see
+        :func:`~nlp.topics.outliers.outlier_threshold`) is kept as
+        ``threshold_`` for ``transform``.
         """
-        mood = self.subject_words_ == 0
-        dissolved = getattr(self.model_.hdbscan_model, "labels_", None)
-        if dissolved is not None and len(dissolved) == len(mood):
-            raw = np.asarray(self.model_.hdbscan_model.clusterer.labels_, dtype=int)
-            mood |= (raw >= 0) & (dissolved < 0) & (self.subject_words_ <= MAX_MOOD_SUBJECT_WORDS)
+        mood = mood_documents(self.subject_words_, self.model_.hdbscan_model)
         self.mood_share_ = float(np.mean(mood & (clustered < 0)))
-        centroids = unit_rows(self._centroids())
-        similarity = unit @ centroids.T
-        members = clustered >= 0
-        natural = float(
-            np.quantile(similarity[members, clustered[members]], NATURAL_THRESHOLD_QUANTILE)
+        similarity = unit @ unit_rows(self._centroids()).T
+        self.threshold_, best = outlier_threshold(
+            similarity, clustered, mood, max_outlier_share=self.max_outlier_share
         )
-        open_ = ~members & ~mood
-        best = np.sort(similarity[open_].max(axis=1))[::-1] if open_.any() else np.zeros(0)
-        allowed = int(np.floor(self.max_outlier_share * len(documents) + 1e-9))
-        allowed = max(0, allowed - int(np.sum(~members & mood)))
-        must_assign = len(best) - allowed
-        # A hair below the boundary document's similarity: BERTopic recomputes it in
-        # float32, and the document that decides the share must not fall just short.
-        needed = float(best[must_assign - 1]) - 1e-5 if must_assign > 0 else float("inf")
-        self.threshold_ = min(natural, needed)
         if len(best) and best[0] >= self.threshold_:
             topics = np.asarray(
                 self.model_.reduce_outliers(
@@ -478,45 +403,17 @@ class TopicModeler:
         self, documents: list[str], unit: np.ndarray, parents: dict[int, int]
     ) -> list[Topic]:
         """Coarse topics: c-TF-IDF over the documents of each group of nested topics."""
-        if not parents:
-            return []
-        from bertopic.vectorizers import ClassTfidfTransformer
-
-        n_groups = max(parents.values()) + 1
-        # Topics outside any group and documents without topic are classes of
-        # their own, so that group keywords say what sets the group apart.
-        group_of_doc = np.array(
-            [parents.get(int(t), n_groups) if t >= 0 else n_groups + 1 for t in self.topics_]
+        return describe_groups(
+            documents,
+            unit,
+            self.topics_,
+            parents,
+            n_topics=self.n_topics_,
+            vectorizer=self.vectorizer_,
+            mood_words=self.mood_words_,
+            label=self._label,
+            n_candidate_words=N_CANDIDATE_WORDS,
         )
-        classes = [g for g in range(n_groups + 2) if np.any(group_of_doc == g)]
-        joined = [
-            " \n ".join(documents[i] for i in np.flatnonzero(group_of_doc == g)) for g in classes
-        ]
-        counts = self.vectorizer_.transform(joined)
-        weights = ClassTfidfTransformer().fit_transform(counts)
-        words = self.vectorizer_.get_feature_names_out()
-        groups = []
-        for row, group in enumerate(classes):
-            if group >= n_groups:
-                continue
-            scores = np.asarray(weights[row].todense()).ravel()
-            top = np.argsort(-scores)[:N_CANDIDATE_WORDS]
-            keywords = readable_keywords(
-                [(words[j], float(scores[j])) for j in top], excluded=self.mood_words_
-            )
-            members = np.flatnonzero(group_of_doc == group)
-            centroid = unit_rows(unit[members].mean(axis=0, keepdims=True))[0]
-            groups.append(
-                Topic(
-                    topic_id=self.n_topics_ + group,
-                    label=self._label(keywords, documents, members),
-                    keywords=keywords,
-                    size=len(members),
-                    representative_docs=representatives(members, unit, centroid, documents),
-                    parent_id=None,
-                )
-            )
-        return groups
 
     def _make_labels_unique(self) -> None:
         """Lengthen a repeated label with further keywords, else number it."""
