@@ -9,6 +9,7 @@ import pytest
 
 from segapp.models import Document, Membership, RunStatus, SegmentationRun
 from segapp.selectors import personas
+from segapp.selectors.customer_explanations import customer_topics
 from segapp.selectors.personas import CustomerNotFound, SegmentNotFound
 from tests.api.persona_data import build_persona_run
 
@@ -186,7 +187,7 @@ def test_member_export_rows_name_every_member_by_pseudonym(built, django_assert_
 
 def test_customer_feature_values_follow_the_interpretable_definitions(built):
     customer = built.members[0][0]
-    topics = personas._customer_topics(built.run, customer)
+    topics = customer_topics(built.run, customer)
     values = personas.customer_feature_values(customer, topics, built.run.explain_context)
     assert values["topic:0"] == 0.5 and values["topic:1"] == 0.0
     assert values["sentiment"] == pytest.approx(0.2)

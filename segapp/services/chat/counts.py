@@ -24,6 +24,7 @@ from django.db.models import Avg
 
 from segapp.models import DocumentResult, Membership
 from segapp.selectors import personas
+from segapp.selectors.customer_explanations import feature_number
 from segapp.services.chat import differencing, figures
 from segapp.services.chat.customer_columns import category_values
 from segapp.services.chat.differencing import Band
@@ -120,7 +121,7 @@ def _read_rows(ctx: ToolContext, with_sentiment: bool) -> list[dict[str, Any]]:
     for customer, number, behaviour, events, attributes, sensitive in rows:
         merged: dict[str, Any] = category_values(attributes, sensitive, declared=declared)
         numbers = without_sensitive({**(behaviour or {}), **(events or {})}, hidden)
-        merged |= {k: personas._number(v) for k, v in numbers.items()}
+        merged |= {k: feature_number(v) for k, v in numbers.items()}
         merged["sentiment"] = moods.get(customer)
         merged[SEGMENT] = number
         values.append(merged)
