@@ -29,8 +29,10 @@ from segapp.services.ingest.pickers import (
     MULTI_ROLES,
     ColumnDecision,
     DetectionState,
-    compact_date_share,
     email_as_customer_id,
+)
+from segapp.services.ingest.value_shapes import (
+    compact_date_share,
     is_written_text,
     rating_scale,
     value_kind,
