@@ -31,7 +31,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from segapp.services.ingest import names
-from segapp.services.ingest.rows import CustomerRow, InvalidValue, is_missing, parse_datetime
+from segapp.services.ingest.cells import InvalidValue, is_missing, parse_datetime
+from segapp.services.ingest.rows import CustomerRow
 
 ADDITIVE = frozenset(
     {"total", "amount", "revenue", "spend", "spent", "paid", "sales", "gmv", "quantity", "count",

@@ -21,11 +21,11 @@ from typing import Any
 
 from nlp.redact import Redactor
 from segapp.services.ingest.aggregate import several_rows_problem_from_sample
+from segapp.services.ingest.cells import is_missing
 from segapp.services.ingest.columns import COLUMN_KEY, detect_plan
 from segapp.services.ingest.detect import Detection
 from segapp.services.ingest.options import ImportOptions
 from segapp.services.ingest.readers import RecordReader, UnreadableFileError, sniff_format
-from segapp.services.ingest.rows import is_missing
 
 SAMPLE_RECORDS = 500
 ROLES: tuple[str, ...] = (

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from segapp.services.ingest.rows import InvalidValue, is_missing, parse_number
+from segapp.services.ingest.cells import InvalidValue, is_missing, parse_number
 
 EMAIL = re.compile(r"^[\w.+'-]+@[\w-]+(\.[\w-]+)+$")
 PHONE = re.compile(r"^\+?[\d\s().-]{7,22}$")

@@ -50,9 +50,9 @@ from segapp.models import (
     SegmentationRun,
 )
 from segapp.services import audit
+from segapp.services.ingest.cells import as_behaviour_number, clip_text, plain_value
 from segapp.services.ingest.columns import IDENTIFIER_NAME, normalise_name
 from segapp.services.ingest.names import is_sensitive_name
-from segapp.services.ingest.rows import as_behaviour_number, clip_text, plain_value
 from segapp.services.ingest.service import shared_redactor
 from segapp.services.ingest.writers import document_content_hash, text_hash
 from segapp.services.privacy import suppression, withdraw

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from segapp.services.ingest.cells import parse_datetime, parse_number
 from segapp.services.ingest.columns import plan_columns
-from segapp.services.ingest.rows import RowValidator, parse_datetime, parse_number
+from segapp.services.ingest.rows import RowValidator
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
