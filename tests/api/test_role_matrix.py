@@ -113,6 +113,7 @@ CUSTOMER_LEVEL = {
 # What the customer endpoints may hold for a role that reads memberships only.
 MEMBERSHIPS_ONLY_KEYS = {
     "pseudonym", "created_at", "updated_at", "memberships", "explanation", "explanation_hidden",
+    "waiting",
 }  # fmt: skip
 PROFILE_KEYS = {"sensitive", "behaviour", "attributes", "event_features"}
 QUERIES = {
