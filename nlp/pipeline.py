@@ -180,6 +180,7 @@ class SegmentationPipeline:
         """
         from nlp import steps
         from nlp.model import FittedSegmentation
+        from nlp.segment_profiles import profile_segments
 
         params = self.params or PipelineParams()
         report = progress or (lambda stage, fraction: None)
@@ -216,7 +217,7 @@ class SegmentationPipeline:
         with _timed(timings, "metrics", report):
             metrics = steps.measure(segmenter, features, params, truth)
         with _timed(timings, "profiles", report):
-            profiles = steps.profile_segments(
+            profiles = profile_segments(
                 segmenter, customer_ids, behaviour, documents, topics, sentiment
             )
         with _timed(timings, "explain", report):

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nlp.sentiment.lexicon import vader_compound
 from nlp.sentiment.sentences import split_sentences
-
-if TYPE_CHECKING:
-    from nlp.sentiment.vader import VaderScorer
 
 
 class SentimentScorer:
@@ -33,16 +30,13 @@ class SentimentScorer:
         documents, so a head trained on them is judged on documents, and VADER's
         sentence scores stay comparable from one run to the next.
         """
-        vader = self._sentence_scorer()
         split = [split_sentences(text) for text in texts]
         flat = [sentence for sentences in split for sentence in sentences]
-        scores = iter(vader.score(flat).tolist())
+        scores = iter(self._sentence_scores(flat).tolist())
         return [[(sentence, next(scores)) for sentence in sentences] for sentences in split]
 
-    def _sentence_scorer(self) -> VaderScorer:
-        from nlp.sentiment.vader import VaderScorer
-
-        return VaderScorer()
+    def _sentence_scores(self, sentences: Sequence[str]) -> np.ndarray:
+        return vader_compound(sentences)
 
 
 def score_documents(

@@ -9,42 +9,14 @@ literally, except for one small rule: a text carrying an explicit marker ("/s",
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nlp.sentiment.lexicon import vader_compound, vader_features
 from nlp.sentiment.scorer import SentimentScorer
 
-if TYPE_CHECKING:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-
-@functools.cache
-def _analyzer() -> SentimentIntensityAnalyzer:
-    """One VADER analyzer per process: building it reads the lexicon files (~40 ms)."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-@functools.lru_cache(maxsize=300_000)  # documents and sentences of a 50,000-document run
-def _polarity(text: str) -> tuple[float, float, float, float]:
-    """VADER's compound, pos, neg, neu; memoised because a run scores documents and
-    then their sentences, and cross-validation scores the same texts again."""
-    s = _analyzer().polarity_scores(text)
-    return (s["compound"], s["pos"], s["neg"], s["neu"])
-
-
-def vader_features(texts: Sequence[str]) -> np.ndarray:
-    """VADER's compound, pos, neg and neu for each text, as an (n, 4) array."""
-    rows = [_polarity(text) for text in texts]
-    return np.asarray(rows, dtype=np.float64).reshape(len(rows), 4)
-
-
-_SARCASM = re.compile(r"(?<!\w)/s\b|#sarcas(?:m|tic)\b|\byeah,? right\b", re.IGNORECASE)
+__all__ = ["VaderScorer", "vader_features"]
 
 
 class VaderScorer(SentimentScorer):
@@ -65,11 +37,7 @@ class VaderScorer(SentimentScorer):
 
     def score(self, texts: Sequence[str], *, embeddings: np.ndarray | None = None) -> np.ndarray:
         """VADER compound per text; ``embeddings`` are accepted and ignored."""
-        compound = vader_features(texts)[:, 0]
-        if self.sarcasm:
-            marked = np.fromiter((bool(_SARCASM.search(t)) for t in texts), bool, len(texts))
-            compound = np.where(marked & (compound > 0), -compound, compound)
-        return compound
+        return vader_compound(texts, sarcasm=self.sarcasm)
 
-    def _sentence_scorer(self) -> VaderScorer:
-        return self
+    def _sentence_scores(self, sentences: Sequence[str]) -> np.ndarray:
+        return self.score(sentences)
