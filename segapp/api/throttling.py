@@ -48,6 +48,14 @@ def count_hit(cache: BaseCache, key: str, *, ttl: int) -> int:
             return 1
 
 
+def first_value(cache: BaseCache, key: str, value, *, ttl: int):
+    """The value stored under `key`, storing `value` first when there is none, atomically:
+    concurrent callers all get the value of whichever of them came first."""
+    with _exclusive(cache):
+        cache.add(key, value, ttl)
+        return cache.get(key, value)
+
+
 @contextlib.contextmanager
 def _exclusive(cache: BaseCache) -> Iterator[None]:
     """Nothing for atomic backends; an exclusive file lock for the file cache (threads and
@@ -99,9 +107,8 @@ class AtomicRateThrottle(SimpleRateThrottle):
         """When this caller's first window began (set once by whoever adds it first)."""
         key = f"{self.key}:anchor"
         anchor = self.cache.get(key)
-        if anchor is None:
-            self.cache.add(key, float(int(self.now)), ANCHOR_SECONDS)
-            anchor = self.cache.get(key, float(int(self.now)))
+        if anchor is None:  # the file cache's add is not atomic: set it under the lock
+            anchor = first_value(self.cache, key, float(int(self.now)), ttl=ANCHOR_SECONDS)
         return float(anchor)
 
     def wait(self) -> float | None:
