@@ -2,7 +2,8 @@
 
 A plan is a list of :class:`Step` (a tool name and its arguments); the service runs
 each step against the read-side selectors and composes the answer from the results
-only. The tools and their arguments (``None`` means "not given"):
+only. The tools (registered in :mod:`nlp.chat.intents`) and the arguments a plan gives
+them (``None`` means "not given"):
 
 ==================  =================================================================
 tool                args
@@ -35,23 +36,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlp.chat.intents import TOOLS as TOOLS  # the tools a plan may name
+from nlp.chat.intents import per_intent
 from nlp.chat.understand import Understanding
 from nlp.chat.vocabulary import Vocabulary
 
-TOOLS = (
-    "overview",
-    "describe_segment",
-    "rank_segments",
-    "compare_segments",
-    "segment_topic",
-    "topic_where",
-    "negative_drivers",
-    "count_members",
-    "topic_trend",
-    "run_change",
-    "customer_why",
-    "quotes",
-)
 QUOTE_LIMIT = 5
 
 
@@ -259,18 +248,20 @@ def _unsupported(u: Understanding) -> list[Step] | str:  # pragma: no cover - de
     return "I can't answer that."
 
 
-_BUILDERS = {
-    "overview": _overview,
-    "describe_segment": _describe,
-    "rank_segments": _rank,
-    "compare_segments": _compare,
-    "segment_topic": _segment_topic,
-    "topic_where": _topic_where,
-    "negative_drivers": _negative,
-    "count_filter": _count,
-    "topic_trend": _trend,
-    "run_change": _run_change,
-    "customer_why": _customer,
-    "show_quotes": _quotes,
-    "unsupported": _unsupported,
-}
+_BUILDERS = per_intent(
+    {
+        "overview": _overview,
+        "describe_segment": _describe,
+        "rank_segments": _rank,
+        "compare_segments": _compare,
+        "segment_topic": _segment_topic,
+        "topic_where": _topic_where,
+        "negative_drivers": _negative,
+        "count_filter": _count,
+        "topic_trend": _trend,
+        "run_change": _run_change,
+        "customer_why": _customer,
+        "show_quotes": _quotes,
+        "unsupported": _unsupported,
+    }
+)

@@ -4,7 +4,7 @@
 
 - **intent by meaning**: the question, with the entities it names masked ("this
   segment", "this topic"), is embedded and compared with labelled exemplar questions
-  per intent (:data:`nlp.chat.lexicon.INTENT_EXEMPLARS`); light structural cues
+  per intent (:data:`nlp.chat.intents.INTENT_REGISTRY`); light structural cues
   (comparatives, ordinals, "how many" with a number filter, "over time", "since the
   last run", a 64-hex pseudonym, "quotes") shift the scores;
 - **entity linking**: segments by number ("segment 3", "#3", "cluster three"), by full
@@ -38,6 +38,7 @@ import numpy as np
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
 from nlp.chat.categories import find_categories
+from nlp.chat.intents import INTENT_EXEMPLARS, INTENTS
 from nlp.chat.text import (
     HEX_RE,
     column_tokens,
@@ -48,22 +49,6 @@ from nlp.chat.text import (
     stem,
 )
 from nlp.chat.vocabulary import MeasureTerm, Vocabulary
-
-INTENTS = (
-    "overview",
-    "describe_segment",
-    "rank_segments",
-    "compare_segments",
-    "segment_topic",
-    "topic_where",
-    "negative_drivers",
-    "count_filter",
-    "topic_trend",
-    "run_change",
-    "customer_why",
-    "show_quotes",
-    "unsupported",
-)
 
 Encode = Callable[[list[str]], np.ndarray]
 
@@ -323,7 +308,7 @@ class Interpreter:
         vocab = self.vocabulary
         self.intent_labels_: list[str] = []
         texts: list[str] = []
-        for intent, examples in lx.INTENT_EXEMPLARS.items():
+        for intent, examples in INTENT_EXEMPLARS.items():
             for example in examples:
                 self.intent_labels_.append(intent)
                 texts.append(example)

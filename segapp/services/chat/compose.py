@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nlp.chat.intents import per_tool
 from segapp.services.chat import figures
 from segapp.services.chat.tools import ToolResult
 
@@ -292,17 +293,20 @@ def _quotes(d: dict, r: ToolResult) -> str:
     return f"{figures.count(d['count'])} quotes from {subject} (redacted), below."
 
 
-WRITERS: dict[str, Callable[[dict, ToolResult], str]] = {
-    "overview": _overview,
-    "describe_segment": _describe,
-    "rank_segments": _rank,
-    "compare_segments": _compare,
-    "segment_topic": _segment_topic,
-    "topic_where": _topic_where,
-    "negative_drivers": _negative,
-    "count_members": _count,
-    "topic_trend": _trend,
-    "run_change": _run_change,
-    "customer_why": _customer,
-    "quotes": _quotes,
-}
+#: One writer per tool (every registered tool has one).
+WRITERS: dict[str, Callable[[dict, ToolResult], str]] = per_tool(
+    {
+        "overview": _overview,
+        "describe_segment": _describe,
+        "rank_segments": _rank,
+        "compare_segments": _compare,
+        "segment_topic": _segment_topic,
+        "topic_where": _topic_where,
+        "negative_drivers": _negative,
+        "count_members": _count,
+        "topic_trend": _trend,
+        "run_change": _run_change,
+        "customer_why": _customer,
+        "quotes": _quotes,
+    }
+)

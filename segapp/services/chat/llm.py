@@ -19,49 +19,15 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from nlp.chat.intents import TOOL_REGISTRY
+
 MAX_CALLS = 4
 DEFAULT_TIMEOUT = 10.0
 
-_SEGMENT = {"type": "integer", "description": "A segment number of the run."}
-_TOPIC = {"type": "integer", "description": "A topic number of the run."}
+#: The registered tools: name -> (what it answers, argument properties, required arguments).
 TOOL_SPECS: dict[str, tuple[str, dict[str, Any], list[str]]] = {
-    "overview": ("How many segments there are, their sizes and shares.", {}, []),
-    "describe_segment": ("One segment: size, description, sentiment, topics, traits.",
-                         {"segment": _SEGMENT}, ["segment"]),
-    "rank_segments": (
-        "Rank segments by a measure: size, sentiment, topic_share, documents or a behaviour "
-        "column; topic for sentiment about / share of a topic; position 1 is the top.",
-        {"measure": {"type": "string"}, "order": {"type": "string", "enum": ["desc", "asc"]},
-         "position": {"type": "integer", "minimum": 1}, "topic": _TOPIC},
-        ["measure"],
-    ),
-    "compare_segments": ("Two segments side by side.",
-                         {"segments": {"type": "array", "items": _SEGMENT}}, ["segments"]),
-    "segment_topic": ("What a segment says about a topic.",
-                      {"segment": _SEGMENT, "topic": _TOPIC}, ["segment", "topic"]),
-    "topic_where": ("Which segments talk about a topic most.", {"topic": _TOPIC}, ["topic"]),
-    "negative_drivers": ("Topics driving negative sentiment (in a segment, or overall).",
-                         {"segment": _SEGMENT}, []),
-    "count_members": (
-        "Count customers (of a segment) whose behaviour or category (op ==) matches filters.",
-        {"segment": _SEGMENT, "filters": {"type": "array", "items": {
-            "type": "object", "properties": {
-                "measure": {"type": "string"},
-                "op": {"type": "string", "enum": [">", ">=", "<", "<=", "=", "=="]},
-                "value": {"type": ["number", "string"],
-                          "description": "a number; with op == a category value"}},
-            "required": ["measure", "op", "value"]}}},
-        ["filters"],
-    ),
-    "topic_trend": ("A topic's documents or sentiment per month.",
-                    {"topic": _TOPIC, "measure": {"type": "string",
-                                                  "enum": ["volume", "sentiment"]}}, []),
-    "run_change": ("What changed since the previous run.", {}, []),
-    "customer_why": ("One customer's segment and why (64-hex pseudonym).",
-                     {"customer": {"type": "string"}}, ["customer"]),
-    "quotes": ("Redacted quotes of a segment and/or topic.",
-               {"segment": _SEGMENT, "topic": _TOPIC}, []),
-}  # fmt: skip
+    t.name: (t.answers, t.parameters, list(t.required)) for t in TOOL_REGISTRY
+}
 
 
 class LLMFailure(RuntimeError):
