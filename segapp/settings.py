@@ -64,6 +64,9 @@ VOXSEG_EMBED_CHUNK = env.int("VOXSEG_EMBED_CHUNK", default=1000)
 VOXSEG_DATES_DAYFIRST = env.bool("VOXSEG_DATES_DAYFIRST", default=False)
 # k-anonymity: nothing about a group of fewer customers is shown or exported.
 VOXSEG_MIN_GROUP_SIZE = env.int("VOXSEG_MIN_GROUP_SIZE", default=10)
+# Default run parameters of this deployment, as NAME=VALUE pairs separated by commas
+# ("seed_candidates=2,n_components=8"); a run's own parameters override them.
+VOXSEG_RUN_DEFAULTS = env.dict("VOXSEG_RUN_DEFAULTS", default={})
 # Erasure: remember a one-way mark of erased customers and refuse their re-import.
 VOXSEG_REIMPORT_SUPPRESSION = env.bool("VOXSEG_REIMPORT_SUPPRESSION", default=True)
 # Key of that mark; by default derived from PSEUDONYM_KEY under its own label.

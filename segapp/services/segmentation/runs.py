@@ -51,13 +51,19 @@ def create_run(
     """Record a run with validated parameters (it starts when a worker or the CLI runs it).
 
     The k-anonymity group size comes from the `VOXSEG_MIN_GROUP_SIZE` setting,
-    never from the caller, and is recorded with the parameters.
+    never from the caller, and is recorded with the parameters. Parameters the
+    caller leaves out take the deployment's `VOXSEG_RUN_DEFAULTS`, then the
+    pipeline's own defaults.
     """
     if "min_group_size" in parameters:
         raise RunError("min_group_size is set by VOXSEG_MIN_GROUP_SIZE, not per run.")
     try:
         params = PipelineParams.from_dict(
-            {**parameters, "min_group_size": settings.VOXSEG_MIN_GROUP_SIZE}
+            {
+                **settings.VOXSEG_RUN_DEFAULTS,
+                **parameters,
+                "min_group_size": settings.VOXSEG_MIN_GROUP_SIZE,
+            }
         )
     except PipelineParameterError as exc:
         raise RunError(str(exc)) from None
