@@ -22,7 +22,12 @@ from segapp.models import (
     SegmentationRun,
     Topic,
 )
-from segapp.services.segmentation.runs import create_run, request_cancel, run_in_foreground
+from segapp.services.segmentation.runs import (
+    RunError,
+    create_run,
+    request_cancel,
+    run_in_foreground,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -108,6 +113,16 @@ def test_too_little_data_says_so(db, tmp_path):
 def test_unknown_parameter_is_refused(db):
     code, _, err = segment("--foreground", "--set", "clusters=7")
     assert code == 1 and err.startswith("error: Unknown parameter 'clusters'")
+
+
+def test_deployment_defaults_apply_where_a_run_sets_nothing(db, settings):
+    settings.VOXSEG_RUN_DEFAULTS = {"seed_candidates": "2", "n_components": "8"}
+    run = create_run(parameters={"n_components": 6}, source="test")
+    assert run.parameters["seed_candidates"] == 2  # the deployment's default
+    assert run.parameters["n_components"] == 6  # the run's own value wins
+    settings.VOXSEG_RUN_DEFAULTS = {"seed_candidates": "none"}
+    with pytest.raises(RunError, match="seed_candidates"):
+        create_run(parameters={}, source="test")
 
 
 def test_queued_run_can_be_cancelled(db):
