@@ -1051,3 +1051,177 @@ MEASURE_FILLERS = frozenset(
         "the",
     ]
 )
+
+# --- words the interpreter reads structure with ------------------------------------------------
+
+#: Prepositions that introduce what people talk about ("about delivery").
+TOPIC_PREPS = frozenset(
+    ["about", "on", "regarding", "concerning", "re", "around", "of", "with", "over", "for"]
+)
+
+#: Words that name a segment by its number ("segment 3", "cluster #3").
+SEGMENT_WORDS = frozenset(
+    [
+        "segment",
+        "segments",
+        "cluster",
+        "clusters",
+        "group",
+        "groups",
+        "persona",
+        "personas",
+        "seg",
+        "#",
+    ]
+)
+
+#: Words of segment names that say nothing about who the people are.
+GENERIC_NAME_WORDS = frozenset(
+    [
+        "customers",
+        "customer",
+        "shoppers",
+        "shopper",
+        "people",
+        "buyers",
+        "buyer",
+        "users",
+        "user",
+        "segment",
+        "group",
+        "the",
+        "and",
+        "of",
+        "with",
+        "minded",
+        "who",
+        "talking",
+        "about",
+        "clients",
+        "members",
+        "folks",
+        "high",
+        "low",
+        "small",
+        "mainstream",
+        "fewer",
+        "than",
+        "a",
+        "an",
+        "in",
+        "for",
+        "to",
+        "on",
+    ]
+)
+
+#: Units of a period ("the last 6 months"), singular or plural, to their plural.
+UNITS = {
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+    "quarter": "quarters",
+    "quarters": "quarters",
+}
+
+#: Comparators written before a number ("more than 500"), longest phrases first.
+COMPARATORS: tuple[tuple[str, str], ...] = (
+    ("at least", ">="),
+    ("no less than", ">="),
+    ("minimum of", ">="),
+    ("a minimum of", ">="),
+    ("not less than", ">="),
+    ("at most", "<="),
+    ("no more than", "<="),
+    ("not more than", "<="),
+    ("maximum of", "<="),
+    ("a maximum of", "<="),
+    ("up to", "<="),
+    ("more than", ">"),
+    ("greater than", ">"),
+    ("higher than", ">"),
+    ("bigger than", ">"),
+    ("larger than", ">"),
+    ("older than", ">"),
+    ("longer than", ">"),
+    ("over", ">"),
+    ("above", ">"),
+    ("exceeding", ">"),
+    ("exceeds", ">"),
+    ("exceed", ">"),
+    ("beyond", ">"),
+    ("less than", "<"),
+    ("fewer than", "<"),
+    ("lower than", "<"),
+    ("smaller than", "<"),
+    ("younger than", "<"),
+    ("shorter than", "<"),
+    ("under", "<"),
+    ("below", "<"),
+    ("exactly", "="),
+    ("equal to", "="),
+    ("equals", "="),
+    (">=", ">="),
+    ("<=", "<="),
+    (">", ">"),
+    ("<", "<"),
+    ("=", "="),
+)
+
+#: Comparators written after a number ("500 or more").
+TRAILING_COMPARATORS = (
+    ("or more", ">="),
+    ("and above", ">="),
+    ("or above", ">="),
+    ("and over", ">="),
+    ("or over", ">="),
+    ("plus", ">="),
+    ("+", ">="),
+    ("or less", "<="),
+    ("or fewer", "<="),
+    ("and below", "<="),
+    ("or under", "<="),
+    ("or below", "<="),
+)
+
+#: How a follow-up question starts ("and the second?", "what about X?").
+FOLLOWUP_STARTS = (
+    "and ",
+    "what about",
+    "how about",
+    "same for",
+    "and for",
+    "ok and",
+    "now ",
+    "then ",
+    "what of",
+    "also ",
+    "ok, ",
+    "and what",
+    "and how",
+    "and which",
+    "and who",
+    "but ",
+)
+
+#: Phrases asking for a ranking.
+RANK_PHRASES = ("rank", "ranking", "sort", "sorted", "order by")
+
+#: Words of "by how much they talk about X": a ranking by a topic, not a measure.
+TALK_WORDS = frozenset(
+    ["how", "much", "often", "talk", "talks", "mention", "mentions", "discuss", "about", "share"]
+)
+
+#: Forms of "change" that are never an entity mention.
+CHANGE_FORMS = frozenset(["changed", "changing", "change", "changes", "shifted", "moved"])
+
+#: Words of a bad opinion that are not in the sentiment terms.
+BAD_WORDS = frozenset(["bad", "poor", "awful", "terrible", "worse", "worst", "negative"])
+
+#: Mood words of a topic label made of opinions ("ok · bad · meh").
+MOOD_WORDS = frozenset(["bad", "ok", "okay", "meh", "good", "great", "poor", "fine", "awful"])

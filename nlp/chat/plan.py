@@ -38,7 +38,7 @@ from typing import Any
 
 from nlp.chat.intents import TOOLS as TOOLS  # the tools a plan may name
 from nlp.chat.intents import per_intent
-from nlp.chat.understand import Understanding
+from nlp.chat.parse import Understanding
 from nlp.chat.vocabulary import Vocabulary
 
 QUOTE_LIMIT = 5

@@ -1,0 +1,280 @@
+"""Linking measures: the run's behaviour columns through the synonym table of measure
+concepts (spend/revenue/money -> columns with those words; phrases such as "without
+ordering" beat single words), sentiment, size, document and share words, the order
+("most", "least", superlatives) and measure phrases naming nothing the run has.
+"""
+
+from __future__ import annotations
+
+from nlp.chat import lexicon as lx
+from nlp.chat.parse import Parse
+from nlp.chat.reading import BASE_LEXICON
+from nlp.chat.text import column_tokens, same_word
+from nlp.chat.vocabulary_index import VocabularyIndex
+
+
+def is_measure_word(word: str) -> bool:
+    """Whether a word is a measure term of any concept or a sentiment term."""
+    for concept in lx.CONCEPTS:
+        if any(" " not in t and same_word(word, t) for t in concept.terms):
+            return True
+    return any(same_word(word, t) for t in lx.SENTIMENT_TERMS if " " not in t)
+
+
+def link_measure(index: VocabularyIndex, p: Parse) -> None:
+    """The measure the question asks about, its polarity and the order words."""
+    w = p.words
+    free = [(i, x) for i, x in enumerate(w) if i not in p.used]
+    words = [x for _i, x in free]
+    text = " " + " ".join(words) + " "
+    direction = 0
+    for word in words:
+        if word in lx.MOST_WORDS or word.endswith("est") and word not in {"interest", "best"}:
+            direction = direction or 1
+        if word in lx.LEAST_WORDS:
+            direction = -1
+        if word == "best":
+            direction = direction or 1
+    if "worst" in words:
+        direction = -1
+    p.direction = direction
+    sentiment = _polarity_hits(words, lx.SENTIMENT_TERMS)
+    behaviour_words = words
+    if sentiment:
+        behaviour_words = [
+            x for i, x in free if not any(w[j] in lx.TOPIC_PREPS for j in range(max(0, i - 2), i))
+        ]
+    behaviour = behaviour_measure(index, behaviour_words)
+    size = _polarity_hits(words, lx.SIZE_TERMS)
+    documents = _polarity_hits(words, lx.DOCUMENT_TERMS)
+    if behaviour:
+        p.measure, p.polarity = behaviour
+    elif sentiment:
+        p.measure, p.polarity = "sentiment", sentiment[0]
+    elif any(f" {s} " in text for s in lx.SHARE_TERMS):
+        p.measure = "topic_share"
+    elif documents:
+        p.measure, p.polarity = "documents", documents[0]
+    elif size:
+        p.measure, p.polarity = "size", size[0]
+    unknown = None if p.measure not in (None, "size") else _unknown_measure(index, p, words)
+    if unknown:
+        p.measure_unknown.append(unknown)
+        if p.measure == "size":
+            p.measure = None
+    if sentiment and p.measure and p.measure != "sentiment":
+        p.cues.add("sentiment_too")
+    if sentiment:
+        p.cues.add("sentiment")
+        if sentiment[0] < 0:
+            p.cues.add("negative")
+
+
+def link_rank_by(p: Parse) -> None:
+    """ "Rank/sort the segments by <phrase>": the phrase names a measure, known or not.
+
+    When no measure was found and the phrase does not ask about talk ("by how much
+    they talk about X"), it is an unknown measure (the answer declines and lists
+    the measures there are), never a topic whose keyword it happens to share.
+    """
+    if "rank" not in p.cues or p.measure or p.measure_unknown:
+        return
+    w = p.words
+    for i, word in enumerate(w):
+        if word != "by" or not any(x in {"rank", "ranking", "sort", "order"} for x in w[:i]):
+            continue
+        j = i + 1
+        while j < len(w) and w[j] in {"the", "their", "its", "a"}:
+            j += 1
+        phrase = [x for x in w[j:] if x.isalpha() or "-" in x]
+        if not phrase or any(x in lx.TALK_WORDS or x in lx.TOPIC_VERBS for x in phrase):
+            return
+        if any(is_measure_word(x) for x in phrase):
+            return
+        if any(same_word(x, t) for x in phrase for t in lx.SIZE_TERMS if " " not in t):
+            return
+        p.measure_unknown.append(" ".join(phrase))
+        keep = [(n, span) for n, span in zip(p.topics, p.topic_spans, strict=False) if span[1] <= j]
+        p.topics = [n for n, _ in keep]
+        p.topic_spans = [span for _, span in keep]
+        p.used.update(range(j, len(w)))
+        p.cues.add("rank_unknown")
+        return
+
+
+def behaviour_measure(index: VocabularyIndex, words: list[str]) -> tuple[str, int] | None:
+    """The run's behaviour column the words ask about (and the polarity), or None."""
+    if not words:
+        return None
+    words = ["not" if x.endswith("n't") else x for x in words]
+    # articles do not break a phrase: "without a booking" reads as "without booking"
+    text = " " + " ".join(x for x in words if x not in {"a", "an", "any", "anything"}) + " "
+    scores: dict[str, float] = {}
+    polarity: dict[str, int] = {}
+    consumed: set[int] = set()
+    for concept in lx.CONCEPTS:
+        hit = concept_hit(concept, words, text, consumed)
+        if hit is None:
+            continue
+        columns = index.columns.get(concept.name) or []
+        if not columns:
+            for fallback in concept.fallbacks:
+                columns = index.columns.get(fallback) or []
+                if columns:
+                    break
+        if not columns:
+            scores.setdefault(f"?{concept.name}", 0.5)
+            polarity[f"?{concept.name}"] = hit
+            continue
+        # a phrase ("without ordering") is more specific than a single word ("ordering"),
+        # and its words are not read again by another concept
+        phrase = _phrase_hit(concept, text)
+        weight = 2.0 if phrase else 1.5
+        if phrase:
+            consumed |= _phrase_indices(concept, words)
+        for rank, column in enumerate(columns):
+            scores[column.key] = scores.get(column.key, 0.0) + weight - 0.01 * rank
+            polarity.setdefault(column.key, hit)
+    for measure in index.vocabulary.behaviour():
+        tokens = [t for t in column_tokens(measure.key) if not t[0].isdigit()]
+        direct = sum(
+            1.0 if t not in lx.MEASURE_FILLERS else 0.3
+            for t in tokens
+            if len(t) > 2 and any(same_word(x, t) for x in words)
+        )
+        core = [t for t in tokens if t not in lx.MEASURE_FILLERS and len(t) > 2]
+        if direct and (
+            measure.key in scores or any(any(same_word(x, t) for x in words) for t in core)
+        ):
+            scores[measure.key] = scores.get(measure.key, 0.0) + direct
+            polarity.setdefault(measure.key, 1)
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: scores[k])
+    if best.startswith("?"):
+        return None
+    return best, polarity.get(best, 1)
+
+
+def filter_measure(
+    index: VocabularyIndex, p: Parse, *, before: range, after: range, hint: str | None
+) -> str | None:
+    """The measure a filter is on, read from the words after it, then before it."""
+    if hint:
+        columns = index.columns.get(hint) or []
+        return columns[0].key if columns else None
+    for window in (after, before):
+        indices = [i for i in window if i not in p.used]
+        found = behaviour_measure(index, [p.words[i] for i in indices])
+        if found:
+            tokens = column_tokens(found[0])
+            for i in indices:
+                if is_measure_word(p.words[i]) or any(same_word(p.words[i], t) for t in tokens):
+                    p.used.add(i)
+            return found[0]
+    return None
+
+
+def _unknown_measure(index: VocabularyIndex, p: Parse, words: list[str]) -> str | None:
+    """A measure-like phrase naming nothing the run has ("shoe size"; "returns", no column)."""
+    w = p.words
+    for i, word in enumerate(w):
+        if i in p.used:
+            continue
+        if word in lx.MOST_WORDS | lx.LEAST_WORDS | {"average", "mean", "median", "by"}:
+            phrase = []
+            for j in range(i + 1, min(len(w), i + 4)):
+                x = w[j]
+                if x in {"the", "a", "an", "their", "of"} or x in lx.MEASURE_FILLERS:
+                    continue
+                if x in lx.STOP_WORDS or j in p.used or x in lx.PEOPLE_NOUNS:
+                    break
+                phrase.append(x)
+            if phrase and not _known_phrase(index, phrase):
+                return " ".join(phrase)
+    # a concept asked about with no column in this run ("returns" for a bank)
+    text = " " + " ".join(words) + " "
+    for concept in lx.CONCEPTS:
+        hit = concept_hit(concept, words, text, set())
+        if hit is None:
+            continue
+        has = index.columns.get(concept.name) or any(
+            index.columns.get(f) for f in concept.fallbacks
+        )
+        if not has and p.direction and not _topic_word_anywhere(index, words, concept):
+            return next(
+                t
+                for t in concept.terms
+                if f" {t} " in text or any(same_word(x, t) for x in words if " " not in t)
+            )
+    return None
+
+
+def _topic_word_anywhere(
+    index: VocabularyIndex, words: list[str], concept: lx.MeasureConcept
+) -> bool:
+    for x in words:
+        if any(same_word(x, t) for t in concept.terms if " " not in t):
+            return any(any(same_word(x, k) for k in kws) for kws in index.topic_words.values())
+    return False
+
+
+def _known_phrase(index: VocabularyIndex, phrase: list[str]) -> bool:
+    for x in phrase:
+        if x in BASE_LEXICON:
+            continue
+        if x in lx.STOP_WORDS or x in lx.MEASURE_FILLERS or x in lx.PEOPLE_NOUNS:
+            continue
+        if x in lx.SIZE_TERMS or x in lx.SENTIMENT_TERMS or x in lx.DOCUMENT_TERMS:
+            continue
+        if is_measure_word(x):
+            continue
+        if any(same_word(x, v) for v in index.vocab_words):
+            continue
+        return False
+    return True
+
+
+def concept_hit(
+    concept: lx.MeasureConcept, words: list[str], text: str, consumed: set[int]
+) -> int | None:
+    """The polarity of the first term of ``concept`` in the words, or None."""
+    for term, polarity in sorted(concept.terms.items(), key=lambda kv: -len(kv[0])):
+        if " " in term or not term.isalpha():
+            if f" {term} " in text:
+                return polarity
+            continue
+        for i, word in enumerate(words):
+            if i not in consumed and same_word(word, term) and word not in lx.STOP_WORDS:
+                return polarity
+    return None
+
+
+def _phrase_indices(concept: lx.MeasureConcept, words: list[str]) -> set[int]:
+    """The indices of the words that make up multi-word terms of ``concept``."""
+    out: set[int] = set()
+    kept = [i for i, x in enumerate(words) if x not in {"a", "an", "any", "anything"}]
+    for term in concept.terms:
+        parts = term.split()
+        if len(parts) < 2:
+            continue
+        for n in range(len(kept) - len(parts) + 1):
+            if [words[kept[n + j]] for j in range(len(parts))] == parts:
+                out.update(kept[n + j] for j in range(len(parts)))
+    return out
+
+
+def _phrase_hit(concept: lx.MeasureConcept, text: str) -> bool:
+    """Whether a multi-word term of ``concept`` is in the (space-padded) text."""
+    return any(" " in term and f" {term} " in text for term in concept.terms)
+
+
+def _polarity_hits(words: list[str], terms: dict[str, int]) -> list[int]:
+    text = " " + " ".join(words) + " "
+    hits = [pol for term, pol in terms.items() if " " in term and f" {term} " in text]
+    for word in words:
+        for term, pol in terms.items():
+            if " " not in term and same_word(word, term):
+                hits.append(pol)
+                break
+    return hits

@@ -1,0 +1,128 @@
+"""The typed slots of a reading: :class:`Filter` and :class:`Understanding`, what the
+interpreter returns, and :class:`Parse`, the working state the reading steps fill in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from nlp.chat import lexicon as lx
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A condition on a measure: ``measure op value`` ("spend_12m > 500").
+
+    ``percent`` says the number was written with "%"; ``value`` is then already a
+    fraction when the measure is a rate or share (its name says so), else as written.
+    With ``op`` "==" the measure is a categorical customer column and ``value``
+    one of its values ("region == north").
+    """
+
+    measure: str
+    op: str
+    value: float | str
+    percent: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "measure": self.measure,
+            "op": self.op,
+            "value": self.value,
+            "percent": self.percent,
+        }
+
+
+@dataclass
+class Understanding:
+    """What a question asks: one intent of :data:`nlp.chat.intents.INTENTS` and its entities.
+
+    ``segments`` and ``topics`` are numbers of the run's segments and topics;
+    ``measure`` is a measure key (a behaviour column, "size", "sentiment",
+    "topic_share" or "documents"); ``position`` 1 is the top of ``order``;
+    ``unknown`` lists phrases that name something the run does not have.
+    """
+
+    intent: str
+    segments: list[int] = field(default_factory=list)
+    topics: list[int] = field(default_factory=list)
+    measure: str | None = None
+    order: str = "desc"
+    position: int = 1
+    filters: list[Filter] = field(default_factory=list)
+    customer: str | None = None
+    runs: list[int | str] = field(default_factory=list)
+    period: dict[str, Any] | None = None
+    confidence: float = 0.0
+    unknown: list[str] = field(default_factory=list)
+    followup: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what the service keeps as a conversation's context)."""
+        data = asdict(self)
+        data["filters"] = [f.to_dict() for f in self.filters]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Understanding:
+        """The inverse of :meth:`to_dict`; unknown keys (e.g. answer entities) are ignored."""
+        known = {f for f in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in known}
+        values["filters"] = [
+            Filter(
+                measure=str(f["measure"]),
+                op=str(f["op"]),
+                value=str(f["value"]) if f["op"] == "==" else float(f["value"]),
+                percent=bool(f.get("percent", False)),
+            )
+            for f in data.get("filters") or []
+        ]
+        values.setdefault("intent", "unsupported")
+        return cls(**values)
+
+
+@dataclass
+class Parse:
+    """Working state while reading one question."""
+
+    words: list[str]
+    used: set[int] = field(default_factory=set)
+    segments: list[int] = field(default_factory=list)
+    segment_spans: list[tuple[int, int]] = field(default_factory=list)
+    seg_at: dict[int, int] = field(default_factory=dict)
+    topics: list[int] = field(default_factory=list)
+    topic_spans: list[tuple[int, int]] = field(default_factory=list)
+    measure: str | None = None
+    polarity: int = 1
+    direction: int = 0
+    position: int = 1
+    ordinal: bool = False
+    filters: list[Filter] = field(default_factory=list)
+    customer: str | None = None
+    runs: list[int | str] = field(default_factory=list)
+    period: dict[str, Any] | None = None
+    unknown: list[str] = field(default_factory=list)
+    measure_unknown: list[str] = field(default_factory=list)
+    cues: set[str] = field(default_factory=set)
+    chunks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def masked(p: Parse) -> str:
+    """The question with its linked segments and topics written "this segment", "this topic"."""
+    words = list(p.words)
+    marks: dict[int, str] = {}
+    for start, end in p.segment_spans:
+        marks[start] = "this segment"
+        for i in range(start + 1, end):
+            marks[i] = ""
+        if end < len(words) and words[end] in lx.PEOPLE_NOUNS:
+            marks[end] = ""
+    for start, end in p.topic_spans:
+        marks[start] = "this topic"
+        for i in range(start + 1, end):
+            marks[i] = ""
+    out = [marks.get(i, word) for i, word in enumerate(words)]
+    text = " ".join(x for x in out if x)
+    return re.sub(r"\b(the|a) this (segment|topic)", r"this \2", text)
