@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from nlp.chat.lexicon import NUMBER_WORDS
+from nlp.chat.lexicon.quantities import NUMBER_WORDS
 
 HEX_RE = re.compile(r"\b[0-9a-fA-F]{64}\b")
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*(?:k\b)?|[a-z]+(?:['’-][a-z]+)*|[#$£€%+]|[<>]=?|=")
