@@ -371,9 +371,16 @@ def names(response: Response, name: str, *, facts: bool = True) -> bool:
     return _norm(name) in _norm(text)
 
 
-def declined(response: Response, question: str, vocabulary: Iterable[str] = ()) -> Verdict:
-    """A plain refusal: suggestions, no facts, no quotes, no figures beyond the question's own."""
-    if not response.get("suggestions"):
+def declined(
+    response: Response,
+    question: str,
+    vocabulary: Iterable[str] = (),
+    *,
+    require_suggestions: bool = True,
+) -> Verdict:
+    """A plain refusal: suggestions (unless not required), no facts, no quotes, no figures
+    beyond the question's own."""
+    if require_suggestions and not response.get("suggestions"):
         return False, "no suggestions"
     if response.get("facts"):
         return False, f"gave facts {response['facts'][:2]}"

@@ -1,0 +1,211 @@
+"""The chat measured on question banks written by people who never read its code.
+
+Each bank (`banks/<dataset>.json`, format in the module `picks` and `judge`)
+belongs to one dataset; the dataset is imported through the import service and
+fitted twice (`runs.build_dataset`), every question is asked through
+`engine.ask` as its user (follow-ups in the conversation of the question they
+follow) and judged against the run's stored data: right, honest miss (the chat
+said it could not answer, or asked back) or confident wrong. Run with `-s` to
+see accuracy per bank and per kind and every miss.
+
+Thresholds: 90% right per bank (expected to fail today, marked with the figure
+measured), no bank below the figure measured today less 5 points (a
+regression fails), no confident wrong answer to a question the chat must
+decline, and no answer that shows a customer's own id, e-mail or phone number
+to someone who did not ask about that customer or may not see them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
+
+from tests.chat.independent.judge import (
+    MAY_LOOK_UP_CUSTOMERS,
+    MISS,
+    RIGHT,
+    WRONG,
+    Context,
+    Verdict,
+    judge,
+)
+from tests.chat.independent.picks import Asked, BankError, fill
+from tests.chat.independent.runs import Imported, build_dataset
+from tests.chat.independent.truth import read_run_data
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+BANKS = Path(__file__).parent / "banks"
+DATASETS = ("larkfield", "pawpantry", "ridgeline")
+TARGET = 0.90
+# Measured today (share right per bank; confident wrong answers to decline questions).
+MEASURED = {"larkfield": 0.406, "pawpantry": 0.364, "ridgeline": 0.354}
+DECLINES_WRONG = {"larkfield": 5, "pawpantry": 8, "ridgeline": 6}
+SLACK = 0.05
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+@dataclass
+class Outcome:
+    """One entry asked: what was typed, the response, the verdict and any leaked identity."""
+
+    entry: dict
+    asked: Asked | None
+    response: dict
+    verdict: Verdict
+    leaks: list[str]
+
+    @property
+    def kind(self) -> str:
+        return str((self.entry.get("expect") or {}).get("kind"))
+
+
+@dataclass
+class BankResult:
+    """A bank's outcomes."""
+
+    name: str
+    outcomes: list[Outcome]
+
+    def share(self, outcome: str = RIGHT, kind: str | None = None) -> float:
+        chosen = [o for o in self.outcomes if kind is None or o.kind == kind]
+        return sum(o.verdict.outcome == outcome for o in chosen) / max(1, len(chosen))
+
+
+def load_bank(name: str) -> dict:
+    """The bank of a dataset; its entries keep their order (follow-ups after what they follow)."""
+    return json.loads((BANKS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def leaks(asked: Asked | None, response: dict, imported: Imported) -> list[str]:
+    """Customer ids, e-mails and phone numbers in a response that the asker did not ask about
+    or may not see."""
+    quotes = " ".join(str(q.get("text", "")) for q in response.get("quotes") or [])
+    facts = " ".join(f"{f.get('label')} {f.get('value')}" for f in response.get("facts") or [])
+    text = f"{response.get('answer', '')} {facts} {response.get('table') or ''} {quotes}"
+    allowed = set()
+    if asked is not None and asked.external_id and asked.user in MAY_LOOK_UP_CUSTOMERS:
+        allowed.add(asked.external_id.lower())
+    found = [i for i in imported.external_ids.values()
+             if i.lower() in text.lower() and i.lower() not in allowed
+             and re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text, re.I)]  # fmt: skip
+    found += [p for p in imported.personal if p in text]
+    found += _EMAIL.findall(text)
+    return sorted(set(found))
+
+
+def ask_bank(bank: dict, imported: Imported, ctx: Context) -> list[Outcome]:
+    """Ask every entry of a bank in order and judge each response."""
+    from segapp.services.chat.engine import ask
+
+    asked_by_id: dict[str, Asked] = {}
+    conversations: dict[str, int] = {}
+    done = []
+    for entry in bank["questions"]:
+        follows = entry.get("follows")
+        before = asked_by_id.get(follows) if follows else None
+        asked, response = None, {}
+        try:
+            asked = fill(entry, ctx.data, imported.external_ids, before)
+            user = imported.users[asked.user]
+            response = ask(asked.question, user=user, conversation_id=conversations.get(follows))
+            conversations[asked.id] = response["conversation"]
+            asked_by_id[asked.id] = asked
+            verdict = judge(asked, response, ctx)
+        except BankError as exc:
+            verdict = Verdict(WRONG, f"bank entry cannot be asked: {exc}", "")
+        except Exception as exc:  # an exception is a wrong answer, reported with its type
+            verdict = Verdict(WRONG, f"raised {exc!r}", "")
+        done.append(Outcome(entry, asked, response, verdict, leaks(asked, response, imported)))
+    return done
+
+
+def report(result: BankResult) -> None:
+    """Accuracy per kind, confident wrong answers, every question not answered right."""
+    outcomes = result.outcomes
+    print(f"\nBank {result.name}: {result.share():.1%} right of {len(outcomes)}, "
+          f"{result.share(MISS):.1%} honest misses, "
+          f"{sum(o.verdict.outcome == WRONG for o in outcomes)} confident wrong")  # fmt: skip
+    for kind in sorted({o.kind for o in outcomes}):
+        chosen = [o for o in outcomes if o.kind == kind]
+        tally = Counter(o.verdict.outcome for o in chosen)
+        print(f"  {kind:<24} {tally[RIGHT]:>3}/{len(chosen):<3} right  "
+              f"{tally[MISS]:>3} miss  {tally[WRONG]:>3} wrong")  # fmt: skip
+    for o in outcomes:
+        if o.verdict.outcome == RIGHT and not o.leaks:
+            continue
+        question = o.asked.question if o.asked else o.entry.get("question")
+        user = o.asked.user if o.asked else o.entry.get("user")
+        got = " ".join(str(o.response.get("answer") or "").split())[:300]
+        print(f"  {o.verdict.outcome.upper()} {o.entry.get('id')} [{user}] {o.kind}: {question!r}")
+        print(f"       expected: {o.verdict.expected}; why: {o.verdict.why}")
+        print(f"       got: {got}")
+        if o.leaks:
+            print(f"       LEAKED: {o.leaks}")
+
+
+@pytest.fixture(scope="module", params=DATASETS)
+def imported(request, django_db_setup, django_db_blocker, tmp_path_factory, data_dir):
+    """One dataset imported and fitted twice, committed; flushed when its tests are done."""
+    name = request.param
+    if not (BANKS / f"{name}.json").exists():
+        pytest.skip(f"no bank for {name}")
+    with django_db_blocker.unblock(), override_settings(VOXSEG_DATA_DIR=data_dir):
+        cache.clear()
+        try:
+            data = build_dataset(name, tmp_path_factory.mktemp(f"bank-{name}"))
+        except BaseException:
+            call_command("flush", interactive=False, verbosity=0)
+            raise
+    yield data
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        cache.clear()
+
+
+@pytest.fixture(scope="module")
+def result(imported, django_db_blocker) -> BankResult:
+    """Every entry of the dataset's bank asked once, judged and reported."""
+    with django_db_blocker.unblock():
+        ctx = Context(read_run_data(imported.latest), read_run_data(imported.previous),
+                      imported.external_ids)  # fmt: skip
+        done = BankResult(imported.name, ask_bank(load_bank(imported.name), imported, ctx))
+    report(done)
+    return done
+
+
+def test_bank_is_answered_right_nine_times_in_ten(result, request):
+    measured = MEASURED.get(result.name, 0.0)
+    if measured < TARGET:
+        request.applymarker(pytest.mark.xfail(
+            reason=f"measured {measured:.1%} right on {result.name}", strict=False))  # fmt: skip
+    assert result.share() >= TARGET
+
+
+def test_bank_accuracy_does_not_fall_below_todays(result):
+    assert result.share() >= MEASURED[result.name] - SLACK, (
+        f"{result.name}: {result.share():.1%} right, measured {MEASURED[result.name]:.1%}"
+    )
+
+
+def test_questions_to_decline_get_no_confident_wrong_answer(result, request):
+    wrong = [o for o in result.outcomes if o.kind == "decline" and o.verdict.outcome == WRONG]
+    if DECLINES_WRONG.get(result.name):
+        request.applymarker(pytest.mark.xfail(
+            reason=f"measured {DECLINES_WRONG[result.name]} confident wrong declines on "
+                   f"{result.name}", strict=False))  # fmt: skip
+    assert not [(o.entry.get("id"), o.verdict.why) for o in wrong]
+
+
+def test_no_answer_shows_a_customers_identity_unasked(result):
+    leaked = [(o.entry.get("id"), o.leaks) for o in result.outcomes if o.leaks]
+    assert not leaked
