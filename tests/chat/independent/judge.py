@@ -27,6 +27,7 @@ from tests.chat.independent.verdicts import (
     MAY_LOOK_UP_CUSTOMERS,
     MISS,
     RIGHT,
+    UNSURE,
     WRONG,
     Context,
     Verdict,
@@ -57,6 +58,8 @@ def judge(asked: Asked, response: dict, ctx: Context) -> Verdict:
         return Verdict(RIGHT, why, expected)
     if why.startswith(LEAK):  # said what the role may not see: wrong however it is worded
         return Verdict(WRONG, why, expected)
+    if why.startswith(UNSURE):
+        return Verdict(MISS, why, expected)
     return Verdict(MISS if read.says_unable(response) else WRONG, why, expected)
 
 
@@ -190,6 +193,38 @@ def _equivalent_filters(filters: list[dict], data: RunData) -> list[list[dict]]:
     return combos
 
 
+_DIRECTION = {
+    "up": r"above|over|more\s+than|at\s+least|greater",
+    "down": r"below|under|less\s+than|at\s+most|fewer",
+}
+_BANDED = re.compile(r"thresholds?\s+(?:are|is)\s+rounded", re.I)
+_LOOSER = {">": ">=", ">=": ">", "<": "<=", "<=": "<"}
+
+
+def _banded_filters(filters: list[dict], response: dict) -> list[list[dict]]:
+    """Where the answer says it rounded the thresholds for the asker's role: the filters with
+    each threshold it wrote near the one asked (either side of the bound)."""
+    if not _BANDED.search(read.answer(response)):
+        return []
+    bounds = rf"\b(?:{_DIRECTION['up']}|{_DIRECTION['down']})\s+([-+]?[\d,]*\.?\d+)"
+    shown = {float(m.group(1).replace(",", "")) for m in re.finditer(bounds, read.answer(response))}
+    combos: list[list[dict]] = [[]]
+    for f in filters:
+        value = float(f["value"])
+        near = (
+            [v for v in shown if (value == 0 and v == 0) or 0.5 <= v / value <= 2.0]
+            if value
+            else [0.0]
+        )
+        ops = [f.get("op", ">")] + ([_LOOSER[f["op"]]] if f.get("op") in _LOOSER else [])
+        combos = [
+            [*c, {**f, "value": v, "op": o}] for c in combos for v in near or [value] for o in ops
+        ]
+        if len(combos) > 64:
+            return []
+    return combos
+
+
 @judges("count_customers")
 def _count(asked: Asked, response: dict, ctx: Context):
     filters = asked.expect.get("filters") or []
@@ -198,7 +233,7 @@ def _count(asked: Asked, response: dict, ctx: Context):
     share = asked.expect.get("as") == "share"
     truths = []
     for population in _population(asked, ctx):
-        for chosen in _equivalent_filters(filters, ctx.data):
+        for chosen in _equivalent_filters(filters, ctx.data) + _banded_filters(filters, response):
             count = int(matching(population, chosen).sum())
             truths.append((count, count / max(1, len(population))))
     truths = list(dict.fromkeys(truths))
@@ -207,7 +242,26 @@ def _count(asked: Asked, response: dict, ctx: Context):
         ok = any(read.shows_share(text, s) for _, s in truths)
     else:
         ok = any(read.shows_count(text, c, ctx.data.k) for c, _ in truths)
-    return ok, f"{'share' if share else 'count'} not given", expected
+    why = f"{'share' if share else 'count'} not given"
+    if not ok and _BANDED.search(read.answer(response)) and _names_columns(response, filters, ctx):
+        why = f"{UNSURE}{why}: the answer says it rounded the thresholds asked for the role"
+    return ok, why, expected
+
+
+def _names_columns(response: dict, filters: list[dict], ctx: Context) -> bool:
+    """Whether the answer restates every filter: its column (or one holding the same figures)
+    and the direction of its bound."""
+    text = read.answer(response).lower()
+    for f in filters:
+        direction = _DIRECTION["up" if f.get("op", ">").startswith(">") else "down"]
+        if f.get("op") in ("=", "=="):
+            direction = r"is|equal|exactly|no\b|zero|any"
+        labels = [
+            re.escape(ctx.data.labels.get(c, c).lower()) for c in ctx.data.equivalents(f["column"])
+        ]
+        if not re.search(rf"(?:{'|'.join(labels)})[^.;:]{{0,12}}?\b(?:{direction})", text):
+            return False
+    return True
 
 
 @judges("measure_value")

@@ -15,7 +15,8 @@ from tests.chat.independent.picks import Asked
 from tests.chat.independent.truth import RunData
 
 RIGHT, MISS, WRONG = "right", "miss", "wrong"
-LEAK = "leak: "
+LEAK = "leak: "  # a judge's reason starting so: wrong however the answer is worded
+UNSURE = "unsure: "  # a judge's reason starting so: the answer said it is not the figure asked
 MAY_SEE_BREAKDOWNS = {"analyst", "admin"}
 MAY_EXPLAIN_CUSTOMERS = {"analyst", "admin"}
 MAY_LOOK_UP_CUSTOMERS = {"analyst", "admin", "integration"}
