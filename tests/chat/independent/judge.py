@@ -292,7 +292,11 @@ def _run_change(asked: Asked, response: dict, ctx: Context):
               {len(then.names), then.customers["segment"].nunique()}),
              ({len(now.customers)}, {len(then.customers)})]  # fmt: skip
     shown = {n.value for n in read.figures(read.everything(response))}
-    expected = f"segments {sorted(pairs[0][1])} -> {sorted(pairs[0][0])}, customers {len(then.customers)} -> {len(now.customers)}"
+    expected = (f"run {then.run.pk} against run {now.run.pk}: segments {sorted(pairs[0][1])} -> "
+                f"{sorted(pairs[0][0])}, customers {len(then.customers)} -> {len(now.customers)}")  # fmt: skip
+    against = rf"\brun\s+{then.run.pk}\b|previous|last\s+(?:run|time)|earlier\s+run|→|->"
+    if not re.search(against, read.answer(response), re.I):
+        return False, "does not set the latest run against the previous one", expected
     ok = any(shown & {float(v) for v in a} and shown & {float(v) for v in b} for a, b in pairs)
     return ok, "does not give the previous and the latest figures", expected
 

@@ -128,9 +128,11 @@ def _growing(asked: Asked, response: dict, ctx: Context):
     early, late = halves(chosen)
     before = _topic_counts(dated[dated["month"].isin(early)])
     after = _topic_counts(dated[dated["month"].isin(late)])
-    topics = [t for t in ctx.data.topics if before.get(t, 0) + after.get(t, 0) >= ctx.data.k]
-    absolute = {t: after.get(t, 0) - before.get(t, 0) for t in topics}
-    relative = {t: (after.get(t, 0) + 1) / (before.get(t, 0) + 1) for t in topics}
+    volume = {t: before.get(t, 0) + after.get(t, 0) for t in ctx.data.topics}
+    absolute = {t: after.get(t, 0) - before.get(t, 0) for t in volume if volume[t] >= ctx.data.k}
+    # growth as a ratio only where the counts are large enough for a ratio to mean something
+    relative = {t: (after.get(t, 0) + 1) / (before.get(t, 0) + 1)
+                for t in volume if volume[t] >= 2 * ctx.data.k}  # fmt: skip
     accepted = set()
     for growth, floor in ((absolute, 0), (relative, 1)):
         best = max(growth.values(), default=floor)
