@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nlp.chat.intents import per_tool
-from segapp.services.chat import figures
+from segapp.services.chat import answers, figures, readings
 from segapp.services.chat.tools import ToolResult
 
 ORDINALS = {1: "", 2: "second ", 3: "third ", 4: "fourth ", 5: "fifth ", 6: "sixth ",
@@ -19,9 +19,13 @@ ORDINALS = {1: "", 2: "second ", 3: "third ", 4: "fourth ", 5: "fifth ", 6: "six
 
 
 def compose(steps: list[tuple[str, dict[str, Any], ToolResult]]) -> str:
-    """The answer to a plan's executed steps: (tool, args, result) in order."""
+    """The answer to a plan's executed steps: (tool, args, result) in order, each step's
+    reading of the question first (`readings`), then its figures or its refusal."""
     parts = []
-    for tool, _args, result in steps:
+    for tool, args, result in steps:
+        said = readings.reading(tool, args, result)
+        if said not in parts:
+            parts.append(said)
         if result.refused:
             parts.append(result.refused)
             continue
@@ -217,6 +221,8 @@ def _count(d: dict, r: ToolResult) -> str:
 
 
 def _trend(d: dict, r: ToolResult) -> str:
+    if d.get("direction") is not None:  # "is sentiment getting better?" (sentiment_trend)
+        return answers.sentiment_trend(d, r)
     months = {m["month"]: m for m in d["months"]}
     key = "sentiment" if d["measure"] == "sentiment" else "documents"
     write = figures.sentiment if key == "sentiment" else figures.count
@@ -289,8 +295,11 @@ def _quotes(d: dict, r: ToolResult) -> str:
         about.append(f"customers of {_quoted(d['name'])}")
     if d.get("label"):
         about.append(f"on {d['label']}")
+    if d.get("about"):
+        about.append(f"mentioning “{d['about']}”")
     subject = " ".join(about) or "customers"
-    return f"{figures.count(d['count'])} quotes from {subject} (redacted), below."
+    tone = f"{d['tone']} " if d.get("tone") else ""
+    return f"{figures.count(d['count'])} {tone}quotes from {subject} (redacted), below."
 
 
 #: One writer per tool (every registered tool has one).
@@ -308,5 +317,6 @@ WRITERS: dict[str, Callable[[dict, ToolResult], str]] = per_tool(
         "run_change": _run_change,
         "customer_why": _customer,
         "quotes": _quotes,
+        **answers.WRITERS,
     }
 )

@@ -169,7 +169,7 @@ def _answer(
     ]
     _name_the_segments(steps, vocabulary)
     response = _response(steps, intent=plan.intent)
-    if all(result.refused for _, _, result in steps):
+    if all(result.refused for _, _, result in steps) and not response.get("suggestions"):
         response["suggestions"] = suggest_questions(vocabulary)
     evidence: list[Any] = [r for _, _, r in steps]
     if any(result.refused for _, _, result in steps):
@@ -253,6 +253,9 @@ def _response(steps: list[tuple[str, dict, ToolResult]], *, intent: str) -> dict
     }
     if table:
         response["table"] = table
+    offered = [s for _, _, result in steps for s in result.suggestions]
+    if offered:  # what a refusal offers instead of something that does not exist
+        response["suggestions"] = list(dict.fromkeys(offered))
     chart = _chart(steps)
     if chart:
         response["chart"] = chart
@@ -369,8 +372,12 @@ def _store(
             conversation.save(update_fields=["context", "run", "updated_at"])
         response["conversation"] = conversation.pk
         ChatMessage.objects.create(conversation=conversation, question=question, response=response)
-        customer = next(
-            (s["args"].get("customer") for s in response["plan"] if s["tool"] == "customer_why"),
+        customer = next(  # the pseudonym, also when the question gave the integrator's own id
+            (
+                s["result"].get("customer") or s["args"].get("customer")
+                for s in response["plan"]
+                if s["tool"] == "customer_why"
+            ),
             None,
         )
         audit.record(

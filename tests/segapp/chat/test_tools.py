@@ -133,7 +133,7 @@ def test_counts_with_filters_match_the_customers_and_hide_groups_below_k(chat_ru
     assert result.data["count"] is None and "Fewer than 10 customers" in answer
     none, answer = call(chat_run, bob, "count_members",
                         filters=[{"measure": "spend_12m", "op": ">", "value": 10**9}])  # fmt: skip
-    assert none.data["count"] == 0 and answer.startswith("0 customers")
+    assert none.data["count"] == 0 and "0 customers in the run" in answer
     unknown, _ = call(chat_run, bob, "count_members",
                       filters=[{"measure": "shoe_size", "op": ">", "value": 3}])  # fmt: skip
     assert unknown.refused and "shoe_size" in unknown.refused

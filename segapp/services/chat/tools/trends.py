@@ -1,0 +1,281 @@
+"""Tools about change over time: a topic's months, whether sentiment is getting better or
+worse over a period, and which topics grow fastest.
+
+A period is read against the run's own months (the last month with dated
+documents is "now"): {"last": 6, "unit": "months"}, {"since": "2024-03"} or
+{"since": 2024}, {"month": "2024-03"} or {"month": "03"}, {"year": 2024}, or
+{"start"/"from", "end"/"to"}. Monthly sentiment is left out for a month of
+fewer than k documents, as in the trend selector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Avg, CharField, Count
+from django.db.models.functions import Cast, Substr
+
+from segapp.models import DocumentResult
+from segapp.selectors import trends
+from segapp.selectors.topics import small_topic_numbers
+from segapp.services.chat import figures
+from segapp.services.chat.tools.base import ToolContext, ToolResult, fact, no_segment, no_topic
+
+STEADY = 0.05  # a change of mean sentiment smaller than this is "about the same"
+GROWTH_SHOWN = 5
+UNIT_MONTHS = {"days": 1 / 30, "weeks": 7 / 30, "months": 1, "quarters": 3, "years": 12}
+
+
+def topic_trend(
+    ctx: ToolContext, topic: int | None = None, measure: str = "volume", period: dict | None = None
+) -> ToolResult:
+    """A topic's documents (or mean sentiment) per month; without a topic, all documents.
+
+    Mean sentiment without a topic is `sentiment_trend`'s question ("is sentiment getting
+    better?") and is answered by it.
+    """
+    if topic is None and measure == "sentiment":
+        return sentiment_trend(ctx, period=period)
+    if topic is not None and int(topic) not in ctx.topic_labels():
+        return no_topic(ctx, topic)
+    if topic is None:
+        volumes = trends.topic_volumes(ctx.run)
+        months = [{"month": m.isoformat()[:7], "documents": n, "sentiment": None}
+                  for m, n in zip(volumes.months, volumes.totals, strict=True)]  # fmt: skip
+        label = "all topics"
+        measure = "volume"
+    else:
+        trend = trends.topic_trend(ctx.run, int(topic))
+        months = [{"month": m.month.isoformat()[:7], "documents": m.documents,
+                   "share": round(m.share, 4), "sentiment": m.sentiment}
+                  for m in trend.months]  # fmt: skip
+        label = ctx.topic_label(int(topic))
+    months = in_period(months, period)
+    data: dict[str, Any] = {"topic": topic, "label": label, "measure": measure, "months": months,
+                            "period": period_words(period)}  # fmt: skip
+    if not months:
+        return ToolResult(data=data, refused="There are no dated documents in that period.")
+    key = "sentiment" if measure == "sentiment" else "documents"
+    known = [m for m in months if m[key] is not None]
+    if not known:
+        return ToolResult(
+            data=data,
+            refused=f"Each month has fewer than {ctx.k} documents on it, so no monthly "
+            "sentiment can be reported.",
+        )
+    first, last = known[0], known[-1]
+    peak = max(known, key=lambda m: (m[key], m["month"]))
+    low = min(known, key=lambda m: (m[key], m["month"]))
+    data.update(first=first["month"], last=last["month"], peak=peak["month"], low=low["month"])
+    write = figures.sentiment if key == "sentiment" else figures.count
+    facts = [
+        fact(first["month"], write(first[key])),
+        fact(last["month"], write(last[key])),
+        fact(f"Highest ({peak['month']})", write(peak[key])),
+        fact(f"Lowest ({low['month']})", write(low[key])),
+    ]
+    return ToolResult(data=data, facts=facts, table=_month_table(months))
+
+
+def _month_table(months: list[dict]) -> dict[str, Any]:
+    return {"columns": ["Month", "Documents", "Mean sentiment"],
+            "rows": [[m["month"], figures.count(m["documents"]),
+                      figures.sentiment(m["sentiment"]) if m["sentiment"] is not None else ""]
+                     for m in months]}  # fmt: skip
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+def _shift(month: str, by: int) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    index = year * 12 + number - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def period_bounds(period: dict | None, months: Sequence[str]) -> tuple[str, str]:
+    """(first, last) month ("YYYY-MM", inclusive; "" for open) of `period` over `months`."""
+    if not period or not months:
+        return "", ""
+    latest = max(months)
+    if period.get("last"):
+        span = max(1, round(float(period["last"]) * UNIT_MONTHS.get(period.get("unit"), 1)))
+        return _shift(latest, -(span - 1)), latest
+    if period.get("since"):
+        since = str(period["since"])
+        return (since[:7] if len(since) >= 7 else f"{since[:4]}-01"), ""
+    if period.get("year"):
+        year = str(period["year"])[:4]
+        return f"{year}-01", f"{year}-12"
+    if period.get("month"):
+        month = str(period["month"])
+        if len(month) <= 2:  # a month without its year: the latest one in the data
+            month = max((m for m in months if m[5:7] == f"{int(month):02d}"), default="")
+        return month[:7], month[:7]
+    start = str(period.get("start") or period.get("from") or "")[:7]
+    end = str(period.get("end") or period.get("to") or "")[:7]
+    return start, end
+
+
+def in_period(months: list[dict], period: dict | None) -> list[dict]:
+    """The months (dicts with "month") that fall in `period`; all of them without one."""
+    start, end = period_bounds(period, [m["month"] for m in months])
+    return [m for m in months if (not start or m["month"] >= start)
+            and (not end or m["month"] <= end)]  # fmt: skip
+
+
+def period_words(period: dict | None) -> str:
+    """A period as the answer reads it: "the last 6 months", "since 2024-03", "" for all."""
+    if not period:
+        return ""
+    if period.get("last"):
+        n, unit = int(period["last"]), str(period.get("unit") or "months")
+        return f"the last {unit.rstrip('s')}" if n == 1 else f"the last {n} {unit}"
+    for key, words in (("since", "since"), ("year", "in"), ("month", "in")):
+        if period.get(key):
+            return f"{words} {period[key]}"
+    start = period.get("start") or period.get("from")
+    end = period.get("end") or period.get("to")
+    if start and end:
+        return f"from {start} to {end}"
+    return f"since {start}" if start else (f"until {end}" if end else "")
+
+
+# --- sentiment getting better or worse ----------------------------------------------------------
+
+
+def _sentiment_months(ctx: ToolContext, topic: int | None, segment) -> list[dict[str, Any]]:
+    """Documents and mean sentiment per month (all documents, a topic's or a segment's)."""
+    found = DocumentResult.objects.filter(run=ctx.run, document__created_at__isnull=False)
+    if topic is not None:
+        found = found.filter(topic=topic)
+    if segment is not None:
+        found = found.filter(
+            document__customer__memberships__run=ctx.run,
+            document__customer__memberships__segment=segment,
+        )
+    rows = (
+        found.annotate(month=Substr(Cast("document__created_at", CharField()), 1, 7))
+        .values("month")
+        .annotate(documents=Count("id"), sentiment=Avg("sentiment"))
+        .order_by("month")
+    )
+    return [
+        {"month": r["month"], "documents": r["documents"],
+         "sentiment": round(r["sentiment"], 4) if r["documents"] >= ctx.k else None}
+        for r in rows
+    ]  # fmt: skip
+
+
+def _mean(months: list[dict]) -> float:
+    documents = sum(m["documents"] for m in months)
+    return sum(m["sentiment"] * m["documents"] for m in months) / documents
+
+
+def sentiment_trend(
+    ctx: ToolContext,
+    topic: int | None = None,
+    segment: int | None = None,
+    period: dict | None = None,
+) -> ToolResult:
+    """Whether mean sentiment (of all documents, a topic or a segment) is getting better or
+    worse over `period`: the document-weighted mean of its earlier months against its later
+    months, with every month's mean (months of fewer than k documents left out)."""
+    if topic is not None and int(topic) not in ctx.topic_labels():
+        return no_topic(ctx, topic)
+    chosen = None
+    if segment is not None:
+        chosen = ctx.segment(int(segment))
+        if chosen is None:
+            return no_segment(ctx, segment)
+    months = in_period(_sentiment_months(ctx, topic, chosen), period)
+    data: dict[str, Any] = {
+        "topic": topic,
+        "label": ctx.topic_label(int(topic)) if topic is not None else "all documents",
+        "segment": chosen.number if chosen else None, "name": chosen.name if chosen else None,
+        "period": period_words(period), "measure": "sentiment", "months": months, "k": ctx.k,
+    }  # fmt: skip
+    known = [m for m in months if m["sentiment"] is not None]
+    if len(known) < 2:
+        return ToolResult(
+            data=data,
+            refused=f"I need at least two months of {ctx.k} or more dated documents to say "
+            "which way sentiment is going, and that period has "
+            f"{'none' if not known else 'only one'}.",
+        )
+    half = len(known) // 2
+    early, late = known[:half], known[-half:]
+    before, after = round(_mean(early), 4), round(_mean(late), 4)
+    change = round(after - before, 4)
+    direction = "better" if change >= STEADY else "worse" if change <= -STEADY else "steady"
+    data.update(
+        first=known[0]["month"], last=known[-1]["month"], direction=direction,
+        early={"from": early[0]["month"], "to": early[-1]["month"], "sentiment": before},
+        late={"from": late[0]["month"], "to": late[-1]["month"], "sentiment": after},
+        change=change, steady=STEADY,
+    )  # fmt: skip
+    facts = [
+        fact(f"Mean sentiment {early[0]['month']} to {early[-1]['month']}",
+             figures.sentiment(before)),
+        fact(f"Mean sentiment {late[0]['month']} to {late[-1]['month']}",
+             figures.sentiment(after)),
+        fact("Change", figures.sentiment(change)),
+    ]  # fmt: skip
+    return ToolResult(data=data, facts=facts, table=_month_table(months))
+
+
+# --- topics growing fastest ---------------------------------------------------------------------
+
+
+def growing_topics(
+    ctx: ToolContext, period: dict | None = None, order: str = "desc", limit: int = GROWTH_SHOWN
+) -> ToolResult:
+    """Topics whose share of the documents grew most (order "asc": fell most) between the
+    earlier and the later half of `period`'s months (all dated months without one)."""
+    volumes = trends.topic_volumes(ctx.run)
+    names = [m.isoformat()[:7] for m in volumes.months]
+    start, end = period_bounds(period, names)
+    kept = [i for i, m in enumerate(names) if (not start or m >= start) and (not end or m <= end)]
+    data: dict[str, Any] = {"period": period_words(period), "order": order, "k": ctx.k}
+    if len(kept) < 2:
+        return ToolResult(
+            data=data,
+            refused="I need documents from at least two months of that period to see which "
+            "topics grow.",
+        )
+    half = len(kept) // 2
+    early, late = kept[:half], kept[-half:]
+    early_total = sum(volumes.totals[i] for i in early) or 1
+    late_total = sum(volumes.totals[i] for i in late) or 1
+    small = small_topic_numbers(ctx.run, ctx.k)
+    rows = []
+    for topic, counts in volumes.counts.items():
+        if topic < 0 or topic in small or topic not in ctx.topic_labels():
+            continue
+        before = sum(counts[i] for i in early) / early_total
+        after = sum(counts[i] for i in late) / late_total
+        rows.append({"topic": topic, "label": ctx.topic_label(topic),
+                     "before": round(before, 4), "after": round(after, 4),
+                     "change": round(after - before, 4),
+                     "documents": sum(counts[i] for i in early + late)})  # fmt: skip
+    sign = -1 if order != "asc" else 1
+    rows.sort(key=lambda r: (sign * r["change"], r["topic"]))
+    limit = max(1, min(int(limit or GROWTH_SHOWN), 20))
+    data.update(
+        early={"from": names[early[0]], "to": names[early[-1]]},
+        late={"from": names[late[0]], "to": names[late[-1]]},
+        topics=rows[:limit],
+    )  # fmt: skip
+    if not rows:
+        return ToolResult(data=data, refused="No topic of this run has dated documents.")
+    facts = [fact(f"Documents about {r['label']}",
+                  f"{figures.share(r['before'])} → {figures.share(r['after'])} "
+                  f"({figures.points(r['change'])})") for r in rows[:limit]]  # fmt: skip
+    table = {
+        "columns": ["Topic", f"{names[early[0]]} to {names[early[-1]]}",
+                    f"{names[late[0]]} to {names[late[-1]]}", "Change"],
+        "rows": [[r["label"], figures.share(r["before"]), figures.share(r["after"]),
+                  figures.points(r["change"])] for r in rows[:limit]],
+    }  # fmt: skip
+    return ToolResult(data=data, facts=facts, table=table)
