@@ -47,7 +47,7 @@ BANKS = Path(__file__).parent / "banks"
 DATASETS = ("larkfield", "pawpantry", "ridgeline")
 TARGET = 0.90
 # Measured today (share right per bank; confident wrong answers to decline questions).
-MEASURED = {"larkfield": 0.406, "pawpantry": 0.364, "ridgeline": 0.354}
+MEASURED = {"larkfield": 0.406, "pawpantry": 0.364, "ridgeline": 0.339}
 DECLINES_WRONG = {"larkfield": 5, "pawpantry": 8, "ridgeline": 6}
 SLACK = 0.05
 
