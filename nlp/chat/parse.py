@@ -58,6 +58,9 @@ class Understanding:
     confidence: float = 0.0
     unknown: list[str] = field(default_factory=list)
     followup: bool = False
+    tone: str | None = None  # "positive" / "negative" comments asked for
+    about: str | None = None  # a subject's words no topic covers ("about couriers")
+    goal: str | None = None  # what a targeting question wants to achieve ("loyalty")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the service keeps as a conversation's context)."""
@@ -107,6 +110,9 @@ class Parse:
     measure_unknown: list[str] = field(default_factory=list)
     cues: set[str] = field(default_factory=set)
     chunks: list[dict[str, Any]] = field(default_factory=list)
+    tone: str | None = None
+    about: str | None = None
+    goal: str | None = None
 
 
 def masked(p: Parse) -> str:
