@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from nlp.chat.intents_talk import TALK_INTENTS, TALK_TOOLS
+
 
 @dataclass(frozen=True)
 class Tool:
@@ -113,11 +115,7 @@ TOOL_REGISTRY: tuple[Tool, ...] = (
         {"customer": {"type": "string"}},
         ("customer",),
     ),
-    Tool(
-        "quotes",
-        "Redacted quotes of a segment and/or topic.",
-        {"segment": _SEGMENT, "topic": _TOPIC},
-    ),
+    *(Tool(*spec) for spec in TALK_TOOLS),  # quotes and the tools about what customers write
 )
 
 #: Every intent the interpreter can read, "unsupported" (declined) last.
@@ -269,7 +267,7 @@ INTENT_REGISTRY: tuple[Intent, ...] = (
     Intent(
         "topic_trend",
         "How a topic's volume or sentiment moves month by month.",
-        tools=("topic_trend",),
+        tools=("topic_trend", "sentiment_trend"),
         exemplars=(
             "how has this topic changed over time",
             "is this topic trending up",
@@ -326,6 +324,7 @@ INTENT_REGISTRY: tuple[Intent, ...] = (
             "can I see what they actually wrote",
         ),
     ),
+    *(Intent(*spec) for spec in TALK_INTENTS),
     Intent(
         "unsupported",
         "Anything else: out of scope, or a change to the data (declined).",

@@ -23,7 +23,13 @@ topic_trend         {"topic": int|None, "measure": "volume"|"sentiment",
                     "period": dict|None}
 run_change          {"against": "previous"|int, "run": int|None}
 customer_why        {"customer": str}  (the 64-hex pseudonym)
-quotes              {"segment": int|None, "topic": int|None, "limit": int}
+quotes              {"segment": int|None, "topic": int|None, "limit": int,
+                    "tone": "positive"|"negative"|None, "about": str|None}
+sentiment_trend     {"topic": int|None, "segment": int|None, "period": dict|None}
+top_topics          {"segment": int|None, "limit": int}
+growing_topics      {"period": dict|None, "order": "desc"|"asc", "limit": int}
+positive_drivers    {"segment": int|None}
+target_evidence     {"goal": str|None}  (loyalty, win-back, upsell, retention or free text)
 ==================  =================================================================
 
 When a question cannot be answered (out of scope, an unknown segment, topic or
@@ -42,6 +48,7 @@ from nlp.chat.parse import Understanding
 from nlp.chat.vocabulary import Vocabulary
 
 QUOTE_LIMIT = 5
+TOPIC_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -216,10 +223,15 @@ def _count(u: Understanding) -> list[Step] | str:
 
 
 def _trend(u: Understanding) -> list[Step] | str:
-    measure = "sentiment" if u.measure == "sentiment" else "volume"
     topics = u.topics[:2] or [None]
+    if u.measure == "sentiment":  # which way sentiment goes, of a segment or about a topic
+        segment = u.segments[0] if u.segments else None
+        return [
+            Step("sentiment_trend", {"topic": t, "segment": segment, "period": u.period})
+            for t in topics
+        ]
     return [
-        Step("topic_trend", {"topic": t, "measure": measure, "period": u.period}) for t in topics
+        Step("topic_trend", {"topic": t, "measure": "volume", "period": u.period}) for t in topics
     ]
 
 
@@ -241,7 +253,27 @@ def _customer(u: Understanding) -> list[Step] | str:
 def _quotes(u: Understanding) -> list[Step] | str:
     topic = u.topics[0] if u.topics else None
     segments = u.segments[:2] or [None]
-    return [Step("quotes", {"segment": s, "topic": topic, "limit": QUOTE_LIMIT}) for s in segments]
+    args = {"topic": topic, "limit": QUOTE_LIMIT, "tone": u.tone, "about": u.about}
+    return [Step("quotes", {"segment": s, **args}) for s in segments]
+
+
+def _top_topics(u: Understanding) -> list[Step] | str:
+    return [
+        Step("top_topics", {"segment": s, "limit": TOPIC_LIMIT}) for s in u.segments[:2] or [None]
+    ]
+
+
+def _growing(u: Understanding) -> list[Step] | str:
+    args = {"period": u.period, "order": u.order, "limit": TOPIC_LIMIT}
+    return [Step("growing_topics", args)]
+
+
+def _liked(u: Understanding) -> list[Step] | str:
+    return [Step("positive_drivers", {"segment": s}) for s in u.segments[:2] or [None]]
+
+
+def _target(u: Understanding) -> list[Step] | str:
+    return [Step("target_evidence", {"goal": u.goal})]
 
 
 def _unsupported(u: Understanding) -> list[Step] | str:  # pragma: no cover - declined earlier
@@ -262,6 +294,10 @@ _BUILDERS = per_intent(
         "run_change": _run_change,
         "customer_why": _customer,
         "show_quotes": _quotes,
+        "top_topics": _top_topics,
+        "growing_topics": _growing,
+        "liked_most": _liked,
+        "target_advice": _target,
         "unsupported": _unsupported,
     }
 )

@@ -34,7 +34,7 @@ def test_each_intent_plans_its_tool():
     assert steps(count) == [("count_members", {"segment": 0, "filters": [
         {"measure": "total_spend", "op": ">", "value": 500, "percent": False}]})]  # fmt: skip
     assert steps(Understanding("topic_trend", topics=[1], measure="sentiment")) == [
-        ("topic_trend", {"topic": 1, "measure": "sentiment", "period": None})
+        ("sentiment_trend", {"topic": 1, "segment": None, "period": None})
     ]
     assert steps(Understanding("run_change", runs=["previous"])) == [
         ("run_change", {"against": "previous", "run": None})
@@ -43,7 +43,7 @@ def test_each_intent_plans_its_tool():
         ("customer_why", {"customer": "ab" * 32})
     ]
     assert steps(Understanding("show_quotes", topics=[3])) == [
-        ("quotes", {"segment": None, "topic": 3, "limit": 5})
+        ("quotes", {"segment": None, "topic": 3, "limit": 5, "tone": None, "about": None})
     ]
 
 
