@@ -61,6 +61,8 @@ class Understanding:
     tone: str | None = None  # "positive" / "negative" comments asked for
     about: str | None = None  # a subject's words no topic covers ("about couriers")
     goal: str | None = None  # what a targeting question wants to achieve ("loyalty")
+    stat: str | None = None  # "mean" / "median" of a measure asked for
+    attribute: str | None = None  # a customer attribute to break down by ("age", "region")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the service keeps as a conversation's context)."""
@@ -113,6 +115,8 @@ class Parse:
     tone: str | None = None
     about: str | None = None
     goal: str | None = None
+    stat: str | None = None
+    attribute: str | None = None
 
 
 def masked(p: Parse) -> str:
