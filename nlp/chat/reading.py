@@ -12,8 +12,9 @@ import re
 
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
+from nlp.chat.link_customers import take_customer
 from nlp.chat.parse import Parse
-from nlp.chat.text import HEX_RE, correct, normalise, parse_number, tokenize
+from nlp.chat.text import correct, normalise, parse_number, tokenize
 
 
 def base_lexicon() -> set[str]:
@@ -38,13 +39,10 @@ _text.PROTECTED.update(BASE_LEXICON)
 
 def read_words(question: str, lexicon: frozenset[str], known: frozenset[str]) -> Parse:
     """A fresh :class:`Parse` of the question's words (typos corrected towards ``lexicon``
-    and ``known``), a 64-hex pseudonym taken out as the customer ("customer x" in its place)."""
+    and ``known``), a customer's pseudonym or the shop's own id taken out as the customer
+    ("customer x" in its place, :mod:`nlp.chat.link_customers`)."""
+    customer, question = take_customer(question)
     text = normalise(question)
-    customer = None
-    match = HEX_RE.search(text)
-    if match:
-        customer = match.group(0).lower()
-        text = text[: match.start()] + " customer x " + text[match.end() :]
     words = correct(tokenize(text), lexicon, known)
     return Parse(words=words, customer=customer)
 
