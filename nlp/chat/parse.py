@@ -63,6 +63,8 @@ class Understanding:
     goal: str | None = None  # what a targeting question wants to achieve ("loyalty")
     stat: str | None = None  # "mean" / "median" of a measure asked for
     attribute: str | None = None  # a customer attribute to break down by ("age", "region")
+    # what each unknown phrase names: "segment", "measure", "topic" or "category"
+    unknown_kinds: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the service keeps as a conversation's context)."""
@@ -117,6 +119,8 @@ class Parse:
     goal: str | None = None
     stat: str | None = None
     attribute: str | None = None
+    unknown_kinds: dict[str, str] = field(default_factory=dict)
+    proper: set[int] = field(default_factory=set)  # words written as names ("Moonlight")
 
 
 def masked(p: Parse) -> str:
