@@ -65,6 +65,9 @@ class Understanding:
     attribute: str | None = None  # a customer attribute to break down by ("age", "region")
     # what each unknown phrase names: "segment", "measure", "topic" or "category"
     unknown_kinds: dict[str, str] = field(default_factory=dict)
+    # segments named by their place on a measure ("the biggest cluster"): each
+    # {"segment", "measure", "order", "position"}
+    picks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the service keeps as a conversation's context)."""
@@ -121,6 +124,7 @@ class Parse:
     attribute: str | None = None
     unknown_kinds: dict[str, str] = field(default_factory=dict)
     proper: set[int] = field(default_factory=set)  # words written as names ("Moonlight")
+    picks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def masked(p: Parse) -> str:
