@@ -63,6 +63,7 @@ class Understanding:
     goal: str | None = None  # what a targeting question wants to achieve ("loyalty")
     stat: str | None = None  # "mean" / "median" of a measure asked for
     attribute: str | None = None  # a customer attribute to break down by ("age", "region")
+    per_segment: bool = False  # the breakdown or measure asked for each segment
     # what each unknown phrase names: "segment", "measure", "topic" or "category"
     unknown_kinds: dict[str, str] = field(default_factory=dict)
     # segments named by their place on a measure ("the biggest cluster"): each
@@ -123,7 +124,7 @@ class Parse:
     stat: str | None = None
     attribute: str | None = None
     unknown_kinds: dict[str, str] = field(default_factory=dict)
-    proper: set[int] = field(default_factory=set)  # words written as names ("Moonlight")
+    proper: dict[int, str] = field(default_factory=dict)  # words written as names, as written
     picks: list[dict[str, Any]] = field(default_factory=list)
 
 
