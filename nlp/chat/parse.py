@@ -123,6 +123,7 @@ class Parse:
     goal: str | None = None
     stat: str | None = None
     attribute: str | None = None
+    per_segment: bool = False
     unknown_kinds: dict[str, str] = field(default_factory=dict)
     proper: dict[int, str] = field(default_factory=dict)  # words written as names, as written
     picks: list[dict[str, Any]] = field(default_factory=list)
