@@ -75,6 +75,8 @@ def follow_up(
             if (u.segments or u.topics)
             else u.unknown
         )
+    if u.intent == prev.intent == "topic_trend" and u.period is None:
+        u.period = prev.period  # "and the number of comments over the same period?"
     picked = p.ordinal and not p.measure and prev.intent != "rank_segments"
     if picked and len(results) >= p.position:
         u.segments = [results[p.position - 1]]
@@ -87,6 +89,8 @@ def follow_up(
         "show_quotes",
         "count_filter",
         "compare_segments",
+        "top_topics",
+        "liked_most",
     }
     if "pronoun" in c and not p.segments and wants_segments and referred:
         u.segments = referred[:2] if u.intent == "compare_segments" else referred[:3]

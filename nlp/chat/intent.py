@@ -14,6 +14,7 @@ import numpy as np
 from nlp.chat import lexicon as lx
 from nlp.chat.intents import INTENTS
 from nlp.chat.parse import Parse
+from nlp.chat.talk import settle_talk, talk_scores
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 # Below this best exemplar similarity a question with no linked entity is out of scope.
@@ -120,6 +121,7 @@ def _apply_cues(s: dict[str, float], p: Parse) -> None:
         s["segment_topic"] += 0.15
     if p.segments and not (p.topics or p.measure or superlative or p.filters):
         s["describe_segment"] += 0.1
+    talk_scores(s, p)
 
 
 def settle_intent(
@@ -131,6 +133,9 @@ def settle_intent(
 ) -> str:
     """Fix the intent where the entities found make another one the only sensible reading."""
     has_context = bool(context)
+    talk = None if p.customer else settle_talk(intent, scores, p)
+    if talk:
+        return talk
     linked = p.segments or p.topics or p.measure or p.filters or p.customer
     if p.customer and intent not in {"customer_why", "unsupported"} and "write" not in p.cues:
         return "customer_why"
@@ -204,6 +209,10 @@ def own_intent_cue(intent: str, p: Parse) -> bool:
         "run_change": "run" in c,
         "customer_why": bool(p.customer),
         "show_quotes": "quotes" in c,
+        "top_topics": "top_talk" in c,
+        "growing_topics": "growth" in c,
+        "liked_most": "like" in c,
+        "target_advice": "advice" in c,
         "unsupported": "write" in c or "off_topic" in c,
     }.get(intent, False)
 

@@ -57,7 +57,7 @@ TALK_TOOLS: tuple[tuple[str, str, dict[str, Any], tuple[str, ...]], ...] = (
         "sentiment_trend",
         "Whether sentiment (overall, about a topic or of a segment) is getting better or worse "
         "over a period.",
-        {"topic": _TOPIC, "segment": _SEGMENT, "period": _PERIOD},
+        {"topic": _TOPIC, "segment": _SEGMENT, "period": _PERIOD, "about": {"type": "string"}},
         (),
     ),
     (

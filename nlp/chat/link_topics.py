@@ -12,14 +12,24 @@ from nlp.chat.parse import Parse
 from nlp.chat.text import same_word
 from nlp.chat.vocabulary_index import VocabularyIndex, keywords_of
 
+# A keyword of a topic's label names it; a keyword further down its list names it only when
+# no other topic lists that keyword ("delivery" in two topics' lists names neither).
+
 
 def link_topic_keywords(index: VocabularyIndex, p: Parse) -> None:
     """Topics named by their keywords (the two best, in the order written)."""
     w = p.words
     best: dict[int, tuple[float, list[int]]] = {}
+    listed: dict[str, int] = {}
+    for keywords in index.topic_words.values():
+        for keyword in dict.fromkeys(keywords[:10]):
+            listed[keyword] = listed.get(keyword, 0) + 1
+    labels = {t.number: set(keywords_of(t.label)) for t in index.vocabulary.topics}
     for number, keywords in index.topic_words.items():
         score, hits = 0.0, []
         for rank, keyword in enumerate(keywords[:10]):
+            if keyword not in labels.get(number, ()) and listed.get(keyword, 0) > 1:
+                continue
             parts = keyword.split()
             for i in range(len(w) - len(parts) + 1):
                 span = range(i, i + len(parts))

@@ -224,14 +224,16 @@ def _count(u: Understanding) -> list[Step] | str:
 
 def _trend(u: Understanding) -> list[Step] | str:
     topics = u.topics[:2] or [None]
+    about = {"about": u.about} if u.about and not u.topics else {}  # a subject no topic covers
     if u.measure == "sentiment":  # which way sentiment goes, of a segment or about a topic
         segment = u.segments[0] if u.segments else None
         return [
-            Step("sentiment_trend", {"topic": t, "segment": segment, "period": u.period})
+            Step("sentiment_trend", {"topic": t, "segment": segment, "period": u.period, **about})
             for t in topics
         ]
     return [
-        Step("topic_trend", {"topic": t, "measure": "volume", "period": u.period}) for t in topics
+        Step("topic_trend", {"topic": t, "measure": "volume", "period": u.period, **about})
+        for t in topics
     ]
 
 

@@ -53,6 +53,7 @@ from nlp.chat.link_segments import (
 from nlp.chat.link_topics import link_topic_keywords
 from nlp.chat.parse import Filter, Parse, Understanding, masked
 from nlp.chat.reading import read_ordinals, read_period, read_runs, read_words
+from nlp.chat.talk import finish_talk, read_talk
 from nlp.chat.vocabulary import Vocabulary
 from nlp.chat.vocabulary_index import Encode, VocabularyIndex, unit_vectors
 
@@ -94,6 +95,7 @@ class Interpreter:
         if segment_by_topic(index, parse) or own_topics_only(index, parse):
             intent = "describe_segment"
         parse.segments.sort(key=lambda n: parse.seg_at.get(n, len(parse.words)))
+        finish_talk(parse, intent)
         understanding = _assemble(index, parse, intent, confidence)
         if context:
             understanding = follow_up(understanding, parse, context, scores)
@@ -104,6 +106,7 @@ def _read(index: VocabularyIndex, question: str) -> Parse:
     """The question's words and every entity the word-level steps link, in order."""
     parse = read_words(question, index.lexicon, index.vocab_words)
     read_cues(parse)
+    read_talk(parse)
     read_runs(parse)
     read_period(parse)
     link_segment_numbers(parse)
@@ -158,6 +161,9 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         period=p.period,
         confidence=round(float(confidence), 4),
         unknown=unknown,
+        tone=p.tone,
+        about=p.about,
+        goal=p.goal,
     )
 
 

@@ -76,6 +76,8 @@ def sentiment_trend(d: dict, r: ToolResult) -> str:
     subject = "Sentiment" + ("" if d.get("segment") is None else f" in {_q(d['name'])}")
     if d.get("topic") is not None:
         subject += f" about {d['label']}"
+    elif d.get("about"):
+        subject += f" in comments mentioning {d['label']}"
     early, late = d["early"], d["late"]
     text = (
         f"{subject} is {DIRECTIONS[d['direction']]}: the mean went from "
@@ -86,6 +88,28 @@ def sentiment_trend(d: dict, r: ToolResult) -> str:
     if d["direction"] == "steady":
         text += f" Changes smaller than {figures.sentiment(d['steady'])} count as steady."
     return text
+
+
+VOLUME_DIRECTIONS = {"up": "going up", "down": "going down", "steady": "about the same"}
+
+
+def volume_direction(d: dict) -> str:
+    """Which way the number of documents goes: the earlier half of the months against the
+    later half."""
+    v = d["volume"]
+    subject = "all documents" if d.get("topic") is None else f"documents about {d['label']}"
+    if d.get("about"):
+        subject = f"documents mentioning {d['label']}"
+    early, late = v["early"], v["late"]
+    text = (
+        f"The number of {subject} is {VOLUME_DIRECTIONS[v['direction']]}: "
+        f"{figures.count(early['documents'])} from {early['from']} to {early['to']} against "
+        f"{figures.count(late['documents'])} from {late['from']} to {late['to']}"
+    )
+    if v.get("change") is not None:
+        sign = "+" if v["change"] > 0 else ""
+        text += f" ({sign}{figures.share(v['change'])})"
+    return text + "."
 
 
 def growing(d: dict, r: ToolResult) -> str:

@@ -233,6 +233,8 @@ def _trend(d: dict, r: ToolResult) -> str:
         f"{subject}, {what}: {write(first[key])} in {d['first']} and {write(last[key])} in "
         f"{d['last']}; highest {write(peak[key])} in {d['peak']}."
     )
+    if d.get("volume"):  # which way the number of documents goes, said first
+        text = f"{answers.volume_direction(d)} {text}"
     return text
 
 

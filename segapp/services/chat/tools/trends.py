@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Avg, CharField, Count
+from django.db.models import Avg, CharField, Count, Q
 from django.db.models.functions import Cast, Substr
 
 from segapp.models import DocumentResult
@@ -21,25 +21,37 @@ from segapp.selectors import trends
 from segapp.selectors.topics import small_topic_numbers
 from segapp.services.chat import figures
 from segapp.services.chat.tools.base import ToolContext, ToolResult, fact, no_segment, no_topic
+from segapp.services.chat.tools.quotes import search_words
 
 STEADY = 0.05  # a change of mean sentiment smaller than this is "about the same"
+VOLUME_STEADY = 0.2  # a change of documents smaller than this share is "about the same"
 GROWTH_SHOWN = 5
 UNIT_MONTHS = {"days": 1 / 30, "weeks": 7 / 30, "months": 1, "quarters": 3, "years": 12}
 
 
 def topic_trend(
-    ctx: ToolContext, topic: int | None = None, measure: str = "volume", period: dict | None = None
+    ctx: ToolContext,
+    topic: int | None = None,
+    measure: str = "volume",
+    period: dict | None = None,
+    about: str | None = None,
 ) -> ToolResult:
-    """A topic's documents (or mean sentiment) per month; without a topic, all documents.
+    """A topic's documents (or mean sentiment) per month; without a topic, all documents, or
+    with `about` the documents holding any of its words (a subject no topic covers).
 
     Mean sentiment without a topic is `sentiment_trend`'s question ("is sentiment getting
     better?") and is answered by it.
     """
     if topic is None and measure == "sentiment":
-        return sentiment_trend(ctx, period=period)
+        return sentiment_trend(ctx, period=period, about=about)
     if topic is not None and int(topic) not in ctx.topic_labels():
         return no_topic(ctx, topic)
-    if topic is None:
+    words = subject_words(about) if topic is None else []
+    if words:
+        months = _sentiment_months(ctx, None, None, words)
+        label = f"“{' '.join(words)}”"
+        measure = "volume"
+    elif topic is None:
         volumes = trends.topic_volumes(ctx.run)
         months = [{"month": m.isoformat()[:7], "documents": n, "sentiment": None}
                   for m, n in zip(volumes.months, volumes.totals, strict=True)]  # fmt: skip
@@ -51,9 +63,11 @@ def topic_trend(
                    "share": round(m.share, 4), "sentiment": m.sentiment}
                   for m in trend.months]  # fmt: skip
         label = ctx.topic_label(int(topic))
-    months = in_period(months, period)
+    months = _in_run_period(ctx, months, period)
     data: dict[str, Any] = {"topic": topic, "label": label, "measure": measure, "months": months,
                             "period": period_words(period)}  # fmt: skip
+    if words:
+        data["about"] = " ".join(words)
     if not months:
         return ToolResult(data=data, refused="There are no dated documents in that period.")
     key = "sentiment" if measure == "sentiment" else "documents"
@@ -64,6 +78,8 @@ def topic_trend(
             refused=f"Each month has fewer than {ctx.k} documents on it, so no monthly "
             "sentiment can be reported.",
         )
+    if key == "documents":
+        data["volume"] = volume_change(months)
     first, last = known[0], known[-1]
     peak = max(known, key=lambda m: (m[key], m["month"]))
     low = min(known, key=lambda m: (m[key], m["month"]))
@@ -76,6 +92,30 @@ def topic_trend(
         fact(f"Lowest ({low['month']})", write(low[key])),
     ]
     return ToolResult(data=data, facts=facts, table=_month_table(months))
+
+
+def volume_change(months: list[dict]) -> dict[str, Any] | None:
+    """Documents in the earlier half of the months against the later half (the middle month
+    of an odd count in neither) and which way that goes: "up", "down" or "steady" (a change
+    under VOLUME_STEADY of the earlier count); None with fewer than two months."""
+    half = len(months) // 2
+    if half < 1:
+        return None
+    early, late = months[:half], months[len(months) - half :]
+    before = sum(m["documents"] for m in early)
+    after = sum(m["documents"] for m in late)
+    change = round((after - before) / before, 4) if before else None
+    if change is None:
+        direction = "up" if after else "steady"
+    else:
+        direction = (
+            "up" if change >= VOLUME_STEADY else "down" if change <= -VOLUME_STEADY else "steady"
+        )
+    return {
+        "early": {"from": early[0]["month"], "to": early[-1]["month"], "documents": before},
+        "late": {"from": late[0]["month"], "to": late[-1]["month"], "documents": after},
+        "change": change, "direction": direction, "steady": VOLUME_STEADY,
+    }  # fmt: skip
 
 
 def _month_table(months: list[dict]) -> dict[str, Any]:
@@ -145,9 +185,53 @@ def period_words(period: dict | None) -> str:
 # --- sentiment getting better or worse ----------------------------------------------------------
 
 
-def _sentiment_months(ctx: ToolContext, topic: int | None, segment) -> list[dict[str, Any]]:
-    """Documents and mean sentiment per month (all documents, a topic's or a segment's)."""
+def subject_words(about: str | None) -> list[str]:
+    """The stems of a subject's words ("deliveries" -> "deliver"), matched anywhere in a text."""
+    stems = []
+    for word in search_words(about):
+        for suffix in ("ies", "es", "s", "ing", "ed", "y"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        stems.append(word)
+    return list(dict.fromkeys(stems))
+
+
+def _run_months(ctx: ToolContext) -> list[str]:
+    """Every calendar month from the run's first dated document to its last."""
+    dated = [m["month"] for m in _sentiment_months(ctx, None, None)]
+    if not dated:
+        return []
+    year, month = int(dated[0][:4]), int(dated[0][5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= dated[-1]:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _in_run_period(ctx: ToolContext, months: list[dict], period: dict | None) -> list[dict]:
+    """The months of `period` read against the run's own months (its last dated month is
+    "now"), months without documents filled in with none."""
+    every = _run_months(ctx)
+    start, end = period_bounds(period, every)
+    known = {m["month"]: m for m in months}
+    empty = {"documents": 0, "sentiment": None}
+    return [known.get(m, {"month": m, **empty}) for m in every
+            if (not start or m >= start) and (not end or m <= end)]  # fmt: skip
+
+
+def _sentiment_months(
+    ctx: ToolContext, topic: int | None, segment, words: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Documents and mean sentiment per month (all documents, a topic's or a segment's;
+    with `words`, the documents holding any of them)."""
     found = DocumentResult.objects.filter(run=ctx.run, document__created_at__isnull=False)
+    if words:
+        holds = Q()
+        for word in words:
+            holds |= Q(document__text__icontains=word)
+        found = found.filter(holds)
     if topic is not None:
         found = found.filter(topic=topic)
     if segment is not None:
@@ -178,10 +262,12 @@ def sentiment_trend(
     topic: int | None = None,
     segment: int | None = None,
     period: dict | None = None,
+    about: str | None = None,
 ) -> ToolResult:
-    """Whether mean sentiment (of all documents, a topic or a segment) is getting better or
-    worse over `period`: the document-weighted mean of its earlier months against its later
-    months, with every month's mean (months of fewer than k documents left out)."""
+    """Whether mean sentiment (of all documents, a topic, a segment, or the documents holding
+    any word of `about`) is getting better or worse over `period`: the document-weighted
+    mean of its earlier months against its later months, with every month's mean (months
+    of fewer than k documents left out)."""
     if topic is not None and int(topic) not in ctx.topic_labels():
         return no_topic(ctx, topic)
     chosen = None
@@ -189,10 +275,12 @@ def sentiment_trend(
         chosen = ctx.segment(int(segment))
         if chosen is None:
             return no_segment(ctx, segment)
-    months = in_period(_sentiment_months(ctx, topic, chosen), period)
+    words = subject_words(about) if topic is None else []
+    months = _in_run_period(ctx, _sentiment_months(ctx, topic, chosen, words), period)
+    label = f"“{' '.join(words)}”" if words else "all documents"
     data: dict[str, Any] = {
-        "topic": topic,
-        "label": ctx.topic_label(int(topic)) if topic is not None else "all documents",
+        "topic": topic, "about": " ".join(words) or None,
+        "label": ctx.topic_label(int(topic)) if topic is not None else label,
         "segment": chosen.number if chosen else None, "name": chosen.name if chosen else None,
         "period": period_words(period), "measure": "sentiment", "months": months, "k": ctx.k,
     }  # fmt: skip

@@ -1,0 +1,72 @@
+"""Words of questions about what customers write: topics asked for ("the main themes"),
+topics growing, what customers like, the tone of comments asked for, trends of feeling,
+and advice ("which segment should we target with ...") with its goal.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Nouns that ask for topics themselves ("the main themes", "top subjects").
+TOPIC_NOUNS = _words("topic topics subject subjects theme themes things stuff")
+#: Words that ask for the most of something talked about ("mostly", "main", "common").
+MAIN_WORDS = _words("most mostly main top biggest common popular frequent often key")
+#: Verbs of writing or talking about something (the subject follows).
+WRITE_ABOUT = _words(
+    "talk talks talking talked discuss discussing mention mentioning write writing bring "
+    "raise raising moan moaning say saying"
+)
+#: Phrases that ask what is on people's minds.
+MIND_PHRASES = ("on the mind", "on their mind", "on their minds", "talking points")
+#: Words of a topic growing or falling ("fastest-rising", "emerging", "taking off").
+GROWTH_WORDS = _words(
+    "growing grown grew grow grows rising risen rise emerging emerge emerged suddenly fastest "
+    "fastest-rising fastest-growing increasing surging booming declining shrinking dropping "
+    "fading"
+)
+#: Words of a topic falling rather than growing.
+DECLINE_WORDS = _words("declining shrinking dropping fading falling less")
+#: Words asking what customers like.
+LIKE_WORDS = _words("like likes love loves enjoy enjoys appreciate appreciates praise")
+#: Words asking for positive or negative comments.
+TONE_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        _words(
+            "positive nice good great happy praise praising glowing kind favourable favorable "
+            "pleased satisfied compliments love loved"
+        ),
+        "positive",
+    ),
+    **dict.fromkeys(
+        _words(
+            "negative angry bad complaining complaints complaint complain complains moaning "
+            "moans unhappy critical furious annoyed frustrated rants harsh worst"
+        ),
+        "negative",
+    ),
+}
+#: Words about feelings: a trend of sentiment, not of volume.
+FEEL_WORDS = _words("feel feels feeling felt mood sentiment happier")
+#: Phrases of a trend of sentiment ("getting better or worse").
+FEEL_PHRASES = ("better or worse", "getting better", "getting worse", "improving", "worsening")
+#: Phrases asking for advice on what to do.
+ADVICE_PHRASES = (
+    "should we", "should i", "shall we", "should it", "should they", "would you",
+    "do you recommend", "would it help", "would help", "benefit most", "help most",
+    "focus on", "go after", "worth targeting", "prioritise", "prioritize",
+)  # fmt: skip
+#: A targeting goal named in the tool's own words, by the words people use for it.
+GOALS: dict[str, tuple[str, ...]] = {
+    "win-back": ("win-back", "winback", "win back", "lapsed", "reactivat", "re-engage", "dormant"),
+    "loyalty": ("loyalty", "loyal", "rewards", "vip"),
+    "upsell": ("upsell", "up-sell", "cross-sell", "upgrade"),
+    "retention": ("retention", "retain", "churn"),
+}
+#: Words that only pad a request for quotes or topics ("actually", "exact words", "pls").
+FILLER_WORDS = _words(
+    "actually really exactly exact real words pls please paste pull couple few bit mind minds "
+    "feedback suddenly lot lately recently ranked etc"
+)

@@ -1,0 +1,214 @@
+"""Reading questions about what customers write: which topics they talk about most, which
+topics grow, what they like, the tone of the comments asked for, which way a trend goes
+(feeling or volume), and advice ("which segment should we target with ...") with its goal.
+
+:func:`read_talk` sets cues and slots from the words before entities are linked;
+:func:`talk_scores` shifts the intent scores by those cues; :func:`settle_talk` fixes
+the intent where the cues and the entities found leave one sensible reading; and
+:func:`finish_talk` turns leftover subject words into the ``about`` slot of quotes (or
+the goal of advice) instead of an unknown name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.chat import lexicon as lx
+from nlp.chat import text as _text
+from nlp.chat.lexicon import talk as tk
+from nlp.chat.parse import Parse
+from nlp.chat.text import parse_number
+
+# The words of this module's tables are never "corrected" into other words ("theme" -> "them").
+_text.PROTECTED.update(
+    w
+    for table in (
+        tk.TOPIC_NOUNS,
+        tk.MAIN_WORDS,
+        tk.WRITE_ABOUT,
+        tk.GROWTH_WORDS,
+        tk.LIKE_WORDS,
+        tk.TONE_WORDS,
+        tk.FEEL_WORDS,
+        tk.FILLER_WORDS,
+    )  # fmt: skip
+    for w in table
+    if w.isalpha()
+)
+# "Show me what they said": a request for their words, as "quotes" is.
+_WHAT_SAID = re.compile(
+    r" (show|see|read|give|hear|tell|paste|pull)\b.* what (they|people|customers|he|she|\w+ers)"
+    r"( \w+)? (said|say|wrote|write|are saying|have said|actually said)\b"
+)
+_VOLUME = re.compile(r" (number|amount|volume|count|how many) (of )?(\w+ )?(comments|messages|"
+                     r"documents|reviews|feedback|mentions|posts)\b")  # fmt: skip
+# Periods people write that the period reader leaves: "this half-year", "than a year ago".
+_PERIODS = (
+    (re.compile(r" (this|last|past|the) half[- ]?year "), 6),
+    (re.compile(r" (a|one) year ago "), 12),
+    (re.compile(r" (\w+) months? ago "), None),
+    (re.compile(r" (this|last|past|the) quarter "), 3),
+)
+
+# Intents that read the subject of a question ("about couriers") as what it is about.
+_SUBJECT_INTENTS = {"show_quotes", "topic_trend", "rank_segments", "segment_topic", "topic_where"}
+_TALK_INTENTS = {"top_topics", "growing_topics", "liked_most", "target_advice"}
+
+
+def _text(p: Parse) -> str:
+    return " " + " ".join(p.words) + " "
+
+
+def _has(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {phrase} " in text for phrase in phrases)
+
+
+def read_talk(p: Parse) -> None:
+    """Cues about what customers write (``top_talk``, ``growth``, ``like``, ``advice``,
+    ``feel``), the tone of comments asked for and the goal of advice."""
+    w, text = p.words, _text(p)
+    words = set(w)
+    topic_nouns = bool(words & tk.TOPIC_NOUNS)
+    talks = bool(words & tk.WRITE_ABOUT) or _has(text, ("bring up", "come up", "coming up"))
+    segment_asked = bool(re.search(r" (which|what) (segments?|clusters?|groups?|personas?|"
+                                   r"cohorts?|tribes?|types?) ", text))  # fmt: skip
+    if _has(text, tk.ADVICE_PHRASES):
+        p.cues.add("advice")
+        p.goal = _goal(text)
+    if (
+        words & tk.GROWTH_WORDS
+        or _has(text, ("taking off", "talking about more"))
+        or ("more" in words and talks)
+    ) and (topic_nouns or (talks and not segment_asked) or "emerging" in words):
+        p.cues.add("growth")
+        if words & tk.DECLINE_WORDS and not words & {"growing", "grown", "rising", "fastest"}:
+            p.direction = -1
+    main = bool(words & tk.MAIN_WORDS) or _has(text, ("how often",))
+    asked_talk = (talks and ("about" in words or main)) or (topic_nouns and main)
+    if _has(text, tk.MIND_PHRASES) or (asked_talk and not segment_asked):
+        p.cues.add("top_talk")
+    if words & tk.LIKE_WORDS and not segment_asked and "quotes" not in p.cues:
+        p.cues.add("like")
+    if words & tk.FEEL_WORDS or _has(text, tk.FEEL_PHRASES):
+        p.cues.add("feel")
+    if _WHAT_SAID.search(text):
+        p.cues.add("quotes")
+    if _VOLUME.search(text):
+        p.cues.add("volume")
+        p.cues.discard("quotes")
+        if "period" in words or _has(text, ("up or down", "more or less", "rising or falling")):
+            p.cues.add("trend")  # "the number of comments over the same period"
+    if p.period is None:
+        p.period = _period(text)
+    tones = [tk.TONE_WORDS[x] for x in w if x in tk.TONE_WORDS]
+    if tones:
+        p.tone = tones[0]
+    for i, word in enumerate(w):
+        if word in tk.FILLER_WORDS or (word in tk.TOPIC_NOUNS and p.cues & {"top_talk", "growth"}):
+            p.used.add(i)
+
+
+def _period(text: str) -> dict | None:
+    """A period the period reader leaves ("this half-year", "than a year ago"), or None."""
+    for pattern, months in _PERIODS:
+        found = pattern.search(text)
+        if found:
+            n = months or parse_number(found.group(1))
+            if n:
+                return {"last": int(n), "unit": "months"}
+    return None
+
+
+def _goal(text: str) -> str | None:
+    """The goal of a targeting question, in the tool's words where it has one."""
+    for goal, cues in tk.GOALS.items():
+        if any(cue in text for cue in cues):
+            return goal
+    return None
+
+
+def talk_scores(s: dict[str, float], p: Parse) -> None:
+    """Shift the intent scores by the cues about what customers write."""
+    c = p.cues
+    if "advice" in c:
+        s["target_advice"] += 0.45
+    if "growth" in c and not p.topics:
+        s["growing_topics"] += 0.4
+    if "top_talk" in c and not p.topics and "growth" not in c:
+        s["top_topics"] += 0.35
+    if "like" in c and not p.topics and "which" not in c:
+        s["liked_most"] += 0.3
+
+
+def settle_talk(intent: str, scores: dict[str, float], p: Parse) -> str | None:
+    """The intent the talk cues leave as the only sensible reading, or None."""
+    c = p.cues
+    if "advice" in c and "write" not in c:
+        return "target_advice"
+    if intent == "target_advice":  # advice is given only where it is asked for
+        return max((k for k in scores if k != intent), key=lambda k: scores[k])
+    if "volume" in c and "trend" in c:
+        return "topic_trend"
+    if intent in _TALK_INTENTS - {"target_advice"} and p.topics:
+        return "topic_trend" if intent == "growing_topics" else None
+    if "growth" in c and not p.topics and intent in {"topic_trend", "rank_segments"}:
+        return "growing_topics"
+    talked = "top_talk" in c and not p.topics and "growth" not in c
+    if talked and intent in {"topic_where", "rank_segments", "describe_segment", "segment_topic"}:
+        return "top_topics"
+    return None
+
+
+def finish_talk(p: Parse, intent: str) -> None:
+    """After linking: subject words of quotes become ``about``, a trend's measure follows
+    its feeling words, and advice keeps its leftover words as its goal."""
+    if intent == "target_advice":
+        if p.goal is None:
+            left = [c["text"] for c in p.chunks]
+            p.goal = " ".join(left[:2]) or None
+        p.unknown = []
+        p.measure_unknown = []
+        return
+    if intent == "topic_trend":  # feeling words ask for sentiment, anything else for volume
+        p.measure = "sentiment" if "feel" in p.cues and "volume" not in p.cues else "documents"
+        if p.measure != "sentiment":
+            p.cues.discard("sentiment")
+    polarity = _feeling_about(p)
+    if intent == "rank_segments" and polarity:
+        p.measure, p.polarity = "sentiment", polarity
+    if intent not in _SUBJECT_INTENTS:
+        return
+    subject = [c for c in p.chunks if c["text"] in p.unknown and not c["people"]]
+    if p.topics:  # "packaging or sustainability": words joined to the topic found
+        joined = {c["text"] for c in subject if _joined(p, c)}
+        p.unknown = [u for u in p.unknown if u not in joined]
+    elif subject and intent in {"show_quotes", "topic_trend"}:
+        p.about = subject[0]["text"]
+        p.unknown = [u for u in p.unknown if u != p.about]
+
+
+def _joined(p: Parse, chunk: dict) -> bool:
+    """Whether a chunk sits next to a linked topic, at most a conjunction between them."""
+    between = {"and", "or", "&", ",", "/", "the", "our", "of"}
+    for start, end in p.topic_spans:
+        gap = (
+            p.words[end : chunk["start"]]
+            if end <= chunk["start"]
+            else p.words[chunk["end"] : start]
+        )
+        if len(gap) <= 2 and all(x in between for x in gap):
+            return True
+    return False
+
+
+def _feeling_about(p: Parse) -> int:
+    """The polarity of a feeling word followed by what it is about ("most positive about
+    X": 1, "complains the most about Y": -1), 0 without one."""
+    w = p.words
+    for i, word in enumerate(w[:-1]):
+        after = w[i + 1 : i + 4]
+        if word in lx.SENTIMENT_TERMS and after[0] in lx.TOPIC_PREPS:
+            return lx.SENTIMENT_TERMS[word]
+        if word in lx.SENTIMENT_TERMS and "most" in after[:2] and "about" in after:
+            return lx.SENTIMENT_TERMS[word]
+    return 0
