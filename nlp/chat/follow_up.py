@@ -1,15 +1,34 @@
-"""Follow-up questions: "and the second?", "what about them on price?", "why are they
-unhappy?" resolve against the previous :class:`~nlp.chat.parse.Understanding` and the
-segments the last answer named, in its order.
+"""Follow-up questions, resolved against the previous :class:`~nlp.chat.parse.Understanding`
+and the segments the last answer named, in its order.
+
+A follow-up either
+
+- **asks something new of what was said before** ("tell me more about that one", "what
+  do they talk about?", "and of those, how many haven't ordered?", "how does it compare
+  with the smallest one?"): it keeps its own intent, read with the words that point
+  back written "this segment", and takes the slots it leaves open from the last
+  reading (which slots an intent has is read from its tools' arguments in the
+  registry); or
+- **repeats the last question about something else** ("and the smallest one?", "what
+  about the savers?", "and by age?"): it keeps the last intent and every slot it does
+  not give itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from nlp.chat import intents as registry
 from nlp.chat import lexicon as lx
 from nlp.chat.intent import own_intent_cue
-from nlp.chat.parse import Parse, Understanding
+from nlp.chat.parse import Filter, Parse, Understanding
+
+# A follow-up's own intent wins over the last one when it scores this much higher.
+OWN_MARGIN = 0.1
+# Slots a repeated question keeps from the last one when it does not give them.
+_KEPT = ("stat", "attribute", "period", "customer", "goal", "about", "tone")
+# Words that say a question is about everyone, not the segment talked about before.
+_EVERYONE = frozenset({"overall", "everyone", "everybody", "all", "whole", "entire", "base"})
 
 
 def follow_up(
@@ -20,12 +39,13 @@ def follow_up(
     if prev.intent == "unsupported":
         return u
     c = p.cues
-    content = [ch for ch in p.chunks if not ch["people"]]
+    back = bool(p.back) or "pronoun" in c
     short = len([x for x in p.words if x not in lx.STOP_WORDS]) <= 3
     is_follow = (
         "followup_start" in c
-        or "pronoun" in c
+        or back
         or (p.ordinal and not p.measure)
+        or bool(p.picks)
         or (short and not p.customer and not p.runs)
     )
     if not is_follow or u.intent == "unsupported" and ("write" in c or "off_topic" in c):
@@ -33,83 +53,148 @@ def follow_up(
     u.followup = True
     results = [int(n) for n in context.get("result_segments") or []]
     referred = results or list(prev.segments)
-    own_cue = own_intent_cue(u.intent, p)
-    if not own_cue or u.intent == "unsupported":
-        u.intent = prev.intent
-        if (
-            prev.intent
-            in {
-                "describe_segment",
-                "compare_segments",
-                "negative_drivers",
-                "rank_segments",
-                "count_filter",
-            }
-            and p.topics
-            and not p.measure
-            and ("pronoun" in c or prev.intent != "rank_segments")
-        ):
-            u.intent = "segment_topic"
-        if u.intent == "rank_segments":
-            u.measure = u.measure if p.measure else prev.measure
-            u.order = u.order if (p.measure or p.direction) else prev.order
-            if not u.topics and not p.measure:
-                u.topics = list(prev.topics)
-        if not u.segments and u.intent not in {"rank_segments", "overview", "topic_where"}:
-            u.segments = list(prev.segments) if not p.topics or prev.segments else referred
-        if not u.topics and u.intent in {
-            "segment_topic",
-            "topic_where",
-            "topic_trend",
-            "show_quotes",
-        }:
-            u.topics = list(prev.topics)
-        if u.intent == "count_filter" and not u.filters:
-            u.filters = list(prev.filters)
-        if u.intent == "topic_trend" and u.measure is None:
-            u.measure = prev.measure
-        if u.intent == "run_change" and not u.runs:
-            u.runs = list(prev.runs)
-        u.unknown = (
-            [x for x in u.unknown if x not in {ch["text"] for ch in content}]
-            if (u.segments or u.topics)
-            else u.unknown
-        )
-    if u.intent == prev.intent == "topic_trend" and u.period is None:
-        u.period = prev.period  # "and the number of comments over the same period?"
+    if _asks_its_own(u, p, prev, scores, back):
+        _carry(u, p, prev, results, referred, back=back)
+    else:
+        _repeat(u, p, prev, referred)
+    _pick_from_results(u, p, prev, results)
+    if u.intent == "compare_segments" and len(u.segments) == 1 and referred:
+        other = [n for n in referred if n not in u.segments]
+        if other:
+            u.segments = [other[0], *u.segments]
+    if u.segments or u.topics:
+        u.unknown = [x for x in u.unknown if x not in {ch["text"] for ch in p.chunks}]
+    return u
+
+
+def _asks_its_own(
+    u: Understanding, p: Parse, prev: Understanding, scores: dict[str, float], back: bool
+) -> bool:
+    """Whether the follow-up says what it asks (a cue of its intent, or its intent read
+    clearly better than the last one with the words pointing back masked)."""
+    if u.intent == "unsupported":
+        return False
+    if own_intent_cue(u.intent, p):
+        return True
+    if u.intent == prev.intent or not back:
+        return False
+    return scores.get(u.intent, 0.0) >= scores.get(prev.intent, 0.0) + OWN_MARGIN
+
+
+def slots(intent: str) -> set[str]:
+    """The arguments the tools of ``intent`` take ("segment", "topic", "filters" ...)."""
+    try:
+        tools = registry.intent(intent).tools
+    except KeyError:
+        return set()
+    found: set[str] = set()
+    for name in tools:
+        try:
+            found |= set(registry.tool(name).parameters)
+        except KeyError:
+            continue
+    if "segments" in found:
+        found.add("segment")
+    return found
+
+
+def _carry(
+    u: Understanding,
+    p: Parse,
+    prev: Understanding,
+    results: list[int],
+    referred: list[int],
+    *,
+    back: bool,
+) -> None:
+    """A new question about what was said before: the slots it leaves open, from the last."""
+    takes = slots(u.intent)
+    own_subject = bool(p.segments or p.topics or p.customer)
+    everyone = any(x in _EVERYONE for x in p.words) or any(
+        ch["people"] and not back for ch in p.chunks
+    )
+    open_segment = "segment" in takes and not p.segments and referred
+    if open_segment and (back or not (own_subject or everyone)):
+        ranked = results and prev.intent == "rank_segments"
+        if u.intent == "compare_segments":
+            u.segments = referred[:2]
+        else:
+            u.segments = referred[:1] if ranked else referred[:3]
+    open_topic = "topic" in takes and not u.topics and prev.topics and not p.segments
+    if open_topic and (back or "same" in p.words or not own_subject):
+        u.topics = list(prev.topics)
+    if "filters" in takes and back and prev.filters:
+        u.filters = _more_filters(prev.filters, u.filters)
+    if "period" in takes and u.period is None and prev.period and ("same" in p.words or back):
+        u.period = prev.period
+    if "customer" in takes and not u.customer and prev.customer and back:
+        u.customer = prev.customer
+
+
+def _more_filters(before: list[Filter], added: list[Filter]) -> list[Filter]:
+    """The last question's conditions and the new ones ("and of those, how many ..."); a new
+    condition on the same measure and in the same direction replaces the old one."""
+    kept = [
+        f for f in before if not any(f.measure == g.measure and f.op[0] == g.op[0] for g in added)
+    ]
+    return [*kept, *added]
+
+
+def _repeat(u: Understanding, p: Parse, prev: Understanding, referred: list[int]) -> None:
+    """The last question again, with what this one gives in place of what it gave."""
+    c = p.cues
+    u.intent = prev.intent
+    content = [ch for ch in p.chunks if not ch["people"]]
+    rephrased = prev.intent in {
+        "describe_segment",
+        "compare_segments",
+        "negative_drivers",
+        "rank_segments",
+        "count_filter",
+    }
+    pointed = "pronoun" in c or prev.intent != "rank_segments"
+    if rephrased and p.topics and not p.measure and pointed:
+        u.intent = "segment_topic"
+    if u.intent == "rank_segments":
+        _rank_again(u, p, prev)
+    if not u.segments and u.intent not in {"rank_segments", "overview", "topic_where"}:
+        u.segments = list(prev.segments) if not p.topics or prev.segments else referred
+    if not u.topics and u.intent in {"segment_topic", "topic_where", "topic_trend", "show_quotes"}:
+        u.topics = list(prev.topics)
+    if u.intent == "count_filter" and not u.filters:
+        u.filters = list(prev.filters)
+    if u.intent == "topic_trend" and u.measure is None:
+        u.measure = prev.measure
+    if u.intent == "run_change" and not u.runs:
+        u.runs = list(prev.runs)
+    for name in _KEPT:
+        if getattr(u, name, None) is None and getattr(prev, name, None) is not None:
+            setattr(u, name, getattr(prev, name))
+    if u.segments or u.topics:
+        u.unknown = [x for x in u.unknown if x not in {ch["text"] for ch in content}]
+
+
+def _rank_again(u: Understanding, p: Parse, prev: Understanding) -> None:
+    """ "and the lowest?", "and the most positive one?": the ranking again, its measure and
+    order from this question where it gives them (a segment picked by rank is a ranking)."""
+    picked = [x for x in u.picks if x["segment"] in u.segments]
+    if picked and len(picked) == len(u.segments):
+        first = picked[0]
+        u.measure, u.order, u.position = first["measure"], first["order"], first["position"]
+        u.segments, u.picks = [], []
+        return
+    u.measure = u.measure if p.measure else prev.measure
+    u.order = u.order if (p.measure or p.direction) else prev.order
+    if not u.topics and not p.measure:
+        u.topics = list(prev.topics)
+
+
+def _pick_from_results(
+    u: Understanding, p: Parse, prev: Understanding, results: list[int]
+) -> None:
+    """ "the second one": the segment at that place of the last answer's list."""
     picked = p.ordinal and not p.measure and prev.intent != "rank_segments"
     if picked and len(results) >= p.position:
         u.segments = [results[p.position - 1]]
         if u.intent == "rank_segments":
             u.intent = "describe_segment"
-    wants_segments = u.intent in {
-        "describe_segment",
-        "segment_topic",
-        "negative_drivers",
-        "show_quotes",
-        "count_filter",
-        "compare_segments",
-        "top_topics",
-        "liked_most",
-    }
-    if "pronoun" in c and not p.segments and wants_segments and referred:
-        u.segments = referred[:2] if u.intent == "compare_segments" else referred[:3]
-        if u.intent in {
-            "describe_segment",
-            "segment_topic",
-            "negative_drivers",
-            "count_filter",
-        }:
-            u.segments = referred[:1] if results and prev.intent == "rank_segments" else u.segments
-    if u.intent == "compare_segments" and len(u.segments) == 1 and referred:
-        other = [n for n in referred if n not in u.segments]
-        if other:
-            u.segments = [other[0], *u.segments]
-    if u.intent == "show_quotes" and not u.segments and not u.topics:
-        u.segments = referred[:1] if results else list(prev.segments)
-        u.topics = list(prev.topics)
-    if u.intent in {"segment_topic"} and not u.segments and referred:
-        u.segments = referred[:3]
-    if u.segments or u.topics:
-        u.unknown = [x for x in u.unknown if x not in {ch["text"] for ch in p.chunks}]
-    return u

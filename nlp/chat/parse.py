@@ -127,13 +127,20 @@ class Parse:
     unknown_kinds: dict[str, str] = field(default_factory=dict)
     proper: dict[int, str] = field(default_factory=dict)  # words written as names, as written
     picks: list[dict[str, Any]] = field(default_factory=list)
+    back: list[tuple[int, int]] = field(default_factory=list)  # words pointing back (follow-up)
 
 
 def masked(p: Parse) -> str:
-    """The question with its linked segments and topics written "this segment", "this topic"."""
+    """The question with its linked segments and topics written "this segment", "this topic".
+
+    In a follow-up the words that point back at the segments of the last answer
+    ("they", "their", "that one", "those people": ``back``) are written "this
+    segment" too, so the intent is read from what is asked of them.
+    """
     words = list(p.words)
     marks: dict[int, str] = {}
-    for start, end in p.segment_spans:
+    spans = [*p.segment_spans, *p.back]
+    for start, end in spans:
         marks[start] = "this segment"
         for i in range(start + 1, end):
             marks[i] = ""
@@ -146,3 +153,41 @@ def masked(p: Parse) -> str:
     out = [marks.get(i, word) for i, word in enumerate(words)]
     text = " ".join(x for x in out if x)
     return re.sub(r"\b(the|a) this (segment|topic)", r"this \2", text)
+
+
+# Words that point back at people named before; "that"/"this"/"it" only as "that one",
+# "that group", "it" as a subject or object of a comparison.
+_BACK = frozenset({"they", "them", "their", "theirs", "those", "these", "it", "its"})
+_DEICTIC = frozenset({"that", "this", "those", "these"})
+_BACK_NOUNS = frozenset({"one", "ones", "lot", "bunch", "cohort", "tribe", "segment", "cluster",
+                         "group", "groups", "segments", "clusters", "persona"})  # fmt: skip
+
+
+def refer_back(p: Parse) -> None:
+    """In a follow-up: the words that point back at what was said before, taken out of the
+    question so that nothing else reads them ("that top-spending group" names no segment)."""
+    p.back = anaphors(p)
+    for start, end in p.back:
+        p.used.update(range(start, end))
+
+
+def anaphors(p: Parse) -> list[tuple[int, int]]:
+    """Spans of the words that point back at the segments of the last answer."""
+    w = p.words
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(w):
+        if i in p.used:
+            i += 1
+            continue
+        if w[i] in _DEICTIC:
+            ahead = [j for j in range(i + 1, min(len(w), i + 3)) if j not in p.used]
+            noun = next((j for j in ahead if w[j] in _BACK_NOUNS | lx.PEOPLE_NOUNS), None)
+            if noun is not None:
+                spans.append((i, noun + 1))
+                i = noun + 1
+                continue
+        if w[i] in _BACK:
+            spans.append((i, i + 1))
+        i += 1
+    return spans

@@ -28,13 +28,19 @@ BUILTIN_MEASURES: tuple[tuple[str, str, MeasureKind], ...] = (
 
 @dataclass(frozen=True)
 class SegmentTerm:
-    """One segment as the chat may name it (small segments keep their number only)."""
+    """One segment as the chat may name it (small segments keep their number only).
+
+    ``values`` are its measures by key ("size", "sentiment", "documents" and the
+    behaviour columns' means), so "the biggest cluster" or "the segment that spends
+    the most" can be read as the segment they pick.
+    """
 
     number: int
     name: str
     description: str = ""
     topics: list[str] = field(default_factory=list)
     traits: list[str] = field(default_factory=list)
+    values: dict[str, float] = field(default_factory=dict)
 
     @property
     def small(self) -> bool:
@@ -137,9 +143,10 @@ class Vocabulary:
         """Build from plain dicts: persona summaries, topic rows and the run's feature stats.
 
         ``personas`` rows carry ``number``, ``name`` and optionally ``description``,
-        ``top_topics`` (dicts with ``label``) and ``traits`` (dicts with ``label`` and
-        ``direction``); ``topics`` rows carry ``number`` (or ``topic``), ``label`` and
-        optionally ``keywords``; ``features`` is ``explain_context["features"]``, whose
+        ``top_topics`` (dicts with ``label``), ``traits`` (dicts with ``label`` and
+        ``direction``), ``size``, ``sentiment``, ``documents`` and ``feature_means``;
+        ``topics`` rows carry ``number`` (or ``topic``), ``label`` and optionally
+        ``keywords``; ``features`` is ``explain_context["features"]``, whose
         ``kind == "behaviour"`` entries become measures; ``categories`` maps
         categorical customer columns to their values (equality filters).
         """
@@ -150,6 +157,7 @@ class Vocabulary:
                 description=str(p.get("description") or ""),
                 topics=[str(t.get("label", "")) for t in p.get("top_topics") or []],
                 traits=[_trait_text(t) for t in p.get("traits") or []],
+                values=_segment_values(p),
             )
             for p in personas
         ]
@@ -183,6 +191,13 @@ def topic_phrase(label: str) -> str:
     """A readable topic name from its label: the first two keywords joined by "and"."""
     keywords = topic_keywords(label)
     return " and ".join(keywords[:2]) if keywords else str(label)
+
+
+def _segment_values(persona: dict[str, Any]) -> dict[str, float]:
+    """A persona row's measures: size, sentiment, documents and ``feature_means``."""
+    found = {key: persona.get(key) for key in ("size", "sentiment", "documents")}
+    found.update(persona.get("feature_means") or {})
+    return {str(k): float(v) for k, v in found.items() if isinstance(v, int | float)}
 
 
 def _trait_text(trait: dict[str, Any]) -> str:

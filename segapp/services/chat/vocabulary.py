@@ -56,6 +56,10 @@ def build_vocabulary(run: SegmentationRun) -> Vocabulary:
                 "description": profile.get("description", ""),
                 "top_topics": profile.get("top_topics") or [],
                 "traits": profile.get("traits") or [],
+                "size": segment.size,
+                "sentiment": profile.get("sentiment"),
+                "documents": profile.get("documents"),
+                "feature_means": personas._feature_means(profile),
             }
         )
     small = small_topic_numbers(run, k)  # never named by their few writers' words
