@@ -30,6 +30,7 @@ def base_lexicon() -> set[str]:
         words |= {part for t in concept.terms for part in t.split()}
     for phrase in (*lx.TREND_PHRASES, *lx.RUN_PHRASES):
         words |= set(phrase.split())
+    words |= _text.PROTECTED  # words other modules' tables read (never "corrected" away)
     return {w for w in words if w.isalpha()}
 
 

@@ -93,6 +93,8 @@ def read_talk(p: Parse) -> None:
         p.cues.add("feel")
     if _WHAT_SAID.search(text):
         p.cues.add("quotes")
+    if _has(text, tk.MORE_OR_LESS) and "feel" not in p.cues:
+        p.cues.update({"volume", "trend"})  # "are people talking more or less about X"
     if _VOLUME.search(text):
         p.cues.add("volume")
         p.cues.discard("quotes")
@@ -103,8 +105,11 @@ def read_talk(p: Parse) -> None:
     tones = [tk.TONE_WORDS[x] for x in w if x in tk.TONE_WORDS]
     if tones:
         p.tone = tones[0]
+    if _has(text, tk.WORDS_ASKED):
+        p.cues.add("quotes")  # "their exact words", "real comments"
     for i, word in enumerate(w):
-        if word in tk.FILLER_WORDS or (word in tk.TOPIC_NOUNS and p.cues & {"top_talk", "growth"}):
+        talked = word in tk.TOPIC_NOUNS and p.cues & {"top_talk", "growth", "quotes"}
+        if word in tk.FILLER_WORDS or talked or (word in tk.TONE_WORDS and "quotes" in p.cues):
             p.used.add(i)
 
 
@@ -132,7 +137,7 @@ def talk_scores(s: dict[str, float], p: Parse) -> None:
     c = p.cues
     if "advice" in c:
         s["target_advice"] += 0.45
-    if "growth" in c and not p.topics:
+    if "growth" in c and not p.topics and not _subject(p):
         s["growing_topics"] += 0.4
     if "top_talk" in c and not p.topics and "growth" not in c:
         s["top_topics"] += 0.35
@@ -149,8 +154,10 @@ def settle_talk(intent: str, scores: dict[str, float], p: Parse) -> str | None:
         return max((k for k in scores if k != intent), key=lambda k: scores[k])
     if "volume" in c and "trend" in c:
         return "topic_trend"
-    if intent in _TALK_INTENTS - {"target_advice"} and p.topics:
-        return "topic_trend" if intent == "growing_topics" else None
+    if intent == "topic_trend" and "quotes" in c and not c & {"volume", "feel"} and not p.period:
+        return "show_quotes"  # "what are they saying about toys falling apart? exact words"
+    if intent == "growing_topics" and (p.topics or _subject(p)):
+        return "topic_trend"  # "are people talking more about delivery": that subject's trend
     if "growth" in c and not p.topics and intent in {"topic_trend", "rank_segments"}:
         return "growing_topics"
     talked = "top_talk" in c and not p.topics and "growth" not in c
@@ -178,13 +185,43 @@ def finish_talk(p: Parse, intent: str) -> None:
         p.measure, p.polarity = "sentiment", polarity
     if intent not in _SUBJECT_INTENTS:
         return
-    subject = [c for c in p.chunks if c["text"] in p.unknown and not c["people"]]
+    if intent in {"show_quotes", "topic_trend"}:
+        _unlink_subject_segments(p)
+    linked = {*p.topic_spans, *p.segment_spans}
+    subject = [
+        c
+        for c in p.chunks
+        if not c["people"]
+        and (c["text"] in p.unknown or c["about"] and (c["start"], c["end"]) not in linked)
+    ]
     if p.topics:  # "packaging or sustainability": words joined to the topic found
         joined = {c["text"] for c in subject if _joined(p, c)}
         p.unknown = [u for u in p.unknown if u not in joined]
     elif subject and intent in {"show_quotes", "topic_trend"}:
         p.about = subject[0]["text"]
         p.unknown = [u for u in p.unknown if u != p.about]
+    if intent == "show_quotes" and (p.topics or p.about):  # "renal, urinary, that kind of thing"
+        start = min([a for a, _ in p.topic_spans] + [c["start"] for c in subject if c["about"]])
+        trailing = {c["text"] for c in subject if c["start"] > start}
+        p.unknown = [u for u in p.unknown if u not in trailing]
+
+
+def _subject(p: Parse) -> bool:
+    """Whether the question names a subject after "about" (a chunk no step explained)."""
+    return any(c["about"] and not c["people"] for c in p.chunks)
+
+
+def _unlink_subject_segments(p: Parse) -> None:
+    """A segment linked by meaning from words after "about" is the subject, not who wrote."""
+    for c in p.chunks:
+        span = (c["start"], c["end"])
+        if c["about"] and not c["people"] and span in p.segment_spans:
+            k = p.segment_spans.index(span)
+            p.segment_spans.pop(k)
+            number = p.segments.pop(k) if k < len(p.segments) else None
+            if number is not None and number not in p.segments:
+                p.seg_at.pop(number, None)
+            p.unknown.append(c["text"])
 
 
 def _joined(p: Parse, chunk: dict) -> bool:
@@ -196,7 +233,8 @@ def _joined(p: Parse, chunk: dict) -> bool:
             if end <= chunk["start"]
             else p.words[chunk["end"] : start]
         )
-        if len(gap) <= 2 and all(x in between for x in gap):
+        joins = any(x in {"and", "or", "&", ",", "/"} for x in gap)
+        if len(gap) <= 3 and (joins or all(x in between for x in gap)):
             return True
     return False
 

@@ -35,7 +35,7 @@ LIKE_WORDS = _words("like likes love loves enjoy enjoys appreciate appreciates p
 TONE_WORDS: dict[str, str] = {
     **dict.fromkeys(
         _words(
-            "positive nice good great happy praise praising glowing kind favourable favorable "
+            "positive nice good great happy praise praising glowing favourable favorable "
             "pleased satisfied compliments love loved"
         ),
         "positive",
@@ -50,6 +50,12 @@ TONE_WORDS: dict[str, str] = {
 }
 #: Words about feelings: a trend of sentiment, not of volume.
 FEEL_WORDS = _words("feel feels feeling felt mood sentiment happier")
+#: Phrases asking whether the volume of something goes up or down.
+MORE_OR_LESS = ("more or less", "more or fewer", "up or down", "rising or falling",
+                "increasing or decreasing", "growing or shrinking")  # fmt: skip
+#: Phrases asking for customers' own words.
+WORDS_ASKED = ("exact words", "their words", "own words", "real comments", "actual comments",
+               "in their words", "word for word")  # fmt: skip
 #: Phrases of a trend of sentiment ("getting better or worse").
 FEEL_PHRASES = ("better or worse", "getting better", "getting worse", "improving", "worsening")
 #: Phrases asking for advice on what to do.

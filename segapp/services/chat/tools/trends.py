@@ -341,6 +341,8 @@ def growing_topics(
     for topic, counts in volumes.counts.items():
         if topic < 0 or topic in small or topic not in ctx.topic_labels():
             continue
+        if sum(counts[i] for i in early + late) < 2 * ctx.k:
+            continue  # growth on a handful of documents is noise
         before = sum(counts[i] for i in early) / early_total
         after = sum(counts[i] for i in late) / late_total
         rows.append({"topic": topic, "label": ctx.topic_label(topic),
