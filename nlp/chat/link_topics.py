@@ -35,6 +35,10 @@ def link_topic_keywords(index: VocabularyIndex, p: Parse) -> None:
                 span = range(i, i + len(parts))
                 if any(j in p.used for j in span) or w[i] in lx.STOP_WORDS:
                     continue
+                if w[i] in lx.UNITS or w[i] in lx.MONTHS:
+                    continue  # "the past year" names a period, not a topic listing "years"
+                if _feeling_before_subject(w, i):
+                    continue  # "feeling about autoship": the subject follows
                 if all(same_word(w[j], part) for j, part in zip(span, parts, strict=True)):
                     if _measure_here(p, i):
                         continue
@@ -97,6 +101,14 @@ def _person_form(index: VocabularyIndex, p: Parse, i: int, keyword: str) -> bool
         p.seg_at.setdefault(owners[0], i)
     p.used.update({i, i + 1} if followed else {i})
     return True
+
+
+def _feeling_before_subject(w: list[str], i: int) -> bool:
+    """Whether word ``i`` is a feeling or talking word with its subject after it ("feeling
+    about", "talking about"): never a topic itself."""
+    feeling = w[i] in lx.SENTIMENT_TERMS or w[i] in lx.SAY_WORDS or w[i] in lx.TOPIC_VERBS
+    feeling = feeling or w[i] in {"feeling", "feelings", "mood"}
+    return feeling and i + 1 < len(w) and w[i + 1] in {"about", "regarding", "towards", "around"}
 
 
 def _measure_here(p: Parse, i: int) -> bool:

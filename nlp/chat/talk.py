@@ -25,12 +25,10 @@ _text.PROTECTED.update(
     for table in (
         tk.TOPIC_NOUNS,
         tk.MAIN_WORDS,
-        tk.WRITE_ABOUT,
         tk.GROWTH_WORDS,
         tk.LIKE_WORDS,
         tk.TONE_WORDS,
         tk.FEEL_WORDS,
-        tk.FILLER_WORDS,
     )  # fmt: skip
     for w in table
     if w.isalpha()
@@ -100,8 +98,12 @@ def read_talk(p: Parse) -> None:
         p.cues.discard("quotes")
         if "period" in words or _has(text, ("up or down", "more or less", "rising or falling")):
             p.cues.add("trend")  # "the number of comments over the same period"
-    if p.period is None:
-        p.period = _period(text)
+    for i, word in enumerate(w):
+        if "volume" in p.cues and word in tk.DOCUMENT_NOUNS:
+            p.used.add(i)  # "the number of messages about delivery": what is counted
+        if word in tk.FEELING_PHRASES and " ".join(w[i : i + 2]) in tk.FEELING_PHRASES[word]:
+            p.used.update({i, i + 1})  # "fed up with": a feeling, not a measure
+            p.cues.add("feeling_phrase")
     tones = [tk.TONE_WORDS[x] for x in w if x in tk.TONE_WORDS]
     if tones:
         p.tone = tones[0]
@@ -160,6 +162,9 @@ def settle_talk(intent: str, scores: dict[str, float], p: Parse) -> str | None:
         return "topic_trend"  # "are people talking more about delivery": that subject's trend
     if "growth" in c and not p.topics and intent in {"topic_trend", "rank_segments"}:
         return "growing_topics"
+    ranked_feeling = _feeling_about(p) and p.topics and not p.segments and "which" in c
+    if ranked_feeling and intent in {"topic_where", "segment_topic", "describe_segment"}:
+        return "rank_segments"  # "which group is most fed up with the workshop"
     talked = "top_talk" in c and not p.topics and "growth" not in c
     if talked and intent in {"topic_where", "rank_segments", "describe_segment", "segment_topic"}:
         return "top_topics"
@@ -180,6 +185,8 @@ def finish_talk(p: Parse, intent: str) -> None:
         p.measure = "sentiment" if "feel" in p.cues and "volume" not in p.cues else "documents"
         if p.measure != "sentiment":
             p.cues.discard("sentiment")
+    if not (p.period or {}).get("last") and not (p.period or {}).keys() - {"last", "unit"}:
+        p.period = _period(_text(p)) or p.period  # "this half-year", "than a year ago"
     polarity = _feeling_about(p)
     if intent == "rank_segments" and polarity:
         p.measure, p.polarity = "sentiment", polarity
@@ -200,6 +207,9 @@ def finish_talk(p: Parse, intent: str) -> None:
     elif subject and intent in {"show_quotes", "topic_trend"}:
         p.about = subject[0]["text"]
         p.unknown = [u for u in p.unknown if u != p.about]
+    if intent == "show_quotes" and p.topics and p.about is None:  # "treadmill delivery"
+        beside = [c for c in p.chunks if not c["people"] and _joined(p, c, gap=0)]
+        p.about = beside[0]["text"] if beside else None
     if intent == "show_quotes" and (p.topics or p.about):  # "renal, urinary, that kind of thing"
         start = min([a for a, _ in p.topic_spans] + [c["start"] for c in subject if c["about"]])
         trailing = {c["text"] for c in subject if c["start"] > start}
@@ -224,17 +234,15 @@ def _unlink_subject_segments(p: Parse) -> None:
             p.unknown.append(c["text"])
 
 
-def _joined(p: Parse, chunk: dict) -> bool:
-    """Whether a chunk sits next to a linked topic, at most a conjunction between them."""
-    between = {"and", "or", "&", ",", "/", "the", "our", "of"}
+def _joined(p: Parse, chunk: dict, gap: int = 3) -> bool:
+    """Whether a chunk sits next to a linked topic: at most ``gap`` words between them, all
+    joining words ("and", "or", ",") or at least one conjunction among them."""
+    joining = {"and", "or", "&", ",", "/", "the", "our", "of"}
     for start, end in p.topic_spans:
-        gap = (
-            p.words[end : chunk["start"]]
-            if end <= chunk["start"]
-            else p.words[chunk["end"] : start]
-        )
-        joins = any(x in {"and", "or", "&", ",", "/"} for x in gap)
-        if len(gap) <= 3 and (joins or all(x in between for x in gap)):
+        after = end <= chunk["start"]
+        words = p.words[end : chunk["start"]] if after else p.words[chunk["end"] : start]
+        joins = any(x in {"and", "or", "&", ",", "/"} for x in words)
+        if len(words) <= gap and (joins or all(x in joining for x in words)):
             return True
     return False
 
@@ -245,6 +253,9 @@ def _feeling_about(p: Parse) -> int:
     w = p.words
     for i, word in enumerate(w[:-1]):
         after = w[i + 1 : i + 4]
+        pair = " ".join(w[i : i + 2])
+        if word in tk.FEELING_PHRASES and pair in tk.FEELING_PHRASES[word]:
+            return tk.FEELING_PHRASES[word][pair]
         if word in lx.SENTIMENT_TERMS and after[0] in lx.TOPIC_PREPS:
             return lx.SENTIMENT_TERMS[word]
         if word in lx.SENTIMENT_TERMS and "most" in after[:2] and "about" in after:

@@ -76,3 +76,16 @@ FILLER_WORDS = _words(
     "actually really exactly exact real words pls please paste pull couple few bit mind minds "
     "feedback suddenly lot lately recently ranked etc"
 )
+#: Nouns of what is written, counted in "the number of messages about X".
+DOCUMENT_NOUNS = _words(
+    "comments comment messages message reviews review posts post mentions feedback documents "
+    "notes surveys tickets"
+)
+#: Two-word feelings the measure words do not hold, by first word ("fed up with": -1).
+FEELING_PHRASES: dict[str, dict[str, int]] = {
+    "fed": {"fed up": -1},
+    "sick": {"sick of": -1},
+    "tired": {"tired of": -1},
+    "keen": {"keen on": 1},
+    "fond": {"fond of": 1},
+}

@@ -116,6 +116,10 @@ def quotes(
                  for q in found]  # fmt: skip
     else:
         too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
+        if too_few is not None and topic is not None and words:
+            # a topic's texts rarely hold every word of a narrower subject: the words alone
+            topic, data = None, {**data, "topic": None, "label": None}
+            too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
         if too_few is not None:
             return too_few
         found = topic_documents(
