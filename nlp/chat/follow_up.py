@@ -20,8 +20,9 @@ from typing import Any
 
 from nlp.chat import intents as registry
 from nlp.chat import lexicon as lx
+from nlp.chat.asking import asks_description
 from nlp.chat.intent import own_intent_cue
-from nlp.chat.parse import Filter, Parse, Understanding
+from nlp.chat.parse import Filter, Parse, Understanding, anaphors
 
 # A follow-up's own intent wins over the last one when it scores this much higher.
 OWN_MARGIN = 0.1
@@ -29,6 +30,19 @@ OWN_MARGIN = 0.1
 _KEPT = ("stat", "attribute", "period", "customer", "goal", "about", "tone")
 # Words that say a question is about everyone, not the segment talked about before.
 _EVERYONE = frozenset({"overall", "everyone", "everybody", "all", "whole", "entire", "base"})
+
+
+def refer_back(p: Parse, context: dict[str, Any]) -> None:
+    """The words that point back at what the last question was about, taken out of the
+    question so that nothing else reads them ("that top-spending group" names no segment);
+    pointing back at the customer it asked about ("why were they put there?"), they name
+    that customer."""
+    p.back = anaphors(p)
+    for start, end in p.back:
+        p.used.update(range(start, end))
+    customer = context.get("customer")
+    if p.back and customer and not p.customer and context.get("intent") == "customer_why":
+        p.customer = str(customer)
 
 
 def follow_up(
@@ -74,11 +88,21 @@ def _asks_its_own(
     clearly better than the last one with the words pointing back masked)."""
     if u.intent == "unsupported":
         return False
+    if asks_description(p) and back and not p.segments:
+        u.intent = "describe_segment"  # "ok, tell me more about them"
+        return True
     if own_intent_cue(u.intent, p):
         return True
+    if _same_kind(p):
+        return False
     if u.intent == prev.intent or not back:
         return False
     return scores.get(u.intent, 0.0) >= scores.get(prev.intent, 0.0) + OWN_MARGIN
+
+
+def _same_kind(p: Parse) -> bool:
+    """ "any negative ones from them?": "ones" stands for what the last answer listed."""
+    return any(x == "ones" and i not in p.used for i, x in enumerate(p.words))
 
 
 def slots(intent: str) -> set[str]:
@@ -189,9 +213,7 @@ def _rank_again(u: Understanding, p: Parse, prev: Understanding) -> None:
         u.topics = list(prev.topics)
 
 
-def _pick_from_results(
-    u: Understanding, p: Parse, prev: Understanding, results: list[int]
-) -> None:
+def _pick_from_results(u: Understanding, p: Parse, prev: Understanding, results: list[int]) -> None:
     """ "the second one": the segment at that place of the last answer's list."""
     picked = p.ordinal and not p.measure and prev.intent != "rank_segments"
     if picked and len(results) >= p.position:

@@ -69,6 +69,8 @@ class Understanding:
     # segments named by their place on a measure ("the biggest cluster"): each
     # {"segment", "measure", "order", "position"}
     picks: list[dict[str, Any]] = field(default_factory=list)
+    # words that fit several segments alike: {"phrase", "segments", "question", "suggestions"}
+    clarify: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the service keeps as a conversation's context)."""
@@ -128,6 +130,7 @@ class Parse:
     proper: dict[int, str] = field(default_factory=dict)  # words written as names, as written
     picks: list[dict[str, Any]] = field(default_factory=list)
     back: list[tuple[int, int]] = field(default_factory=list)  # words pointing back (follow-up)
+    clarify: dict[str, Any] | None = None  # words that fit several segments alike
 
 
 def masked(p: Parse) -> str:
@@ -161,14 +164,6 @@ _BACK = frozenset({"they", "them", "their", "theirs", "those", "these", "it", "i
 _DEICTIC = frozenset({"that", "this", "those", "these"})
 _BACK_NOUNS = frozenset({"one", "ones", "lot", "bunch", "cohort", "tribe", "segment", "cluster",
                          "group", "groups", "segments", "clusters", "persona"})  # fmt: skip
-
-
-def refer_back(p: Parse) -> None:
-    """In a follow-up: the words that point back at what was said before, taken out of the
-    question so that nothing else reads them ("that top-spending group" names no segment)."""
-    p.back = anaphors(p)
-    for start, end in p.back:
-        p.used.update(range(start, end))
 
 
 def anaphors(p: Parse) -> list[tuple[int, int]]:

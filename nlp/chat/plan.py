@@ -91,6 +91,8 @@ def make_plan(understanding: Understanding, vocabulary: Vocabulary | None = None
     """
     u = understanding
     vocab = vocabulary or Vocabulary()
+    if u.clarify:  # words that fit several segments alike: ask which, with each as a choice
+        return Decline(u.clarify["question"], list(u.clarify.get("suggestions") or []))
     declined = _decline_reason(u, vocab)
     if declined:
         return Decline(declined, suggest_questions(vocab, understanding=u))

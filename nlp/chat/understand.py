@@ -35,14 +35,23 @@ the run's :class:`~nlp.chat.vocabulary_index.VocabularyIndex`), :mod:`~nlp.chat.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from nlp.chat.follow_up import follow_up
+from nlp.chat.asking import (
+    description_opening,
+    read_run_reference,
+    sets_against,
+    subject_words,
+)
+from nlp.chat.follow_up import follow_up, refer_back
 from nlp.chat.intent import best_intent, intent_scores, read_cues, settle_intent
 from nlp.chat.intents import INTENTS
 from nlp.chat.link_filters import link_filters, percent_value
 from nlp.chat.link_meaning import link_chunks, read_chunks
 from nlp.chat.link_measures import link_measure, link_rank_by
+from nlp.chat.link_names import clarify_question, link_name_parts
+from nlp.chat.link_picks import link_picks
 from nlp.chat.link_segments import (
     link_full_names,
     link_segment_names,
@@ -84,7 +93,7 @@ class Interpreter:
         answer was about, in the order it gave them (e.g. a ranking's order).
         """
         index = self._prepare()
-        parse = _read(index, question)
+        parse = _read(index, question, context)
         texts = [masked(parse), *[c["text"] for c in parse.chunks]]
         vectors = unit_vectors(self.encode, texts)
         scores = intent_scores(index, vectors[0], parse)
@@ -94,31 +103,67 @@ class Interpreter:
         intent = settle_intent(index, intent, scores, parse, context)
         if segment_by_topic(index, parse) or own_topics_only(index, parse):
             intent = "describe_segment"
+        intent = _settle_request(parse, intent)
         parse.segments.sort(key=lambda n: parse.seg_at.get(n, len(parse.words)))
         finish_talk(parse, intent)
         understanding = _assemble(index, parse, intent, confidence)
         if context:
             understanding = follow_up(understanding, parse, context, scores)
+        if parse.clarify and not understanding.segments:
+            understanding.clarify = _clarified(index, parse.clarify, question)
         return _finish(understanding)
 
 
-def _read(index: VocabularyIndex, question: str) -> Parse:
-    """The question's words and every entity the word-level steps link, in order."""
+def _read(index: VocabularyIndex, question: str, context: dict[str, Any] | None = None) -> Parse:
+    """The question's words and every entity the word-level steps link, in order (in a
+    follow-up, the words pointing back at the last reading, ``context``, first)."""
     parse = read_words(question, index.lexicon, index.vocab_words)
     read_cues(parse)
+    read_run_reference(parse)
     read_talk(parse)
     read_runs(parse)
     read_period(parse)
     link_segment_numbers(parse)
     link_full_names(index, parse)
+    link_picks(index, parse)
+    if context:
+        refer_back(parse, context)
     link_filters(index, parse)
     read_ordinals(parse)
+    link_name_parts(index, parse)
     link_segment_names(index, parse)
     link_topic_keywords(index, parse)
     link_measure(index, parse)
     link_rank_by(parse)
     read_chunks(parse)
     return parse
+
+
+def _clarified(index: VocabularyIndex, clarify: dict[str, Any], question: str) -> dict[str, Any]:
+    """The question asking which segment is meant, and the question asked again with each."""
+    names = {s.number: s.name for s in index.named_segments}
+    words = clarify["phrase"].split()
+    pattern = re.compile(r"[\s-]+".join(re.escape(x) for x in words), re.I)
+    suggestions = [
+        pattern.sub(names[n], question, count=1) for n in clarify["segments"] if n in names
+    ]
+    return {**clarify, "question": clarify_question(clarify, names), "suggestions": suggestions}
+
+
+def _settle_request(p: Parse, intent: str) -> str:
+    """The intent the form of the request fixes: two segments set against each other are
+    compared; a portrait asked for of a segment named is a description, whatever the
+    sub-questions it lists ("describe X - what do they buy, what do they moan about")."""
+    if sets_against(p):
+        return "compare_segments"
+    compared = len(p.segments) >= 2 and p.cues & {"compare", "compare_maybe"}
+    opening = description_opening(p)
+    if not p.segments or compared or not opening or intent in {"customer_why", "unsupported"}:
+        return intent
+    # "what's the deal with X": the opening's words name no topic
+    kept = [(n, s) for n, s in zip(p.topics, p.topic_spans, strict=False) if s[0] >= opening]
+    p.topics, p.topic_spans = [n for n, _ in kept], [s for _, s in kept]
+    return intent if p.topics else "describe_segment"
 
 
 def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) -> Understanding:
@@ -145,6 +190,16 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
     unknown = list(dict.fromkeys([*p.measure_unknown, *p.unknown]))
     if intent not in {"rank_segments", "count_filter"}:
         unknown = [u for u in unknown if u not in p.measure_unknown]
+    if intent == "compare_segments" or intent == "describe_segment" and p.segments:
+        # "A vs B: spend, basket size, returns?": what to look at, not a measure to rank by;
+        # "sum up X in a couple of lines": how to answer, not a subject
+        unknown = [
+            x
+            for x in unknown
+            if p.unknown_kinds.get(x) == "segment"
+            or p.unknown_kinds.get(x) != "measure"
+            and subject_words(p, x)
+        ]
     if intent == "count_filter":
         unknown += [f"filter on “{f.op} {f.value:g}”" for f in filters if not f.measure]
         filters = [f for f in filters if f.measure]
@@ -161,6 +216,7 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         period=p.period,
         confidence=round(float(confidence), 4),
         unknown=unknown,
+        picks=[x for x in p.picks if x["segment"] in p.segments],
         tone=p.tone,
         about=p.about,
         goal=p.goal,
