@@ -13,6 +13,7 @@ import numpy as np
 
 from nlp.chat import lexicon as lx
 from nlp.chat.intents import INTENTS
+from nlp.chat.link_stats import settle_stats, stats_scores
 from nlp.chat.parse import Parse
 from nlp.chat.talk import settle_talk, talk_scores
 from nlp.chat.vocabulary_index import VocabularyIndex
@@ -121,6 +122,7 @@ def _apply_cues(s: dict[str, float], p: Parse) -> None:
         s["segment_topic"] += 0.15
     if p.segments and not (p.topics or p.measure or superlative or p.filters):
         s["describe_segment"] += 0.1
+    stats_scores(s, p)
     talk_scores(s, p)
 
 
@@ -133,6 +135,9 @@ def settle_intent(
 ) -> str:
     """Fix the intent where the entities found make another one the only sensible reading."""
     has_context = bool(context)
+    measured = settle_stats(intent, p)
+    if measured:
+        return measured
     talk = None if p.customer else settle_talk(intent, scores, p)
     if talk:
         return talk
@@ -209,6 +214,8 @@ def own_intent_cue(intent: str, p: Parse) -> bool:
         "run_change": "run" in c,
         "customer_why": bool(p.customer),
         "show_quotes": "quotes" in c,
+        "measure_value": "stat" in c and bool(p.measure),
+        "breakdown": "breakdown" in c,
         "top_topics": "top_talk" in c,
         "growing_topics": "growth" in c,
         "liked_most": "like" in c,

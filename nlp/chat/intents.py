@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from nlp.chat.intents_measures import MEASURE_INTENTS, MEASURE_TOOLS
 from nlp.chat.intents_talk import TALK_INTENTS, TALK_TOOLS
 
 
@@ -116,6 +117,7 @@ TOOL_REGISTRY: tuple[Tool, ...] = (
         ("customer",),
     ),
     *(Tool(*spec) for spec in TALK_TOOLS),  # quotes and the tools about what customers write
+    *(Tool(*spec) for spec in MEASURE_TOOLS),  # a measure's value, breakdowns by an attribute
 )
 
 #: Every intent the interpreter can read, "unsupported" (declined) last.
@@ -325,6 +327,7 @@ INTENT_REGISTRY: tuple[Intent, ...] = (
         ),
     ),
     *(Intent(*spec) for spec in TALK_INTENTS),
+    *(Intent(*spec) for spec in MEASURE_INTENTS),
     Intent(
         "unsupported",
         "Anything else: out of scope, or a change to the data (declined).",

@@ -1,101 +1,343 @@
-"""Filters: numbers with comparators ("more than 500", "2k or more", "between 1 and 3")
-on the measure named next to them, and, in counting questions, categories of the
-run's customers ("in the north") as equality filters.
+"""Filters: conditions on the run's measures ("spent over £500 in the last year", "haven't
+ordered for 3 months", "use a coupon on at least half their orders", "no app sessions"),
+each number attached to the measure named nearest to it, and, in counting questions,
+categories of the run's customers ("in the north") as equality filters.
+
+The question's measure phrases (:func:`mentions`: runs of measure words, a negation
+before them kept) and its quantities (:mod:`nlp.chat.quantity`: numbers with comparators
+before or after, money, percent and fraction marks, durations) are read first; each
+quantity then goes to the nearest phrase of a fitting kind (money to spend columns, a
+percent or fraction to a rate column, a duration to a column counted in days or
+months, a plain count to the phrase right after it), several conditions each to its
+own measure. A duration on a negated purchase ("haven't ordered for 3 months", "no
+order in 60+ days") is a condition on the time since the last order; a period that
+only qualifies a measure ("spend in the last year") picks the column covering it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from nlp.chat import lexicon as lx
 from nlp.chat.categories import find_categories
-from nlp.chat.link_measures import filter_measure
+from nlp.chat.lexicon.quantities import LOW_WORDS
+from nlp.chat.link_measures import behaviour_measure, is_measure_word, t_in
+from nlp.chat.link_reserve import reserve_measure
 from nlp.chat.parse import Filter, Parse
-from nlp.chat.reading import comparator_at, trailing_comparator
+from nlp.chat.quantity import (
+    Period,
+    Quantity,
+    column_unit,
+    convert,
+    is_rate_column,
+    periods,
+    quantities,
+)
 from nlp.chat.text import column_tokens, parse_number
 from nlp.chat.vocabulary_index import VocabularyIndex
 
+_NEGATIONS = frozenset(["no", "not", "never", "without", "zero", "none"])
+_GAP_WORDS = frozenset(["a", "an", "the", "their", "of", "per", "on", "any", "anything",
+                        "use", "used", "uses", "using", "placed", "placing", "made", "with",
+                        "us"])  # fmt: skip
+_HAVING = frozenset(["on", "use", "uses", "using", "have", "has", "with", "had"])
+_COUNTING = ("what share", "what percent", "what %", "what proportion", "what fraction",
+             "share of", "percentage of", "proportion of", "fraction of")  # fmt: skip
+
+
+@dataclass
+class Mention:
+    """A measure phrase: words ``start:end`` (a negation before it kept apart), its column."""
+
+    start: int
+    end: int
+    column: str
+    negated: bool
+    concept: str | None
+    taken: bool = False
+
 
 def link_filters(index: VocabularyIndex, p: Parse) -> None:
-    """Filters from comparators before or after a number, ranges and categories."""
+    """Filters from quantities attached to the nearest measure phrase, ranges and categories."""
     w = p.words
-    text_words = w
-    for i in range(len(w)):
-        if i in p.used:
-            continue
-        found = comparator_at(text_words, i)
-        if found is None:
-            continue
-        op, length = found
-        j = i + length
-        if j < len(w) and w[j] in {"$", "£", "€"}:
-            j += 1
-        if j >= len(w) or j in p.used:
-            continue
-        value = parse_number(w[j])
-        if value is None:
-            continue
-        end = j + 1
-        percent = end < len(w) and w[end] in {"%", "percent"}
-        if percent:
-            end += 1
-        trailing = trailing_comparator(w, end)
-        if trailing:
-            op = trailing[0]
-            end += trailing[1]
-        hint = "age" if w[i] in {"older", "younger"} else None
-        measure = filter_measure(
-            index,
-            p,
-            before=range(max(0, i - 3), i),
-            after=range(end, min(len(w), end + 3)),
-            hint=hint,
-        )
-        p.filters.append(Filter(measure or "", op, value, percent))
-        p.used.update(range(i, end))
-    # "500 or more orders", "spent 1000+"
-    for j, word in enumerate(w):
-        if j in p.used:
-            continue
-        value = parse_number(word)
-        trailing = trailing_comparator(w, j + 1 + (j + 1 < len(w) and w[j + 1] == "%"))
-        if value is None or not trailing or word in lx.NUMBER_WORDS and "how_many" in p.cues:
-            continue
-        percent = j + 1 < len(w) and w[j + 1] == "%"
-        end = j + 1 + percent + trailing[1]
-        measure = filter_measure(
-            index,
-            p,
-            before=range(max(0, j - 3), j),
-            after=range(end, min(len(w), end + 3)),
-            hint=None,
-        )
-        p.filters.append(Filter(measure or "", trailing[0], value, bool(percent)))
-        p.used.update(range(j, end))
+    spans = periods(w)
+    period_words = {i for s in spans for i in range(s.start, s.end)}
+    blocked = p.used - period_words
+    found = [q for q in quantities(w, blocked) if _is_condition(q, w, spans)]
+    # a period that is not itself a condition's number qualifies a measure ("in the last year")
+    spans = [s for s in spans if not any(q.start < s.end and s.start < q.end for q in found)]
+    said = mentions(index, p, blocked | {i for q in found for i in range(q.start, q.end)})
+    consumed: set[int] = set()
+    for q in found:
+        _attach(index, p, q, said, spans, consumed)
+    for span in spans:  # "haven't ordered in the last 2 months": the period is the condition
+        if not any(i in consumed for i in range(span.start, span.end)):
+            _period_condition(index, p, span, said, consumed)
+    _having(p, said, consumed)
+    _repeated(p, said, consumed)
+    reserve_measure(index, p, said, consumed)
     if re.search(r"\bbetween \S+ and \S+", " ".join(w)):
         _between(index, p)
+    qualified = [s for s in spans if any(m.taken for m in said)]
+    if (p.filters or said) and qualified and "trend" not in p.cues:
+        consumed |= {i for s in qualified for i in range(s.start, s.end)}
+    p.used |= consumed
+    if p.period and consumed & period_words and "trend" not in p.cues:
+        p.period = None
     if p.filters or "how_many" in p.cues:  # "how many … in the north (spent over 500)"
         for span, term in find_categories(w, p.used, index.vocabulary.categories):
             p.filters.append(Filter(term.column, "==", term.value))
             p.used.update(span)
 
 
+def _is_condition(q: Quantity, w: list[str], spans: list[Period]) -> bool:
+    """A number that can state a condition: with a comparator, a unit, a mark, or zero; the
+    number of a period ("in the last 12 months", "5 times a month") is none."""
+    if q.op is None and any(s.start <= q.at < s.end and (s.recent or s.rate) for s in spans):
+        return False
+    if q.op or q.unit or q.money or q.fraction:
+        return not (q.at > 0 and w[q.at - 1] in {"top", "bottom", "run", "segment", "#"})
+    return q.value == 0
+
+
+def mentions(index: VocabularyIndex, p: Parse, blocked: set[int]) -> list[Mention]:
+    """The measure phrases of the question, left to right, each with its best column."""
+    w = p.words
+    tokens = {t for m in index.vocabulary.behaviour() for t in column_tokens(m.key) if len(t) > 2}
+    tokens -= set(lx.MEASURE_FILLERS)
+    hit = [
+        i not in blocked
+        and w[i] not in lx.STOP_WORDS | lx.PEOPLE_NOUNS
+        and (is_measure_word(w[i]) or any(_same(w[i], t) for t in tokens))
+        for i in range(len(w))
+    ]
+    for i in _phrase_words(w, blocked):
+        hit[i] = True
+    out: list[Mention] = []
+    i = 0
+    while i < len(w):
+        if not hit[i]:
+            i += 1
+            continue
+        end = i + 1
+        while end < len(w):
+            if hit[end]:
+                end += 1
+            elif w[end] in _GAP_WORDS and end + 1 < len(w) and hit[end + 1]:
+                end += 2
+            else:
+                break
+        start = i
+        negated = False
+        for j in range(max(0, i - 3), i):
+            if j not in blocked and (w[j] in _NEGATIONS or w[j].endswith("n't")):
+                negated, start = True, min(start, j)
+        words = w[start:end]
+        found = behaviour_measure(index, words)
+        if found:
+            concept = _concept_of(index, found[0])
+            out.append(Mention(start, end, found[0], negated, concept))
+        i = end
+    return out
+
+
+def _same(word: str, token: str) -> bool:
+    return t_in([word], token)
+
+
+def _phrase_words(w: list[str], blocked: set[int]) -> set[int]:
+    """Words of multi-word measure phrases ("send back", "been with us", "time since")."""
+    text = " ".join(w)
+    out: set[int] = set()
+    for concept in lx.CONCEPTS:
+        for term in concept.terms:
+            if " " not in term:
+                continue
+            for match in re.finditer(rf"(?<!\S){re.escape(term)}(?!\S)", text):
+                first = text[: match.start()].count(" ")
+                span = range(first, first + len(term.split()))
+                if not any(i in blocked for i in span):
+                    out.update(span)
+    return out
+
+
+def _concept_of(index: VocabularyIndex, key: str) -> str | None:
+    for name, columns in index.columns.items():
+        if any(c.key == key for c in columns):
+            return name
+    return None
+
+
+def _want(q: Quantity, mention: Mention) -> str | None:
+    if q.fraction:
+        return "rate"
+    if q.unit:
+        return "duration"
+    if q.money:
+        return "money"
+    return None
+
+
+def _nearest_period(m: Mention, spans: list[Period]) -> Period | None:
+    """The period written within a few words of a measure phrase ("orders in the last year")."""
+    near = [(s.start - m.end if s.start >= m.end else m.start - s.end, s) for s in spans]
+    near = [(d, s) for d, s in near if 0 <= d <= 6]
+    return min(near, key=lambda x: x[0])[1] if near else None
+
+
+def _distance(q: Quantity, m: Mention) -> float:
+    if m.start >= q.end:
+        gap = m.start - q.end
+        return gap - 0.5 if not (q.money or q.fraction) else gap + 0.5
+    gap = max(0, q.start - m.end)
+    return float(gap)
+
+
+def _fits(
+    index: VocabularyIndex, q: Quantity, m: Mention, w: list[str], spans: list[Period]
+) -> str | None:
+    """The column of mention ``m`` that quantity ``q`` is a condition on, or None."""
+    words = w[m.start : m.end]
+    period = _nearest_period(m, spans)
+    if q.unit and m.negated and m.concept in {"orders", "recency"}:
+        recency = index.columns.get("recency") or []
+        return recency[0].key if recency else None
+    want = _want(q, m)
+    found = behaviour_measure(index, words, want=want, period=period)
+    if found is None:
+        return None
+    key = found[0]
+    if want == "rate" and not is_rate_column(key):
+        return None
+    if want == "duration" and column_unit(key) is None:
+        return None
+    if not want and (is_rate_column(key) and q.value > 1):
+        return None
+    return key
+
+
+def _attach(
+    index: VocabularyIndex,
+    p: Parse,
+    q: Quantity,
+    said: list[Mention],
+    spans: list[Period],
+    consumed: set[int],
+) -> None:
+    w = p.words
+    after_people = q.start > 0 and w[q.start - 1] in lx.PEOPLE_NOUNS
+    measured_after = any(m.start >= q.end for m in said)
+    bare = not (q.unit or q.money or q.fraction) and after_people and not measured_after
+    if q.start < len(w) and w[q.start] in {"older", "younger"} or bare:  # "older than 60": age
+        ages = index.columns.get("age") or []
+        p.filters.append(Filter(ages[0].key if ages else "age", q.op or ">", q.value, False))
+        consumed.update(range(q.start, q.end))
+        return
+    choices = []
+    for m in said:
+        if m.taken:
+            continue
+        key = _fits(index, q, m, w, spans)
+        if key:
+            choices.append((_distance(q, m), m.start, m, key))
+    if not choices:
+        if q.op:
+            p.filters.append(Filter("", q.op, q.value, False))
+            consumed.update(range(q.start, q.end))
+        return
+    _, _, m, key = min(choices, key=lambda c: (c[0], c[1]))
+    m.taken = True
+    value = q.value
+    op = q.op
+    if q.unit:
+        unit = column_unit(key) or q.unit
+        value = convert(q.value, q.unit, unit)
+        op = op or (">" if m.negated else ">=")
+    elif op is None:
+        op = "="
+    p.filters.append(Filter(key, op, value, False))
+    consumed.update(range(q.start, q.end))
+    consumed.update(range(m.start, m.end))
+    for j in range(max(0, m.start - 3), m.start):
+        if w[j] in _NEGATIONS or w[j].endswith("n't"):
+            consumed.add(j)
+
+
+def _period_condition(
+    index: VocabularyIndex, p: Parse, span: Period, said: list[Mention], consumed: set[int]
+) -> bool:
+    """A period on a purchase or a joining with no number of its own is its condition:
+    "haven't ordered in the last 2 months" (> 60 days since), "ordered in the last 30 days"
+    (<= 30), "joined in the last 6 months" (tenure <= 6)."""
+    if not span.recent or span.rate:
+        return False
+    near = [m for m in said if not m.taken and (m.end <= span.start and span.start - m.end <= 3)]
+    for m in reversed(near):
+        if m.concept in {"orders", "recency"} and (m.negated or m.concept == "recency"):
+            recency = index.columns.get("recency") or []
+            key = recency[0].key if recency else None
+            op = ">" if m.negated else "<="
+        elif m.concept == "tenure" and not m.negated:
+            key, op = m.column, "<="
+        else:
+            continue
+        if key is None or column_unit(key) is None:
+            continue
+        m.taken = True
+        value = convert(span.value, span.unit, column_unit(key) or span.unit)
+        p.filters.append(Filter(key, op, value, False))
+        consumed.update(range(span.start, span.end))
+        consumed.update(range(m.start, m.end))
+        return True
+    return False
+
+
+def _having(p: Parse, said: list[Mention], consumed: set[int]) -> None:
+    """In a counting question, "no autoship" is none of it and "on autoship" some of it."""
+    text = " " + " ".join(p.words) + " "
+    counting = "how_many" in p.cues or any(f" {c} " in text for c in _COUNTING) or bool(
+        p.filters)  # fmt: skip
+    if not counting:
+        return
+    w = p.words
+    for m in said:
+        if m.taken or is_rate_column(m.column) or column_unit(m.column):
+            continue
+        before = w[m.start - 1] if m.start > 0 else ""
+        if m.negated and m.concept not in {"recency"}:
+            p.filters.append(Filter(m.column, "=", 0.0, False))
+        elif before in _HAVING and m.concept not in {"spend", "basket", "balance", "recency"}:
+            p.filters.append(Filter(m.column, ">", 0.0, False))
+        else:
+            continue
+        m.taken = True
+        consumed.update(range(m.start, m.end))
+
+
+def _repeated(p: Parse, said: list[Mention], consumed: set[int]) -> None:
+    """A measure named twice for one condition ("rarely return anything (under 10% returned)")
+    is read once: its other phrases, and a "rarely" before them, go with the condition."""
+    columns = {f.measure for f in p.filters}
+    for m in said:
+        if not m.taken and m.column in columns:
+            consumed.update(range(m.start, m.end))
+            if m.start > 0 and p.words[m.start - 1] in LOW_WORDS:
+                consumed.add(m.start - 1)
+
+
 def _between(index: VocabularyIndex, p: Parse) -> None:
     w = p.words
     for i, word in enumerate(w[:-3]):
-        if word != "between" or w[i + 2] != "and":
+        if word != "between" or w[i + 2] != "and" or i in p.used:
             continue
         low, high = parse_number(w[i + 1]), parse_number(w[i + 3])
         if low is None or high is None:
             continue
-        measure = filter_measure(
-            index,
-            p,
-            before=range(max(0, i - 3), i),
-            after=range(i + 4, min(len(w), i + 7)),
-            hint=None,
-        )
-        p.filters += [Filter(measure or "", ">=", low), Filter(measure or "", "<=", high)]
+        window = [w[j] for j in range(max(0, i - 3), min(len(w), i + 7)) if j not in p.used]
+        found = behaviour_measure(index, window)
+        measure = found[0] if found else ""
+        p.filters += [Filter(measure, ">=", low), Filter(measure, "<=", high)]
         p.used.update(range(i, i + 4))
 
 

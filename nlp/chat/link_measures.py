@@ -7,7 +7,16 @@ ordering" beat single words), sentiment, size, document and share words, the ord
 from __future__ import annotations
 
 from nlp.chat import lexicon as lx
+from nlp.chat.lexicon.quantities import LOW_WORDS
 from nlp.chat.parse import Parse
+from nlp.chat.quantity import (
+    Period,
+    all_time,
+    column_period,
+    column_unit,
+    is_rate_column,
+    periods,
+)
 from nlp.chat.reading import BASE_LEXICON
 from nlp.chat.text import column_tokens, same_word
 from nlp.chat.vocabulary_index import VocabularyIndex
@@ -35,7 +44,7 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
             direction = -1
         if word == "best":
             direction = direction or 1
-    if "worst" in words:
+    if "worst" in words or any(x in LOW_WORDS for x in words):
         direction = -1
     p.direction = direction
     sentiment = _polarity_hits(words, lx.SENTIMENT_TERMS)
@@ -44,19 +53,17 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
         behaviour_words = [
             x for i, x in free if not any(w[j] in lx.TOPIC_PREPS for j in range(max(0, i - 2), i))
         ]
-    behaviour = behaviour_measure(index, behaviour_words)
+    spans = periods(w)
+    behaviour = behaviour_measure(index, behaviour_words, period=spans[0] if spans else None)
     size = _polarity_hits(words, lx.SIZE_TERMS)
     documents = _polarity_hits(words, lx.DOCUMENT_TERMS)
-    if behaviour:
+    reserved = p.measure is not None  # read with the filters ("median total spend")
+    if behaviour and not reserved:
         p.measure, p.polarity = behaviour
-    elif sentiment:
-        p.measure, p.polarity = "sentiment", sentiment[0]
-    elif any(f" {s} " in text for s in lx.SHARE_TERMS):
-        p.measure = "topic_share"
-    elif documents:
-        p.measure, p.polarity = "documents", documents[0]
-    elif size:
-        p.measure, p.polarity = "size", size[0]
+    if (behaviour or reserved) and p.period and "trend" not in p.cues:
+        p.period = None  # "spend over the past year" is spend_12m, not a trend
+    if not (behaviour or reserved):
+        _other_measure(p, text, sentiment, documents, size)
     unknown = None if p.measure not in (None, "size") else _unknown_measure(index, p, words)
     if unknown:
         p.measure_unknown.append(unknown)
@@ -68,6 +75,20 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
         p.cues.add("sentiment")
         if sentiment[0] < 0:
             p.cues.add("negative")
+
+
+def _other_measure(
+    p: Parse, text: str, sentiment: list[int], documents: list[int], size: list[int]
+) -> None:
+    """Sentiment, a topic's share, documents written or size, when no column is asked."""
+    if sentiment:
+        p.measure, p.polarity = "sentiment", sentiment[0]
+    elif any(f" {s} " in text for s in lx.SHARE_TERMS):
+        p.measure = "topic_share"
+    elif documents:
+        p.measure, p.polarity = "documents", documents[0]
+    elif size:
+        p.measure, p.polarity = "size", size[0]
 
 
 def link_rank_by(p: Parse) -> None:
@@ -102,18 +123,84 @@ def link_rank_by(p: Parse) -> None:
         return
 
 
-def behaviour_measure(index: VocabularyIndex, words: list[str]) -> tuple[str, int] | None:
-    """The run's behaviour column the words ask about (and the polarity), or None."""
-    if not words:
+def behaviour_measure(
+    index: VocabularyIndex,
+    words: list[str],
+    *,
+    period: Period | None = None,
+    want: str | None = None,
+) -> tuple[str, int] | None:
+    """The run's behaviour column the words ask about (and the polarity), or None.
+
+    ``period`` (the words' own when not given) prefers the column covering it
+    ("spend in the last year" -> spend_12m); ``want`` "rate", "money" or "duration"
+    keeps the columns of that kind when the words' measure has one.
+    """
+    scores, polarity = column_scores(index, words, period=period)
+    if want and scores:
+        kept = {k: v for k, v in scores.items() if not k.startswith("?") and _kind(k, want)}
+        scores = kept or scores
+    if not scores:
         return None
+    best = max(scores, key=lambda k: scores[k])
+    if best.startswith("?"):
+        return None
+    return best, polarity.get(best, 1)
+
+
+def _kind(key: str, want: str) -> bool:
+    if want == "rate":
+        return is_rate_column(key)
+    if want == "duration":
+        return column_unit(key) is not None
+    if want == "money":
+        tokens = set(column_tokens(key))
+        return bool(tokens & {"spend", "spent", "revenue", "value", "basket", "amount", "monetary",
+                              "balance", "sales", "ltv", "clv", "aov"})  # fmt: skip
+    return True
+
+
+# words that do not break a phrase: "without a booking", "without placing an order"
+_PHRASE_GAPS = frozenset(["a", "an", "any", "anything", "placing", "making", "single"])
+
+
+def _place_words(words: list[str]) -> set[int]:
+    """Words naming where something happens ("books classes in the app"), not what."""
+    out = set()
+    for i in range(1, len(words)):
+        before = words[i - 1] if words[i - 1] not in {"the", "our", "their", "its"} else (
+            words[i - 2] if i >= 2 else "")  # fmt: skip
+        if before in {"in", "on", "via", "through", "inside"}:
+            out.add(i)
+    return out
+
+
+def column_scores(
+    index: VocabularyIndex, words: list[str], *, period: Period | None = None
+) -> tuple[dict[str, float], dict[str, int]]:
+    """Each behaviour column's score for the words (and the polarity the words give it)."""
+    if not words:
+        return {}, {}
+    spans = periods(words)
+    period = period or (spans[0] if spans else None)
+    timeless = all_time(words)
+    inside = {i for x in spans for i in range(x.start, x.end)}
+    places = _place_words(words)
     words = ["not" if x.endswith("n't") else x for x in words]
+    # a place word counts only when nothing else names a measure ("sessions in the app" does)
+    weighed = [x for i, x in enumerate(words) if i not in inside]
     # articles do not break a phrase: "without a booking" reads as "without booking"
-    text = " " + " ".join(x for x in words if x not in {"a", "an", "any", "anything"}) + " "
+    text = " " + " ".join(x for x in weighed if x not in _PHRASE_GAPS) + " "
+    plain = [x for i, x in enumerate(words) if i not in inside and i not in places]
     scores: dict[str, float] = {}
     polarity: dict[str, int] = {}
     consumed: set[int] = set()
     for concept in lx.CONCEPTS:
-        hit = concept_hit(concept, words, text, consumed)
+        hit = concept_hit(concept, plain, text, consumed)
+        weight_scale = 1.0
+        if hit is None:
+            hit = concept_hit(concept, weighed, text, consumed)
+            weight_scale = 0.4
         if hit is None:
             continue
         columns = index.columns.get(concept.name) or []
@@ -129,50 +216,43 @@ def behaviour_measure(index: VocabularyIndex, words: list[str]) -> tuple[str, in
         # a phrase ("without ordering") is more specific than a single word ("ordering"),
         # and its words are not read again by another concept
         phrase = _phrase_hit(concept, text)
-        weight = 2.0 if phrase else 1.5
+        weight = (2.0 if phrase else 1.5) * weight_scale
         if phrase:
-            consumed |= _phrase_indices(concept, words)
+            consumed |= _phrase_indices(concept, plain)
         for rank, column in enumerate(columns):
             scores[column.key] = scores.get(column.key, 0.0) + weight - 0.01 * rank
             polarity.setdefault(column.key, hit)
     for measure in index.vocabulary.behaviour():
         tokens = [t for t in column_tokens(measure.key) if not t[0].isdigit()]
         direct = sum(
-            1.0 if t not in lx.MEASURE_FILLERS else 0.3
+            (1.0 if t not in lx.MEASURE_FILLERS else 0.3) * (1.0 if t_in(plain, t) else 0.4)
             for t in tokens
-            if len(t) > 2 and any(same_word(x, t) for x in words)
+            if len(t) > 2 and t_in(weighed, t)
         )
         core = [t for t in tokens if t not in lx.MEASURE_FILLERS and len(t) > 2]
-        if direct and (
-            measure.key in scores or any(any(same_word(x, t) for x in words) for t in core)
-        ):
+        if direct and (measure.key in scores or any(t_in(weighed, t) for t in core)):
             scores[measure.key] = scores.get(measure.key, 0.0) + direct
             polarity.setdefault(measure.key, 1)
-    if not scores:
-        return None
-    best = max(scores, key=lambda k: scores[k])
-    if best.startswith("?"):
-        return None
-    return best, polarity.get(best, 1)
+    for key in list(scores):
+        if not key.startswith("?"):
+            scores[key] += _period_fit(key, period, timeless)
+    return scores, polarity
 
 
-def filter_measure(
-    index: VocabularyIndex, p: Parse, *, before: range, after: range, hint: str | None
-) -> str | None:
-    """The measure a filter is on, read from the words after it, then before it."""
-    if hint:
-        columns = index.columns.get(hint) or []
-        return columns[0].key if columns else None
-    for window in (after, before):
-        indices = [i for i in window if i not in p.used]
-        found = behaviour_measure(index, [p.words[i] for i in indices])
-        if found:
-            tokens = column_tokens(found[0])
-            for i in indices:
-                if is_measure_word(p.words[i]) or any(same_word(p.words[i], t) for t in tokens):
-                    p.used.add(i)
-            return found[0]
-    return None
+def t_in(words: list[str], token: str) -> bool:
+    """Whether a column token is one of the words (inflection and typos allowed)."""
+    return any(same_word(x, token) for x in words)
+
+
+def _period_fit(key: str, period: Period | None, timeless: bool) -> float:
+    """A column covering the period asked gains, one covering another period loses."""
+    own = column_period(key)
+    if timeless:
+        return 0.3 if own is None else -0.3
+    if period is None or own is None:
+        return 0.0
+    same = abs(own.days() - period.days()) <= 0.1 * period.days()
+    return 0.6 if same else -0.6
 
 
 def _unknown_measure(index: VocabularyIndex, p: Parse, words: list[str]) -> str | None:
@@ -253,7 +333,7 @@ def concept_hit(
 def _phrase_indices(concept: lx.MeasureConcept, words: list[str]) -> set[int]:
     """The indices of the words that make up multi-word terms of ``concept``."""
     out: set[int] = set()
-    kept = [i for i, x in enumerate(words) if x not in {"a", "an", "any", "anything"}]
+    kept = [i for i, x in enumerate(words) if x not in _PHRASE_GAPS]
     for term in concept.terms:
         parts = term.split()
         if len(parts) < 2:

@@ -280,6 +280,27 @@ def _target(u: Understanding) -> list[Step] | str:
     return [Step("target_evidence", {"goal": u.goal})]
 
 
+_NOT_COLUMNS = (None, "size", "sentiment", "topic_share", "documents")
+
+
+def _measure_value(u: Understanding) -> list[Step] | str:
+    if u.measure in _NOT_COLUMNS:
+        return "Which measure do you want the value of? Name one, such as spend or orders."
+    args = {"measure": u.measure, "stat": u.stat or "mean"}
+    return [Step("measure_value", {**args, "segment": s}) for s in u.segments[:3] or [None]]
+
+
+def _breakdown(u: Understanding) -> list[Step] | str:
+    if not u.attribute:
+        return "Break customers down by what? Name an attribute, such as a region."
+    measure = None if u.measure in _NOT_COLUMNS else u.measure
+    args = {"attribute": u.attribute, "measure": measure}
+    if u.per_segment and not u.segments:
+        return [Step("breakdown", {**args, "segment": None, "by_segment": True})]
+    segments = u.segments[:2] or [None]
+    return [Step("breakdown", {**args, "segment": s, "by_segment": False}) for s in segments]
+
+
 def _unsupported(u: Understanding) -> list[Step] | str:  # pragma: no cover - declined earlier
     return "I can't answer that."
 
@@ -302,6 +323,8 @@ _BUILDERS = per_intent(
         "growing_topics": _growing,
         "liked_most": _liked,
         "target_advice": _target,
+        "measure_value": _measure_value,
+        "breakdown": _breakdown,
         "unsupported": _unsupported,
     }
 )

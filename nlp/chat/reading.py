@@ -12,6 +12,8 @@ import re
 
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
+from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS, STAT_WORDS
+from nlp.chat.lexicon.quantities import ALL_TIME_WORDS, FRACTIONS, LOW_WORDS
 from nlp.chat.link_customers import take_customer
 from nlp.chat.parse import Parse
 from nlp.chat.text import correct, normalise, parse_number, tokenize
@@ -30,6 +32,8 @@ def base_lexicon() -> set[str]:
         words |= {part for t in concept.terms for part in t.split()}
     for phrase in (*lx.TREND_PHRASES, *lx.RUN_PHRASES):
         words |= set(phrase.split())
+    words |= set(STAT_WORDS) | set(ATTRIBUTE_TERMS) | set(BREAKDOWN_WORDS) | set(FRACTIONS)
+    words |= set(LOW_WORDS) | set(ALL_TIME_WORDS)
     words |= _text.PROTECTED  # words other modules' tables read (never "corrected" away)
     return {w for w in words if w.isalpha()}
 

@@ -59,6 +59,7 @@ from nlp.chat.link_segments import (
     own_topics_only,
     segment_by_topic,
 )
+from nlp.chat.link_stats import read_stats
 from nlp.chat.link_topics import link_topic_keywords
 from nlp.chat.parse import Filter, Parse, Understanding, masked
 from nlp.chat.reading import read_ordinals, read_period, read_runs, read_words
@@ -135,6 +136,7 @@ def _read(index: VocabularyIndex, question: str, context: dict[str, Any] | None 
     link_topic_keywords(index, parse)
     link_measure(index, parse)
     link_rank_by(parse)
+    read_stats(index, parse)
     read_chunks(parse)
     return parse
 
@@ -216,6 +218,9 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         period=p.period,
         confidence=round(float(confidence), 4),
         unknown=unknown,
+        stat=p.stat,
+        attribute=p.attribute,
+        per_segment=p.per_segment,
         picks=[x for x in p.picks if x["segment"] in p.segments],
         tone=p.tone,
         about=p.about,

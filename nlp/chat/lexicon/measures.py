@@ -57,6 +57,9 @@ _GONE_VERBS = [
 ]
 
 
+_RECENTLY = ("recently", "most recently", "least recently")
+
+
 def _terms(words: str, polarity: int = 1) -> dict[str, int]:
     return {w.replace("_", " "): polarity for w in words.split()}
 
@@ -77,6 +80,11 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
                 "disengaged lost inactivity gone_quiet stopped_buying"
             ),
             **_terms("recent recently most_recent", -1),
+            **_terms("quiet quieter quietest time_since"),
+            # "ordered most recently" is the lowest time since the last order
+            **{
+                f"{verb} {how}": -1 for verb in _GONE_VERBS for how in ("recently", "most recently")
+            },
             # gone without buying: "longest without ordering", "not ordered for 30 days"
             **{
                 f"{lead} {verb}": 1
@@ -90,10 +98,11 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         frozenset(["tenure", "seniority", "membership", "joined", "years_with"]),
         {
             **_terms(
-                "tenure seniority long-standing longstanding joined how_long loyal loyalty longest "
-                "with_us been_with_us"
+                "tenure seniority long-standing longstanding longest-standing joined how_long "
+                "loyal loyalty been_with_us with_us_for with_us_the_longest with_us_longest "
+                "been_customers been_a_customer been_customer customers_for customer_for"
             ),
-            **_terms("newcomers newest", -1),
+            **_terms("newcomers newest new_customers joined_recently", -1),
         },
         fallbacks=("orders",),
     ),
@@ -127,8 +136,8 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
             ]
         ),
         _terms(
-            "coupon coupons discount discounts promo promos voucher vouchers deal deals "
-            "promotion promotions promotional cashback"
+            "coupon coupons discount discounts discounted promo promos voucher vouchers deal deals "
+            "deal-driven deal-hunting bargain bargains promotion promotions promotional cashback"
         ),
     ),
     MeasureConcept(
@@ -136,7 +145,7 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         frozenset(["basket", "baskets", "aov", "ticket"]),
         _terms(
             "basket baskets basket_size aov order_value average_order ticket_size per_order "
-            "per_purchase per_transaction per_booking average_spend average_order_value"
+            "per_purchase per_transaction per_booking average_order_value"
         ),
     ),
     MeasureConcept(
@@ -157,7 +166,7 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         ),
         _terms(
             "spend spent spending spender spenders spends revenue money monetary value "
-            "valuable ltv clv lifetime_value sales pay paid pays dollars pounds euros $ £ € "
+            "valuable ltv clv lifetime_value sales dollars pounds euros $ £ € "
             "expensive"
         ),
     ),
@@ -176,7 +185,8 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
             ["sessions", "session", "visits", "visit", "logins", "login", "pageviews", "app", "web"]
         ),
         _terms(
-            "app sessions session visits visit logins login log_in online browse browsing website"
+            "app sessions session visits visit logins login log_in online browse browsing website "
+            "opens opened app_usage"
         ),
     ),
     MeasureConcept(
@@ -200,8 +210,16 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         ),
         _terms(
             "orders order ordered ordering purchases purchase purchased buy buys bought buying "
-            "frequency frequent frequently often transactions transaction bookings booking "
-            "booked trips trip times shop shopping travel travels nights stays"
+            "frequency frequent transactions transaction bookings booking "
+            "booked trips trip shop shopping travel travels nights stays"
+        ),
+    ),
+    MeasureConcept(
+        "subscriptions",
+        frozenset(["subscription", "subscriptions", "autoship", "subscribed", "recurring"]),
+        _terms(
+            "subscription subscriptions subscribed subscriber subscribers autoship auto-ship "
+            "repeat_delivery repeat_deliveries recurring"
         ),
     ),
     MeasureConcept(
@@ -288,3 +306,59 @@ BAD_WORDS = frozenset(["bad", "poor", "awful", "terrible", "worse", "worst", "ne
 
 #: Mood words of a topic label made of opinions ("ok · bad · meh").
 MOOD_WORDS = frozenset(["bad", "ok", "okay", "meh", "good", "great", "poor", "fine", "awful"])
+
+#: Words asking for a statistic of a measure ("the average basket", "median spend").
+STAT_WORDS: dict[str, str] = {
+    "average": "mean",
+    "avg": "mean",
+    "mean": "mean",
+    "averages": "mean",
+    "median": "median",
+    "typical": "median",
+    "typically": "median",
+}
+
+#: Customer attributes people break customers down by, with the words that name them.
+ATTRIBUTE_TERMS: dict[str, str] = {
+    "age": "age",
+    "ages": "age",
+    "aged": "age",
+    "age-band": "age",
+    "gender": "gender",
+    "genders": "gender",
+    "sex": "gender",
+    "region": "region",
+    "regions": "region",
+    "regional": "region",
+    "geography": "region",
+    "geographic": "region",
+    "geographical": "region",
+    "location": "region",
+    "locations": "region",
+}
+
+#: Words asking for a breakdown by an attribute ("split by region", "age profile").
+BREAKDOWN_WORDS = frozenset(
+    [
+        "by",
+        "per",
+        "split",
+        "splits",
+        "breakdown",
+        "break",
+        "broken",
+        "distribution",
+        "profile",
+        "mix",
+        "across",
+        "vary",
+        "varies",
+        "each",
+        "band",
+        "bands",
+        "group",
+        "groups",
+        "bracket",
+        "brackets",
+    ]
+)

@@ -152,3 +152,50 @@ TRAILING_COMPARATORS = (
     ("or under", "<="),
     ("or below", "<="),
 )
+
+#: Fractions written in words ("half their orders", "a fifth of what they buy").
+FRACTIONS = {
+    "half": 0.5,
+    "halves": 0.5,
+    "third": 1 / 3,
+    "thirds": 1 / 3,
+    "quarter": 0.25,
+    "quarters": 0.25,
+    "fifth": 0.2,
+    "fifths": 0.2,
+    "tenth": 0.1,
+    "tenths": 0.1,
+}
+
+#: Each period unit in the others: a duration asked in one unit, compared on a column in another.
+UNIT_FACTORS: dict[str, dict[str, float]] = {
+    "days": {"days": 1, "weeks": 7, "months": 30, "quarters": 91, "years": 365},
+    "weeks": {"days": 1 / 7, "weeks": 1, "months": 30 / 7, "quarters": 13, "years": 52},
+    "months": {"days": 1 / 30, "weeks": 7 / 30, "months": 1, "quarters": 3, "years": 12},
+    "years": {"days": 1 / 365, "weeks": 1 / 52, "months": 1 / 12, "quarters": 0.25, "years": 1},
+}
+
+#: Column-name tokens that give the period a column covers ("spend_12m", "sessions_30d").
+PERIOD_TOKENS: dict[str, tuple[float, str]] = {
+    "12m": (12, "months"),
+    "6m": (6, "months"),
+    "3m": (3, "months"),
+    "1m": (1, "months"),
+    "30d": (30, "days"),
+    "90d": (90, "days"),
+    "7d": (7, "days"),
+    "365d": (365, "days"),
+    "1y": (1, "years"),
+    "12mo": (12, "months"),
+    "ytd": (1, "years"),
+    "annual": (1, "years"),
+    "yearly": (1, "years"),
+    "monthly": (1, "months"),
+    "weekly": (1, "weeks"),
+}
+
+#: Words saying a measure is over all time ("spent with us in total", "lifetime value").
+ALL_TIME_WORDS = frozenset(["total", "overall", "lifetime", "ever", "all-time"])
+
+#: Words saying "a little or none of" a measure: "barely opens the app", "rarely returns".
+LOW_WORDS = frozenset(["barely", "hardly", "rarely", "seldom", "scarcely"])

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nlp.chat.intents import per_tool
-from segapp.services.chat import answers, figures, readings
+from segapp.services.chat import answers, answers_measures, figures, readings
 from segapp.services.chat.tools import ToolResult
 
 ORDINALS = {1: "", 2: "second ", 3: "third ", 4: "fourth ", 5: "fifth ", 6: "sixth ",
@@ -320,5 +320,6 @@ WRITERS: dict[str, Callable[[dict, ToolResult], str]] = per_tool(
         "customer_why": _customer,
         "quotes": _quotes,
         **answers.WRITERS,
+        **answers_measures.WRITERS,
     }
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from segapp.services.chat import figures
+from segapp.services.chat import answers_measures, figures
 from segapp.services.chat.tools import ToolResult
 
 OP_READINGS = {">": "is above", ">=": "is at least", "<": "is below", "<=": "is at most",
@@ -220,4 +220,5 @@ READINGS: dict[str, Callable[[dict, dict], str]] = {
     "quotes": _quotes,
     "target_evidence": _evidence,
     "unknown": _unknown,
+    **answers_measures.READINGS,
 }

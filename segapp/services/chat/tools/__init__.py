@@ -36,8 +36,10 @@ from segapp.services.chat.tools.base import (
     refused,
     segment_ref,
 )
+from segapp.services.chat.tools.breakdowns import breakdown
 from segapp.services.chat.tools.counting import count_members, share_members
 from segapp.services.chat.tools.customers import customer_why, list_customers
+from segapp.services.chat.tools.measures import measure_value
 from segapp.services.chat.tools.missing import unknown
 from segapp.services.chat.tools.quotes import quotes
 from segapp.services.chat.tools.runs import run_change
@@ -77,6 +79,8 @@ TOOLS: dict[str, Callable[..., ToolResult]] = {
     "quotes": quotes,
     "target_evidence": target_evidence,
     "unknown": unknown,
+    "measure_value": measure_value,
+    "breakdown": breakdown,
 }
 
 
