@@ -66,6 +66,8 @@ def read_talk(p: Parse) -> None:
     ``feel``), the tone of comments asked for and the goal of advice."""
     w, text = p.words, _text(p)
     words = set(w)
+    if p.cues & {"write", "off_topic"}:
+        return  # "write me a poem about our customers": out of scope, whatever it names
     topic_nouns = bool(words & tk.TOPIC_NOUNS)
     talks = bool(words & tk.WRITE_ABOUT) or _has(text, ("bring up", "come up", "coming up"))
     segment_asked = bool(re.search(r" (which|what) (segments?|clusters?|groups?|personas?|"
