@@ -1,0 +1,91 @@
+"""Segments picked by their place on a measure, named by part of their name, and follow-ups
+that keep the subject of the last question (a stub embedder, a grocery vocabulary with the
+segments' values)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from nlp.chat import Interpreter, make_plan
+from nlp.chat.plan import Decline
+from tests.nlp.chat import vocabs
+from tests.nlp.chat.stub import trigram_encode
+
+# size, mean sentiment and total spend of each grocery segment
+VALUES = {
+    0: {"size": 220, "sentiment": 0.31, "total_spend": 910.0},
+    1: {"size": 300, "sentiment": 0.05, "total_spend": 420.0},
+    2: {"size": 280, "sentiment": 0.12, "total_spend": 650.0},
+    3: {"size": 200, "sentiment": -0.22, "total_spend": 180.0},
+}
+
+
+@pytest.fixture(scope="module")
+def grocery() -> Interpreter:
+    vocabulary = vocabs.grocery()
+    segments = [replace(s, values=VALUES.get(s.number, {})) for s in vocabulary.segments]
+    return Interpreter(trigram_encode, replace(vocabulary, segments=segments))
+
+
+def test_the_biggest_and_the_smallest_clusters_are_the_segments_they_pick(grocery):
+    u = grocery.understand("how do the biggest and the smallest clusters differ?")
+    assert u.intent == "compare_segments"
+    assert u.segments == [1, 3]
+
+
+def test_a_segment_described_by_what_it_does_most_is_the_top_of_that_measure(grocery):
+    u = grocery.understand("describe the segment that spends the most")
+    assert (u.intent, u.segments) == ("describe_segment", [0])
+    assert u.picks[0]["measure"] == "total_spend"
+
+
+def test_asking_which_segment_is_biggest_stays_a_ranking(grocery):
+    u = grocery.understand("which segment is the biggest?")
+    assert (u.intent, u.segments, u.measure) == ("rank_segments", [], "size")
+
+
+def test_tell_me_more_about_that_one_describes_the_top_of_the_last_ranking(grocery):
+    context = grocery.understand("which segment is the unhappiest?").to_dict()
+    context["result_segments"] = [3, 1, 2, 0]
+    u = grocery.understand("tell me more about that one", context)
+    assert (u.intent, u.segments) == ("describe_segment", [3])
+
+
+def test_it_compared_with_a_picked_segment_keeps_the_segment_talked_about(grocery):
+    context = grocery.understand("describe the organic shoppers").to_dict()
+    context["result_segments"] = [0]
+    u = grocery.understand("how does it compare with the smallest one?", context)
+    assert (u.intent, u.segments) == ("compare_segments", [0, 3])
+
+
+def test_of_those_adds_the_new_condition_to_the_last_ones(grocery):
+    context = grocery.understand("how many customers spent over 500 in total?").to_dict()
+    u = grocery.understand("and of those, how many have more than 3 weekly orders?", context)
+    assert u.intent == "count_filter"
+    assert {f.measure for f in u.filters} == {"total_spend", "weekly_orders"}
+
+
+def test_the_most_positive_one_after_a_ranking_ranks_again(grocery):
+    context = grocery.understand("which segment is the unhappiest?").to_dict()
+    u = grocery.understand("and the most positive one?", context)
+    assert (u.intent, u.measure, u.order) == ("rank_segments", "sentiment", "desc")
+
+
+def test_a_shortened_name_links_its_segment(grocery):
+    u = grocery.understand("tell me about the coupon users")
+    assert (u.intent, u.segments) == ("describe_segment", [1])
+
+
+def test_words_that_fit_two_segments_alike_ask_which_one(grocery):
+    vocabulary = vocabs.grocery()
+    twins = [
+        *vocabulary.segments,
+        replace(vocabulary.segments[2], number=4, name="Bakery-minded frequent buyers"),
+    ]
+    interpreter = Interpreter(trigram_encode, replace(vocabulary, segments=twins))
+    u = interpreter.understand("tell me about the frequent buyers")
+    plan = make_plan(u, interpreter.vocabulary)
+    assert isinstance(plan, Decline) and "do you mean" in plan.reason
+    assert len(plan.suggestions) == 2 and "Bakery-minded frequent buyers" in plan.suggestions[1]
