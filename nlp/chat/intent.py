@@ -135,12 +135,12 @@ def settle_intent(
 ) -> str:
     """Fix the intent where the entities found make another one the only sensible reading."""
     has_context = bool(context)
+    talk = None if p.customer else settle_talk(intent, scores, p)
+    if talk:  # advice asked ("where should we push X"), whatever measure it names
+        return talk
     measured = settle_stats(intent, p)
     if measured:
         return measured
-    talk = None if p.customer else settle_talk(intent, scores, p)
-    if talk:
-        return talk
     linked = p.segments or p.topics or p.measure or p.filters or p.customer
     if p.customer and intent not in {"customer_why", "unsupported"} and "write" not in p.cues:
         return "customer_why"
