@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from nlp.chat import lexicon as lx
+from nlp.chat.groups import groups_scores, read_groups, settle_groups
 from nlp.chat.intents import INTENTS
 from nlp.chat.link_stats import settle_stats, stats_scores
 from nlp.chat.parse import Parse
@@ -48,7 +49,8 @@ def read_cues(p: Parse) -> None:
         p.cues.add("driver")
     if any(f" {phrase} " in text for phrase in lx.HOW_MANY):
         p.cues.add("how_many")
-    if any(x in lx.OFF_TOPIC_WORDS for x in w):
+    pairs = {f"{a}-{b}" for a, b in zip(w, w[1:], strict=False)}  # "share price": "share-price"
+    if any(x in lx.OFF_TOPIC_WORDS for x in w) or pairs & lx.OFF_TOPIC_WORDS:
         p.cues.add("off_topic")
     first = [x for x in w if x not in {"please", "can", "could", "you", "would", "kindly"}]
     if first and first[0] in lx.WRITE_VERBS:
@@ -63,6 +65,7 @@ def read_cues(p: Parse) -> None:
         p.cues.add("rank")
     if text.lstrip().startswith(lx.FOLLOWUP_STARTS):
         p.cues.add("followup_start")
+    read_groups(p)
 
 
 def intent_scores(index: VocabularyIndex, vector: np.ndarray, p: Parse) -> dict[str, float]:
@@ -81,7 +84,8 @@ def _apply_cues(s: dict[str, float], p: Parse) -> None:
     c = p.cues
     n_seg = len(p.segments) + sum(1 for ch in p.chunks if ch["people"])
     superlative = bool(p.direction) or p.ordinal or "rank" in c
-    if p.customer:
+    groups_scores(s, p)
+    if p.customer and "write" not in c:  # "delete customer X" asks to change data
         s["customer_why"] += 0.4
     if "write" in c:
         s["unsupported"] += 0.35
@@ -146,6 +150,9 @@ def settle_intent(
         return "customer_why"
     if intent == "customer_why" and not p.customer:
         return second_best(scores, exclude={"customer_why"})
+    grouped = settle_groups(intent, p)
+    if grouped:
+        return grouped
     bare = not p.cues & {"write", "off_topic"}
     if intent == "unsupported" and bare and p.segments and len(p.words) <= 6:
         return "describe_segment"
@@ -201,7 +208,9 @@ def own_intent_cue(intent: str, p: Parse) -> bool:
     """Whether the follow-up itself says what it asks (else it inherits the last intent)."""
     c = p.cues
     return {
-        "overview": "how_many" in c and not p.filters,
+        "overview": ("how_many" in c or "count_segments" in c) and not p.filters,
+        "share": "share_ask" in c,
+        "list_customers": "list" in c,
         "describe_segment": False,
         "rank_segments": bool(p.measure and (p.direction or p.ordinal))
         or bool(p.direction and not p.segments and "which" in c),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from nlp.chat.intents_measures import MEASURE_INTENTS, MEASURE_TOOLS
+from nlp.chat.intents_people import PEOPLE_INTENTS, PEOPLE_TOOLS
 from nlp.chat.intents_talk import TALK_INTENTS, TALK_TOOLS
 
 
@@ -118,6 +119,7 @@ TOOL_REGISTRY: tuple[Tool, ...] = (
     ),
     *(Tool(*spec) for spec in TALK_TOOLS),  # quotes and the tools about what customers write
     *(Tool(*spec) for spec in MEASURE_TOOLS),  # a measure's value, breakdowns by an attribute
+    *(Tool(*spec) for spec in PEOPLE_TOOLS),  # shares, member lists, names the run lacks
 )
 
 #: Every intent the interpreter can read, "unsupported" (declined) last.
@@ -328,6 +330,7 @@ INTENT_REGISTRY: tuple[Intent, ...] = (
     ),
     *(Intent(*spec) for spec in TALK_INTENTS),
     *(Intent(*spec) for spec in MEASURE_INTENTS),
+    *(Intent(*spec) for spec in PEOPLE_INTENTS),
     Intent(
         "unsupported",
         "Anything else: out of scope, or a change to the data (declined).",

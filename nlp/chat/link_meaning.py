@@ -12,6 +12,7 @@ import numpy as np
 
 from nlp.chat import lexicon as lx
 from nlp.chat.link_measures import is_measure_word
+from nlp.chat.link_unknown import is_name, names_people, written
 from nlp.chat.parse import Parse
 from nlp.chat.vocabulary_index import VocabularyIndex
 
@@ -23,6 +24,8 @@ SEGMENT_MARGIN = 0.05
 TOPIC_THRESHOLD = 0.42
 LINK_MARGIN = 0.02
 MAX_CHUNKS = 3
+# Words between a preposition and the subject it introduces ("about our new podcast").
+_DETERMINERS = frozenset(["the", "a", "an", "our", "your", "their", "its", "this", "that", "my"])
 # Cue words of trends and runs are never part of an entity mention.
 _CUE_WORDS = frozenset(w for phrase in (*lx.TREND_PHRASES, *lx.RUN_PHRASES) for w in phrase.split())
 
@@ -38,10 +41,16 @@ def read_chunks(p: Parse) -> None:
             return
         words = [w[i] for i in current]
         end = current[-1] + 1
-        people = end < len(w) and w[end] in lx.PEOPLE_NOUNS
+        # "customer x" stands for the customer a question names, not for a group
+        people = (
+            end < len(w) and w[end] in lx.PEOPLE_NOUNS and w[end : end + 2] != ["customer", "x"]
+        )
         tail = words[-1] in lx.PEOPLE_NOUNS
         start = current[0]
-        about = start > 0 and w[start - 1] in lx.TOPIC_PREPS
+        before = start - 1
+        while before > 0 and w[before] in _DETERMINERS:  # "about our podcast"
+            before -= 1
+        about = before >= 0 and w[before] in lx.TOPIC_PREPS
         text = " ".join(words + ([w[end]] if people else []))
         chunks.append(
             {
@@ -58,7 +67,7 @@ def read_chunks(p: Parse) -> None:
     for i, word in enumerate(w):
         content = (
             i not in p.used
-            and word.isalpha()
+            and word.replace("-", "").isalpha()
             and len(word) > 1
             and word not in lx.STOP_WORDS
             and word not in lx.MONTHS
@@ -103,6 +112,11 @@ def link_chunks(
         "negative_drivers",
     }
     for chunk, vector in zip(p.chunks, vectors, strict=False):
+        people = names_people(p, chunk)
+        if people and is_name(p, chunk["start"], chunk["end"]):
+            # a written name links by its words (done before) or not at all, never by meaning
+            _unknown_segment(p, chunk, intent)
+            continue
         measure_words = all(
             is_measure_word(x)
             or x in lx.MEASURE_FILLERS
@@ -142,11 +156,33 @@ def link_chunks(
             continue
         if measure_words:
             continue
-        slot = chunk["people"] or chunk["about"] or need_seg and not p.segments
+        if people:
+            _unknown_segment(p, chunk, intent)
+            continue
+        slot = chunk["about"] or need_seg and not p.segments
         if _modifies(chunk, p):
             continue  # "late" in "late delivery": a word qualifying an entity found
         if slot and intent not in {"overview", "run_change", "unsupported"}:
             p.unknown.append(chunk["text"])
+            if chunk["about"] and intent != "describe_segment":  # not "tell me about X"
+                p.unknown_kinds.setdefault(chunk["text"], "topic")
+
+
+def _unknown_segment(p: Parse, chunk: dict[str, Any], intent: str) -> None:
+    """A phrase naming a group of people that links to no segment: an unknown segment
+    (whatever the intent, unless the question is out of scope or asks to change data)."""
+    if intent == "unsupported" and p.cues & {"write", "off_topic"}:
+        return
+    if "count_segments" in p.cues or all(
+        x in lx.PEOPLE_NOUNS or x in lx.STOP_WORDS for x in chunk["words"]
+    ):
+        return  # "how many distinct types of customer": no name at all
+    end = chunk["end"]
+    while end > chunk["start"] + 1 and p.words[end - 1] in lx.PEOPLE_NOUNS:
+        end -= 1  # "the Chess Club tribe" names "Chess Club"
+    name = written(p, chunk["start"], end)
+    p.unknown.append(name)
+    p.unknown_kinds[name] = "segment"
 
 
 def _modifies(chunk: dict[str, Any], p: Parse) -> bool:

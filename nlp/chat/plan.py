@@ -30,11 +30,18 @@ top_topics          {"segment": int|None, "limit": int}
 growing_topics      {"period": dict|None, "order": "desc"|"asc", "limit": int}
 positive_drivers    {"segment": int|None}
 target_evidence     {"goal": str|None}  (loyalty, win-back, upsell, retention or free text)
+share_members       {"segment": int|None, "filters": [...], "position": int|None,
+                    "order": "desc"|"asc"}  (position: the segment at that place by size)
+list_customers      {"segment": int, "limit": int}
+unknown             {"kind": "segment"|"measure"|"topic"|"category", "name": str}
+                    (a name the run does not have; the answer lists what it has)
 ==================  =================================================================
 
-When a question cannot be answered (out of scope, an unknown segment, topic or
-measure, a required entity missing) :func:`make_plan` returns a :class:`Decline`
-with a plain reason and questions it can answer, built from the run's own names.
+A question naming a segment, topic or measure the run does not have is planned as
+one ``unknown`` step (the answer says so and lists what there is, as suggestions).
+When a question cannot be answered (out of scope, a required entity missing)
+:func:`make_plan` returns a :class:`Decline` with a plain reason and questions it
+can answer, built from the run's own names.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from nlp.chat.parse import Understanding
 from nlp.chat.vocabulary import Vocabulary
 
 QUOTE_LIMIT = 5
+MEMBER_LIMIT = 10
 TOPIC_LIMIT = 5
 
 
@@ -93,6 +101,9 @@ def make_plan(understanding: Understanding, vocabulary: Vocabulary | None = None
     vocab = vocabulary or Vocabulary()
     if u.clarify:  # words that fit several segments alike: ask which, with each as a choice
         return Decline(u.clarify["question"], list(u.clarify.get("suggestions") or []))
+    if u.unknown and u.intent != "unsupported":  # the answer names the options there are
+        kind = u.unknown_kinds.get(u.unknown[0]) or _unknown_kind(u)
+        return Plan([Step("unknown", {"kind": kind, "name": u.unknown[0]})], intent=u.intent)
     declined = _decline_reason(u, vocab)
     if declined:
         return Decline(declined, suggest_questions(vocab, understanding=u))
@@ -280,6 +291,23 @@ def _target(u: Understanding) -> list[Step] | str:
     return [Step("target_evidence", {"goal": u.goal})]
 
 
+def _share(u: Understanding) -> list[Step] | str:
+    filters = [f.to_dict() for f in u.filters]
+    if u.segments or filters:
+        segments = u.segments[:3] or [None]
+        return [Step("share_members", {"segment": s, "filters": filters}) for s in segments]
+    if u.measure == "size" or u.position > 1:  # "the biggest cohort", "the second smallest"
+        args = {"segment": None, "filters": [], "position": u.position, "order": u.order}
+        return [Step("share_members", args)]
+    return "A share of what? Name a segment, or a condition such as a spend or a region."
+
+
+def _list_customers(u: Understanding) -> list[Step] | str:
+    if not u.segments:
+        return "Which segment's customers should I list? Name the segment."
+    return [Step("list_customers", {"segment": u.segments[0], "limit": MEMBER_LIMIT})]
+
+
 _NOT_COLUMNS = (None, "size", "sentiment", "topic_share", "documents")
 
 
@@ -323,6 +351,8 @@ _BUILDERS = per_intent(
         "growing_topics": _growing,
         "liked_most": _liked,
         "target_advice": _target,
+        "share": _share,
+        "list_customers": _list_customers,
         "measure_value": _measure_value,
         "breakdown": _breakdown,
         "unsupported": _unsupported,

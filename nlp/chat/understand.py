@@ -61,6 +61,7 @@ from nlp.chat.link_segments import (
 )
 from nlp.chat.link_stats import read_stats
 from nlp.chat.link_topics import link_topic_keywords
+from nlp.chat.link_unknown import claim_named_groups, finish_unknown, mark_names
 from nlp.chat.parse import Filter, Parse, Understanding, masked
 from nlp.chat.reading import read_ordinals, read_period, read_runs, read_words
 from nlp.chat.talk import finish_talk, read_talk
@@ -105,9 +106,11 @@ class Interpreter:
         if segment_by_topic(index, parse) or own_topics_only(index, parse):
             intent = "describe_segment"
         intent = _settle_request(parse, intent)
+        finish_unknown(index, parse, intent)
         parse.segments.sort(key=lambda n: parse.seg_at.get(n, len(parse.words)))
         finish_talk(parse, intent)
         understanding = _assemble(index, parse, intent, confidence)
+        understanding.unknown_kinds = dict(parse.unknown_kinds)
         if context:
             understanding = follow_up(understanding, parse, context, scores)
         if parse.clarify and not understanding.segments:
@@ -119,6 +122,7 @@ def _read(index: VocabularyIndex, question: str, context: dict[str, Any] | None 
     """The question's words and every entity the word-level steps link, in order (in a
     follow-up, the words pointing back at the last reading, ``context``, first)."""
     parse = read_words(question, index.lexicon, index.vocab_words)
+    mark_names(parse, question)
     read_cues(parse)
     read_run_reference(parse)
     read_talk(parse)
@@ -133,6 +137,7 @@ def _read(index: VocabularyIndex, question: str, context: dict[str, Any] | None 
     read_ordinals(parse)
     link_name_parts(index, parse)
     link_segment_names(index, parse)
+    claim_named_groups(parse)
     link_topic_keywords(index, parse)
     link_measure(index, parse)
     link_rank_by(parse)

@@ -1260,7 +1260,7 @@ def decline_cases(facts: RunFacts) -> list[Case]:
         ("bob", f"Why is customer {'0' * 64} in their segment?"),
         ("carol", f"Why is customer {customer} in their segment?"),
         ("carol", f"which segment is {customer} in?"),
-        ("dave", f"explain customer {customer}"),
+        ("carol", f"explain customer {customer}"),
     ]
     # The run's own number and its segment numbers are identifiers, not figures: a refusal
     # may say "there is no segment 40 in run 2; segments are 0-9".

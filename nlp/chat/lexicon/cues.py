@@ -305,6 +305,7 @@ WRITE_VERBS = frozenset(
         "move",
         "export",
         "download",
+        "reset",
     ]
 )
 
@@ -318,6 +319,9 @@ OFF_TOPIC_WORDS = frozenset(
         "stock",
         "stocks",
         "share-price",
+        "password",
+        "passwords",
+        "league",
         "election",
         "elections",
         "recipe",

@@ -22,6 +22,8 @@ PEOPLE_NOUNS = frozenset(
         "group",
         "cluster",
         "persona",
+        "tribe",
+        "cohort",
         "ones",
         "fans",
         "lovers",
@@ -69,6 +71,10 @@ SEGMENT_WORDS = frozenset(
         "groups",
         "persona",
         "personas",
+        "tribe",
+        "tribes",
+        "cohort",
+        "cohorts",
         "seg",
         "#",
     ]
@@ -111,5 +117,104 @@ GENERIC_NAME_WORDS = frozenset(
         "for",
         "to",
         "on",
+    ]
+)
+
+#: Nouns for a group of customers the segmentation found ("how many tribes", "cohort").
+GROUP_NOUNS = frozenset(
+    [
+        "segment",
+        "segments",
+        "cluster",
+        "clusters",
+        "group",
+        "groups",
+        "persona",
+        "personas",
+        "tribe",
+        "tribes",
+        "cohort",
+        "cohorts",
+        "archetype",
+        "archetypes",
+        "bucket",
+        "buckets",
+        "audience",
+        "audiences",
+    ]
+)
+
+#: Nouns that count groups when they are "of customer": "types of customer", "kinds of shopper".
+KIND_NOUNS = frozenset(
+    ["type", "types", "kind", "kinds", "sort", "sorts", "category", "categories"]
+)
+
+#: Words that only qualify the noun counted: "how many different customer segments".
+COUNT_MODIFIERS = frozenset(
+    [
+        "different",
+        "distinct",
+        "separate",
+        "unique",
+        "main",
+        "customer",
+        "client",
+        "shopper",
+        "buyer",
+        "user",
+        "member",
+        "of",
+        "our",
+        "the",
+        "these",
+        "those",
+        "such",
+        "total",
+        "in",
+        "all",
+    ]
+)
+
+#: Words that ask for a share of a whole ("what share", "which proportion", "what %").
+SHARE_WORDS = frozenset(
+    ["share", "percentage", "percent", "proportion", "fraction", "portion", "%", "pct"]
+)
+
+#: Nouns for the whole a share is of: "of our customers", "of the base".
+BASE_NOUNS = frozenset(
+    [
+        "customers",
+        "clients",
+        "shoppers",
+        "buyers",
+        "users",
+        "members",
+        "people",
+        "base",
+        "everyone",
+        "everybody",
+        "population",
+        "total",
+        "run",
+        "them",
+        "all",
+    ]
+)
+
+#: Verbs that ask for a list of individual customers ("list the customers in X").
+LIST_VERBS = frozenset(["list", "show", "give", "export", "name", "pull", "send", "get"])
+
+#: Nouns for individual customers in a list ("the customers", "their ids").
+MEMBER_NOUNS = frozenset(
+    [
+        "customers",
+        "members",
+        "clients",
+        "people",
+        "ids",
+        "pseudonyms",
+        "shoppers",
+        "buyers",
+        "users",
     ]
 )

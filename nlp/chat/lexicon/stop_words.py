@@ -33,6 +33,7 @@ _READ_AS_CONTENT = _words(
 _CHAT_STOP_WORDS = _words(
     # segments and the people in them
     "segment segments segmentation cluster clusters group groups persona personas base"
+    " tribe tribes cohort cohorts"
     " customer customers people person folks crowd everybody ones members member user users"
     " shoppers buyers clients"
     # asking about what they say and how they compare
@@ -45,13 +46,14 @@ _CHAT_STOP_WORDS = _words(
     # rankings, runs and figures
     " rank ranked ranking order sort sorted highest lowest biggest largest smallest best"
     " worst greatest fewer second fourth fifth previous prior earlier latest run runs"
-    " average mean total number count counts overall"
+    " average mean total number count counts overall share percentage percent proportion"
+    " fraction"
     # asking, greeting and filler words
     " tell explain list overview summary summarise summarize profile characterise"
     " characterize define defines look looks looking know want need let lets let's make"
     " makes did does doing having got just really instead currently today quick quickly"
     " frequently generally typically usually concerning regarding rest kind type thing"
-    " things stuff ok okay hi hello hey thanks thank ya yeah yes shall"
+    " things stuff ok okay hi hello hey thanks thank ya yeah yes shall lookup"
     # contractions and stray punctuation the tokenizer keeps
     " it's what's whats who's how's there's here's they're them? most-"
 )

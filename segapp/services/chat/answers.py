@@ -176,7 +176,13 @@ def evidence(d: dict, r: ToolResult) -> str:
     )
 
 
+def missing(d: dict, r: ToolResult) -> str:
+    """What does not exist is said by the refusal itself (`tools.missing`): nothing more."""
+    return ""
+
+
 WRITERS: dict[str, Callable[[dict, ToolResult], str]] = {
+    "unknown": missing,
     "positive_drivers": positive,
     "top_topics": top_topics,
     "share_members": share,

@@ -288,6 +288,8 @@ def _customer(d: dict, r: ToolResult) -> str:
         text += f" What pulls them there: {said}."
     if d.get("rule"):
         text += f" They meet the segment's rule: {d['rule']}."
+    if d.get("why_hidden"):
+        text += " Why they are there is shown only to roles that may see customer profiles."
     return text
 
 

@@ -177,9 +177,11 @@ def test_why_a_customer_is_where_they_are_only_for_analysts(chat_run, bob, carol
     result, answer = call(chat_run, bob, "customer_why", customer=pseudonym)
     assert result.data["segment"] == membership.segment.number
     assert membership.segment.name in answer
-    for user in (carol, dave):
-        refused, text = call(chat_run, user, "customer_why", customer=pseudonym)
-        assert refused.refused and refused.facts == [] and membership.segment.name not in text
+    refused, text = call(chat_run, carol, "customer_why", customer=pseudonym)
+    assert refused.refused and refused.facts == [] and membership.segment.name not in text
+    placed, text = call(chat_run, dave, "customer_why", customer=pseudonym)  # memberships only
+    assert placed.data["segment"] == membership.segment.number and placed.data["pulls"] == []
+    assert placed.data["rule"] is None and "shown only to roles" in text
 
 
 def test_quotes_need_the_right_to_read_documents(chat_run, bob, carol, dave):

@@ -72,7 +72,7 @@ def test_comments_about_some_words_all_hold_them_and_need_k_writers(chat_run, bo
     few, _ = call(chat_run, bob, "quotes", about=rare)
     assert few.refused.startswith("Fewer than 10 customers wrote about") and not few.quotes
     none, _ = call(chat_run, bob, "quotes", about="zeppelinised")
-    assert none.refused.startswith("Nobody here writes about “zeppelinised”.")
+    assert none.refused.startswith("I don't have any comments that mention “zeppelinised”.")
     assert none.suggestions and not none.quotes
 
 
@@ -185,7 +185,20 @@ def test_a_customer_is_found_by_the_integrators_own_id_for_analysts_only(chat_ru
     refused, text = call(chat_run, carol, "customer_why", customer=str(external))
     assert refused.refused and refused.facts == [] and (not home or home.name not in text)
     unknown, _ = call(chat_run, bob, "customer_why", customer="NOBODY-000")
-    assert unknown.refused == "No customer with this id."
+    assert unknown.refused.startswith("I don't have a customer with this id")
+
+
+def test_an_integration_gets_a_customers_segment_without_the_reasons(chat_run, dave):
+    ids = [str(c["customer_id"]) for c in generate_demo_dataset(n_customers=150, seed=7).customers]
+    placed = set(Membership.objects.filter(run=chat_run, segment__isnull=False)
+                 .values_list("customer__pseudonym", flat=True))  # fmt: skip
+    external = next(i for i in ids if pseudonymise(i) in placed)
+    result, answer = call(chat_run, dave, "customer_why", customer=external.lower())
+    membership = Membership.objects.get(run=chat_run, customer__pseudonym=pseudonymise(external))
+    assert result.data["customer"] == pseudonymise(external)
+    assert result.data["segment"] == membership.segment.number and result.data["why_hidden"]
+    assert result.data["pulls"] == [] and result.data["rule"] is None
+    assert membership.segment.name in answer and "shown only to roles" in answer
 
 
 def test_member_lists_are_for_roles_that_may_see_members_with_a_link_to_the_export(

@@ -91,14 +91,25 @@ def count_members(
 
 
 def share_members(
-    ctx: ToolContext, segment: int | None = None, filters: list[dict] | None = None
+    ctx: ToolContext,
+    segment: int | None = None,
+    filters: list[dict] | None = None,
+    position: int | None = None,
+    order: str = "desc",
 ) -> ToolResult:
     """What share of the base a group is: with filters, the share of the segment's (or the
-    run's) customers who meet them; with a segment alone, the segment's share of the run.
+    run's) customers who meet them; with a segment alone, the segment's share of the run;
+    with `position` alone, the share of the segment at that place by size ("the biggest
+    cohort": position 1, order "desc").
 
     The same checks as `count_members` (k, rounded thresholds); a share of a group below k
     is withheld with its count.
     """
+    if segment is None and not filters and position:
+        ranked = sorted(ctx.reportable(), key=lambda s: (s.size, -s.number), reverse=order != "asc")
+        if not 1 <= int(position) <= len(ranked):
+            return refused(f"Run {ctx.run.pk} has {len(ranked)} segments I can report on.")
+        segment = ranked[int(position) - 1].number
     if filters:
         result = count_members(ctx, segment=segment, filters=filters)
         result.data["asked"] = "share"

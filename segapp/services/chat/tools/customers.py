@@ -4,8 +4,10 @@ members.
 A customer is named by their pseudonym (64 hex characters) or by the
 integrator's own id, which is turned into the pseudonym here (HMAC under
 PSEUDONYM_KEY, as imports and the lookup API do) and never kept in a result.
-Both paths need `explain_customers`; member lists need `view_members` and
-link to the export, which needs `export_members`.
+Why a customer is where they are needs `explain_customers`; roles that read
+memberships only (`view_customers`, e.g. integrations) get the segment alone;
+member lists need `view_members` and link to the export, which needs
+`export_members`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from segapp.models import Customer
 from segapp.selectors import personas
 from segapp.services.chat import figures
 from segapp.services.chat.tools.base import (
@@ -33,18 +36,38 @@ MAX_MEMBERS_SHOWN = 25
 
 
 def resolve_customer(value: Any) -> tuple[str, str]:
-    """(pseudonym, how it was given: "pseudonym" or "external_id") for a customer reference."""
+    """(pseudonym, how it was given: "pseudonym" or "external_id") for a customer reference.
+
+    An external id is hashed as written; when no customer has that pseudonym, the id in
+    upper and in lower case is tried too ("cust-000181" for the shop's "CUST-000181").
+    """
     text = str(value or "").strip()
     if PSEUDONYM.fullmatch(text.lower()):
         return text.lower(), "pseudonym"
-    return pseudonymise(normalise_external_id(text)), "external_id"
+    given = normalise_external_id(text)
+    tried = [pseudonymise(v) for v in dict.fromkeys([given, given.upper(), given.lower()])]
+    found = set(Customer.objects.filter(pseudonym__in=tried).values_list("pseudonym", flat=True))
+    return next((p for p in tried if p in found), tried[0]), "external_id"
+
+
+def _not_found(reason: str, given: str) -> str:
+    """The plain "I don't have that customer" of a lookup that found nobody."""
+    if reason.startswith("No customer"):
+        what = "this id" if given == "external_id" else "this pseudonym"
+        return f"I don't have a customer with {what}; check the id and ask again."
+    return reason
 
 
 def customer_why(ctx: ToolContext, customer: str) -> ToolResult:
-    """One customer's segment and why (roles with `explain_customers` only); `customer` is
-    their pseudonym or the integrator's own id."""
+    """One customer's segment and, for roles with `explain_customers`, why; `customer` is
+    their pseudonym or the integrator's own id.
+
+    Roles that may read memberships only (`view_customers`, e.g. integrations) get the
+    segment without the reasons, as the customer lookup API gives them; others are refused.
+    """
     pseudonym, given = resolve_customer(customer)
-    if not ctx.allowed("explain_customers"):
+    explains = ctx.allowed("explain_customers")
+    if not explains and not ctx.allowed("view_customers"):
         return refused(
             "Your role does not allow looking at individual customers; I can answer about "
             "segments instead.",
@@ -54,17 +77,14 @@ def customer_why(ctx: ToolContext, customer: str) -> ToolResult:
     try:
         explained = personas.explain_customer(ctx.run, pseudonym)
     except personas.CustomerNotFound as exc:
-        reason = str(exc)
-        if given == "external_id":
-            reason = reason.replace("with this pseudonym", "with this id")
-        return refused(reason, customer=pseudonym, given_as=given)
+        return refused(_not_found(str(exc), given), customer=pseudonym, given_as=given)
     home = explained["segment"] or explained["soft_segment"]
     pulls = [
         {"feature": p.get("feature"), "label": p.get("label") or p.get("feature"),
          "value": p.get("value"), "segment_mean": p.get("segment_mean"),
          "population_mean": p.get("population_mean")}
         for p in explained["pulls"][:3]
-    ]  # fmt: skip
+    ] if explains else []  # fmt: skip
     data: dict[str, Any] = {
         "customer": pseudonym,
         "given_as": given,
@@ -75,7 +95,8 @@ def customer_why(ctx: ToolContext, customer: str) -> ToolResult:
         "outlier": explained["outlier"],
         "probability": round(float(explained["probability"] or 0.0), 4),
         "pulls": pulls,
-        "rule": (explained["rule"] or {}).get("text"),
+        "rule": (explained["rule"] or {}).get("text") if explains else None,
+        "why_hidden": not explains,
     }
     facts = [fact("Segment", home["name"] if home else "none (an outlier)")]
     if not data["small"]:

@@ -21,10 +21,10 @@ LISTED = 8  # options written in the answer
 
 
 def _listed(names: list[str]) -> str:
-    """The first LISTED names, and how many more there are (`_unlisted` keeps that figure)."""
+    """The first LISTED names, and "others" when there are more (`_unlisted` keeps how many:
+    a count in a refusal would read as a figure about what was asked)."""
     shown = names[:LISTED]
-    more = len(names) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(shown) + (", and others" if len(names) > len(shown) else "")
 
 
 def _unlisted(names: list[str]) -> int:
@@ -112,7 +112,7 @@ def no_such_words(ctx: ToolContext, words: str, data: dict[str, Any]) -> ToolRes
     found.data = {**data, **found.data}
     found.refused = (found.refused or "").replace(
         f"I don't have a topic about “{words}”: no topic of run {ctx.run.pk} covers it.",
-        f"Nobody here writes about “{words}”.",
+        f"I don't have any comments that mention “{words}”.",
     )
     return found
 

@@ -1,0 +1,260 @@
+"""Names the run does not have: what kind of thing a question names that links to nothing.
+
+A question that names a segment, a measure or a subject the run does not have must
+be answered "I don't have …" with the options there are, never with figures about
+something else. What decides that a phrase *names* something (rather than being a
+filler word) is where it stands and how it is written:
+
+- **names**: words written capitalised inside a sentence, all in capitals or in
+  quotes ("the Moonlight Collectors", "NPS", "'Platinum Paws'") are names; a group
+  noun followed by an identifier ("segment Z-99") names a segment;
+- **people**: a phrase before a group noun ("the Chess Club tribe") or ending in a
+  plural noun for people ("the Scuba Divers") names a segment; a written name is
+  never linked to a segment by meaning (a name is either the segment's or unknown);
+- **measures**: a phrase in a measure's place ("the average NPS of", "the highest
+  household income", "a credit score above 700", "how many pets does each customer
+  have") names a measure;
+- **subjects**: a phrase after "about", "on", "regarding" ("about our podcast") names
+  a topic.
+
+:func:`mark_names` reads the written names before linking; :func:`finish_unknown`
+settles the kind of every unknown phrase after linking (``Parse.unknown_kinds``),
+which the plan turns into one ``unknown`` step.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from nlp.chat import lexicon as lx
+from nlp.chat.link_customers import take_customer
+from nlp.chat.link_measures import behaviour_measure
+from nlp.chat.parse import Parse
+from nlp.chat.reading import comparator_at
+from nlp.chat.text import column_tokens, normalise, same_word, tokenize
+from nlp.chat.vocabulary_index import VocabularyIndex
+
+_SENTENCE_END = re.compile(r"[.?!:;]\s*[\"'“‘(]?\s*$")
+_QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,60})[\"”’']")
+# "segment Z-99", "cluster X7": a group noun and an identifier that is no number.
+_GROUP_ID = re.compile(
+    r"\b(?:segment|cluster|group|persona|tribe|cohort)\s+#?([A-Za-z]{1,3}[-_]?\d+[A-Za-z0-9-]*)\b",
+    re.I,
+)
+# Intents whose answers never take a measure, a segment or a subject from leftover words.
+_NO_NAMES = {"overview", "run_change", "unsupported", "customer_why", "target_advice"}
+# Words after which a measure is named: "rank by X", "the highest X", "X per segment".
+_MEASURE_SLOTS = frozenset(
+    ["by", "highest", "lowest", "average", "avg", "mean", "median", "most", "least", "top"]
+)
+_DETERMINERS = frozenset(["the", "a", "an", "our", "their", "its", "your", "my", "this", "that"])
+
+
+def mark_names(p: Parse, question: str) -> None:
+    """The words written as names (``Parse.proper``: index -> the word as written) and the
+    segments named by an identifier ("segment Z-99"), recorded as unknown segments."""
+    text = unicodedata.normalize("NFKC", question)
+    quoted = {w for m in _QUOTED.finditer(text) for w in tokenize(m.group(1).lower())}
+    raw = tokenize(normalise(take_customer(question)[1]))  # the words before typo correction
+    cursor = 0
+    for i, word in enumerate(p.words):
+        if len(raw) == len(p.words) and raw[i] != word and i not in p.used:
+            at = re.search(rf"(?<![A-Za-z]){re.escape(raw[i])}(?![A-Za-z])", text[cursor:], re.I)
+            if at and at.group(0)[0].isupper() and at.start() > 0:
+                word = p.words[i] = raw[i]  # a name is no typo: "Scuba Divers", not "drivers"
+        if not word.replace("-", "").isalpha():
+            continue
+        found = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", re.I).search(
+            text, cursor, cursor + 60 + len(word)
+        )
+        if found is None:
+            continue
+        cursor = found.end()
+        as_written, before = found.group(0), text[: found.start()]
+        initial = not before.strip() or bool(_SENTENCE_END.search(before))
+        capital = as_written[0].isupper() and as_written != "I" and not initial
+        shouting = len(as_written) >= 2 and as_written.isupper()
+        if capital or shouting or word in quoted:
+            p.proper[i] = as_written
+    for match in _GROUP_ID.finditer(text):
+        name = match.group(1)
+        parts = tokenize(name.lower())
+        at = _find(p.words, parts)
+        if at is None:
+            continue
+        p.used.update(range(at, at + len(parts)))
+        _unknown(p, name, "segment")
+
+
+def claim_named_groups(p: Parse) -> None:
+    """Words written as names that stand for a group of people and that no segment name
+    took ("the Moonlight Collectors segment", "the Scuba Divers"): an unknown segment,
+    claimed before their words can be read as topic keywords."""
+    w = p.words
+    i = 0
+    while i < len(w):
+        if i not in p.proper or i in p.used or not w[i].replace("-", "").isalpha():
+            i += 1
+            continue
+        end = i
+        while (
+            end < len(w) and end in p.proper and end not in p.used and w[end] not in lx.STOP_WORDS
+        ):
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        group = end < len(w) and (w[end] in lx.PEOPLE_NOUNS or w[end] in lx.SEGMENT_WORDS)
+        head = w[end - 1]
+        definite = i > 0 and w[i - 1] in {"the", "those", "these", "our"}
+        plural = (
+            head.endswith("s")
+            and not head.endswith(("ss", "us", "is"))
+            and not p.proper[end - 1].isupper()
+        )
+        if group or (definite and plural):
+            p.used.update(range(i, end + (1 if group else 0)))
+            _unknown(p, written(p, i, end), "segment")
+        i = max(end, i + 1)
+
+
+def _find(words: list[str], parts: list[str]) -> int | None:
+    for i in range(len(words) - len(parts) + 1):
+        if words[i : i + len(parts)] == parts:
+            return i
+    return None
+
+
+def _unknown(p: Parse, phrase: str, kind: str) -> None:
+    if phrase not in p.unknown:
+        p.unknown.append(phrase)
+    p.unknown_kinds.setdefault(phrase, kind)
+
+
+def written(p: Parse, start: int, end: int) -> str:
+    """Words ``start``..``end`` of the question as written (names keep their capitals)."""
+    return " ".join(p.proper.get(i, p.words[i]) for i in range(start, end))
+
+
+def recased(p: Parse, phrase: str) -> str:
+    """A phrase of the question's words with the capitals they were written with."""
+    parts = phrase.split()
+    at = _find(p.words, parts)
+    return phrase if at is None else written(p, at, at + len(parts))
+
+
+def is_name(p: Parse, start: int, end: int) -> bool:
+    """Whether words ``start``..``end`` hold a word written as a name."""
+    return any(i in p.proper for i in range(start, end))
+
+
+def names_people(p: Parse, chunk: dict) -> bool:
+    """Whether a leftover phrase names a group of people: before a group noun ("the Chess
+    Club tribe"), or a plural noun for people ("the Scuba Divers", "aquarium hobbyists")."""
+    if chunk["people"]:
+        return True
+    head = chunk["words"][-1]
+    acronym = p.proper.get(chunk["end"] - 1, "").isupper()  # "NPS" is no plural
+    plural = head.endswith("s") and not head.endswith(("ss", "us", "is")) and not acronym
+    agent = head.endswith(("ers", "ors", "ists", "ians", "ees", "ies", "ics", "ites"))
+    start = chunk["start"]
+    definite = start > 0 and p.words[start - 1] in {"the", "those", "these", "our"}
+    named = is_name(p, start, chunk["end"])
+    return plural and (agent or named) and (definite or named)
+
+
+def finish_unknown(index: VocabularyIndex, p: Parse, intent: str) -> None:
+    """After linking: the kind of every unknown phrase, measures named where a measure
+    stands (also for intents that read no measure), filters on a measure the run lacks
+    named by their words."""
+    if intent in _NO_NAMES:
+        return
+    if intent in {"rank_segments", "count_filter"}:  # their answers read measure_unknown
+        p.unknown_kinds.update({phrase: "measure" for phrase in p.measure_unknown})
+    else:
+        named, p.measure_unknown = list(p.measure_unknown), []
+        for phrase in named:
+            _unknown(p, recased(p, phrase), "measure")
+    _partly_named_measure(index, p)
+    _unnamed_filters(index, p)
+    _counted_things(index, p)
+
+
+def _partly_named_measure(index: VocabularyIndex, p: Parse) -> None:
+    """ "rank the segments by email open rate": a measure phrase that one word of links to
+    a column ("open" to app opens) while the others name nothing of it is a measure the
+    run does not have, not that column."""
+    if not p.measure or p.measure not in {m.key for m in index.vocabulary.behaviour()}:
+        return
+    terms = set(column_tokens(p.measure))
+    measure = index.vocabulary.measure(p.measure)
+    if measure is not None:
+        terms |= set(column_tokens(measure.label))
+    for concept in lx.CONCEPTS:
+        if any(m.key == p.measure for m in index.columns.get(concept.name) or []):
+            terms |= {part for t in concept.terms for part in t.split()}
+    w = p.words
+    linked = {i for a, b in [*p.segment_spans, *p.topic_spans] for i in range(a, b)}
+
+    def part(i: int) -> bool:
+        x = w[i]
+        return (
+            i not in linked and x.isalpha() and (x in lx.MEASURE_FILLERS or x not in lx.STOP_WORDS)
+        )
+
+    for i, word in enumerate(w):
+        if word not in _MEASURE_SLOTS or i in linked:
+            continue
+        stop = i + 1
+        while stop < len(w) and part(stop):
+            stop += 1
+        words = [x for x in w[i + 1 : stop] if x not in lx.MEASURE_FILLERS]
+        matched = [x for x in words if _in(x, terms)]
+        if matched and len(words) - len(matched) >= len(matched):
+            p.measure = None
+            _unknown(p, written(p, i + 1, stop), "measure")
+            return
+
+
+def _in(word: str, terms: set[str]) -> bool:
+    return any(same_word(word, t) for t in terms)
+
+
+def _unnamed_filters(index: VocabularyIndex, p: Parse) -> None:
+    """ "a credit score above 700": a filter whose words name no measure of the run."""
+    if not any(not f.measure for f in p.filters):
+        return
+    w = p.words
+    for i in range(len(w)):
+        if comparator_at(w, i) is None:
+            continue
+        phrase: list[int] = []
+        j = i - 1
+        while j >= 0 and len(phrase) < 3:
+            if w[j] in lx.STOP_WORDS or w[j] in lx.PEOPLE_NOUNS or not w[j].isalpha():
+                break
+            phrase.insert(0, j)
+            j -= 1
+        words = [w[k] for k in phrase]
+        content = [x for x in words if x not in lx.MEASURE_FILLERS]
+        if content and behaviour_measure(index, words) is None:
+            p.filters = [f for f in p.filters if f.measure]
+            _unknown(p, written(p, phrase[0], phrase[-1] + 1), "measure")
+            return
+
+
+def _counted_things(index: VocabularyIndex, p: Parse) -> None:
+    """ "how many pets does each customer have": a count per customer of something the run
+    does not hold is a measure it does not have."""
+    w = p.words
+    for i in range(len(w) - 2):
+        if w[i] != "how" or w[i + 1] != "many":
+            continue
+        noun = w[i + 2]
+        if noun in lx.PEOPLE_NOUNS or noun in lx.SEGMENT_WORDS or not noun.isalpha():
+            return
+        per_person = any(x in {"each", "per", "every", "average"} for x in w[i + 3 :])
+        if per_person and behaviour_measure(index, [noun]) is None and i + 2 not in p.used:
+            _unknown(p, written(p, i + 2, i + 3), "measure")
+        return
