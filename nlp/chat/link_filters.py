@@ -248,6 +248,10 @@ def _attach(
         return
     _, _, m, key = min(choices, key=lambda c: (c[0], c[1]))
     m.taken = True
+    for other in said:  # "spent over 500 on their card": one measure named twice
+        if other.column == m.column and abs(other.start - m.end) <= 4:
+            other.taken = True
+            consumed.update(range(other.start, other.end))
     value = q.value
     op = q.op
     if q.unit:

@@ -46,6 +46,8 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
             direction = direction or 1
     if "worst" in words or any(x in LOW_WORDS for x in words):
         direction = -1
+    if not direction and p.cues & {"order_up", "order_down"}:  # kept with the measure's words
+        direction = -1 if "order_down" in p.cues else 1
     p.direction = direction
     sentiment = _polarity_hits(words, lx.SENTIMENT_TERMS)
     behaviour_words = words
@@ -170,7 +172,7 @@ def _place_words(words: list[str]) -> set[int]:
     for i in range(1, len(words)):
         before = words[i - 1] if words[i - 1] not in {"the", "our", "their", "its"} else (
             words[i - 2] if i >= 2 else "")  # fmt: skip
-        if before in {"in", "on", "via", "through", "inside"}:
+        if before in {"in", "via", "through", "inside"}:
             out.add(i)
     return out
 

@@ -61,6 +61,16 @@ def reserve_measure(
             and not any(i in about for i in range(m.start, m.end))
         ):
             consumed.update(range(m.start, m.end))
+            _keep_direction(p, w[m.start : m.end])
+
+
+def _keep_direction(p: Parse, words: list[str]) -> None:
+    """A superlative inside the measure's words ("the newest customers") still orders it."""
+    for x in words:
+        if x in lx.LEAST_WORDS or x in LOW_WORDS:
+            p.cues.add("order_down")
+        elif x in lx.MOST_WORDS or (x.endswith("est") and x not in {"interest", "best"}):
+            p.cues.add("order_up")
 
 
 def _partial_names(index: VocabularyIndex, w: list[str]) -> set[int]:

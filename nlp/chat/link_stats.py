@@ -121,7 +121,8 @@ def settle_stats(intent: str, p: Parse) -> str | None:
         return "measure_value"
     if p.filters and "how_many" in p.cues and "trend" not in p.cues and not p.topics:
         return "count_filter"  # "how many customers spent over 500 in the last year"
-    ranks = "rank" in p.cues or ((p.direction or p.ordinal) and "which" in p.cues)
+    groups = "which" in p.cues or any(x in _SEGMENT_NOUNS for x in p.words)
+    ranks = "rank" in p.cues or ((p.direction or p.ordinal) and groups)
     if ranks and p.measure not in _NOT_COLUMNS and not (p.segments or p.filters):
         return "rank_segments"
     return None

@@ -186,7 +186,7 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         ),
         _terms(
             "app sessions session visits visit logins login log_in online browse browsing website "
-            "opens opened app_usage"
+            "opens opened app_usage logged_in logs_in log_ins signed_in signs_in"
         ),
     ),
     MeasureConcept(

@@ -40,7 +40,6 @@ def breakdown(d: dict, r: ToolResult) -> str:
         return _by_segment(d)
     who = "the run" if d.get("segment") is None else _q(d["name"])
     shown = [g for g in d["groups"] if not g["hidden"]]
-    hidden = [g for g in d["groups"] if g["hidden"]]
     if d.get("measure") and any(g.get("mean") is not None for g in shown):
         listed = "; ".join(
             f"{g['group']}: {figures.number(g['mean'])} ({figures.count(g['count'])} customers)"
@@ -50,18 +49,21 @@ def breakdown(d: dict, r: ToolResult) -> str:
         text = f"Mean {d['measure_label']} by {d['label']} in {who}: {listed}."
         top = next(g for g in shown if g.get("mean") is not None)
         text += f" Highest: {top['group']}."
+    elif not shown:
+        return (
+            f"None of the {d['label']} groups of the {figures.count(d['customers'])} customers "
+            f"of {who} has {d['k']} or more customers, so I don't show any."
+        )
     else:
         listed = "; ".join(
             f"{g['group']}: {figures.share(g['share'])} ({figures.count(g['count'])})"
             for g in shown
         )
-        text = (
-            f"The {figures.count(d['customers'])} customers of {who} by {d['label']}: {listed}."
-        )
-    if hidden:
+        text = f"The {figures.count(d['customers'])} customers of {who} by {d['label']}: {listed}."
+    if d.get("hidden_groups"):
         text += (
-            f" {figures.count(len(hidden))} groups have fewer than {d['k']} customers and are "
-            "not shown."
+            f" {figures.count(d['hidden_groups'])} groups have fewer than {d['k']} customers "
+            "and are not shown."
         )
     return text
 

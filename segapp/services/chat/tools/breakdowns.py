@@ -187,7 +187,8 @@ def breakdown(
     shown.sort(key=lambda e: (e["hidden"], order(e)))
     data = {**base, "name": chosen.name if chosen else "the run", "label": label,
             "measure_label": measure_label, "customers": total, "groups": shown[:GROUPS_SHOWN],
-            "k": ctx.k, "sensitive": _is_sensitive(ctx, key)}  # fmt: skip
+            "k": ctx.k, "sensitive": _is_sensitive(ctx, key),
+            "hidden_groups": len(hidden)}  # fmt: skip
     facts = [fact(f"{e['group']}", _group_figure(e, measure)) for e in shown[:GROUPS_SHOWN]]
     columns = ["Group", "Customers", "Share"] + ([f"Mean {measure_label}"] if measure else [])
     table_rows = [

@@ -1,0 +1,85 @@
+"""Measures read by meaning: numbers attached to the measure nearest them, durations, fractions
+and periods, a measure's statistic and breakdowns by an attribute (stub embedder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.chat import Interpreter
+from tests.nlp.chat import vocabs
+from tests.nlp.chat.stub import trigram_encode
+
+VOCABS = {"bank": vocabs.bank, "travel": vocabs.travel, "grocery": vocabs.grocery}
+
+
+@pytest.fixture(scope="module")
+def interpreters() -> dict[str, Interpreter]:
+    return {name: Interpreter(trigram_encode, make()) for name, make in VOCABS.items()}
+
+
+def filters(u) -> list[tuple[str, str, float]]:
+    return sorted((f.measure, f.op, round(float(f.value), 4)) for f in u.filters)
+
+
+@pytest.mark.parametrize(
+    ("vocab", "question", "expected"),
+    [
+        # a duration on a negated purchase is the time since the last one, in the column's unit
+        ("grocery", "how many shoppers haven't shopped for 2 months", [("days_since_last_shop", ">", 60)]),
+        ("grocery", "how many customers with no shop in 30+ days", [("days_since_last_shop", ">=", 30)]),
+        # tenure in years from "2+ years"; a fraction on a rate column
+        ("bank", "how many customers have been with us 2+ years", [("tenure_years", ">=", 2)]),
+        ("grocery", "how many customers return more than a fifth of their basket",
+         [("return_share", ">", 0.2)]),
+        # several conditions, each to its own measure; periods pick the column, not a trend
+        ("bank", "how many customers spent over 500 on their card in the last year and logged in "
+                 "more than 5 times in the last 30 days",
+         [("app_logins_30d", ">", 5), ("card_spend_12m", ">", 500)]),
+        ("travel", "how many customers booked at least 3 trips in the last 12 months",
+         [("bookings_12m", ">=", 3)]),
+    ],
+)  # fmt: skip
+def test_numbers_go_to_the_measure_named_nearest(interpreters, vocab, question, expected):
+    u = interpreters[vocab].understand(question)
+    assert u.intent == "count_filter", u
+    assert filters(u) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("vocab", "question", "measure", "stat"),
+    [
+        ("bank", "what's the median balance?", "balance_gbp", "median"),
+        ("grocery", "average total spend per customer", "total_spend", "mean"),
+        ("travel", "on average how many nights do customers book?", "nights_booked", "mean"),
+    ],
+)
+def test_a_measures_value_is_asked_with_its_statistic(interpreters, vocab, question, measure, stat):
+    u = interpreters[vocab].understand(question)
+    assert (u.intent, u.measure, u.stat) == ("measure_value", measure, stat)
+
+
+def test_a_segments_value_keeps_the_segment(interpreters):
+    u = interpreters["grocery"].understand(
+        "what's the average basket value of the organic shoppers"
+    )
+    assert (u.intent, u.measure, u.segments) == ("measure_value", "avg_basket_value", [0])
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute", "per_segment"),
+    [
+        ("break the customers down by age", "age", False),
+        ("what's the regional split of our customers?", "region", False),
+        ("average age per segment", "age", True),
+    ],
+)
+def test_breakdowns_name_their_attribute(interpreters, question, attribute, per_segment):
+    u = interpreters["travel"].understand(question)
+    assert (u.intent, u.attribute, u.per_segment) == ("breakdown", attribute, per_segment)
+
+
+def test_a_period_beside_a_measure_picks_its_column(interpreters):
+    u = interpreters["bank"].understand(
+        "which segment spent the most on their card over the past year?"
+    )
+    assert (u.intent, u.measure, u.order) == ("rank_segments", "card_spend_12m", "desc")
