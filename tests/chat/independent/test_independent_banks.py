@@ -1,7 +1,8 @@
 """The chat measured on question banks written by people who never read its code.
 
-Each bank (`banks/<dataset>.json`, format in the module `picks` and `judge`)
-belongs to one dataset; the dataset is imported through the import service and
+Each bank (`banks/<dataset>.json`, and banks written later for the same data,
+`banks/<dataset>_<letter>.json`; format in the modules `picks` and `judge`)
+belongs to one dataset and is reported on its own; the dataset is imported through the import service and
 fitted twice (`runs.build_dataset`), every question is asked through
 `engine.ask` as its user (follow-ups in the conversation of the question they
 follow) and judged against the run's stored data: right, honest miss (the chat
@@ -47,8 +48,8 @@ BANKS = Path(__file__).parent / "banks"
 DATASETS = ("larkfield", "pawpantry", "ridgeline")
 TARGET = 0.90
 # Measured today (share right per bank; confident wrong answers to decline questions).
-MEASURED = {"larkfield": 0.406, "pawpantry": 0.364, "ridgeline": 0.339}
-DECLINES_WRONG = {"larkfield": 5, "pawpantry": 8, "ridgeline": 6}
+MEASURED = {"larkfield": 0.930, "pawpantry": 0.922, "pawpantry_b": 0.705, "ridgeline": 0.874}
+DECLINES_WRONG = {"larkfield": 0, "pawpantry": 2, "pawpantry_b": 5, "ridgeline": 1}
 SLACK = 0.05
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -81,9 +82,15 @@ class BankResult:
         return sum(o.verdict.outcome == outcome for o in chosen) / max(1, len(chosen))
 
 
-def load_bank(name: str) -> dict:
-    """The bank of a dataset; its entries keep their order (follow-ups after what they follow)."""
-    return json.loads((BANKS / f"{name}.json").read_text(encoding="utf-8"))
+def load_banks(dataset: str) -> dict[str, dict]:
+    """The banks of a dataset by name (`banks/<dataset>.json`, `banks/<dataset>_<b>.json`, ...);
+    each keeps its entries' order (follow-ups after what they follow)."""
+    banks = {}
+    for path in sorted(BANKS.glob(f"{dataset}*.json")):
+        bank = json.loads(path.read_text(encoding="utf-8"))
+        if bank.get("dataset", dataset) == dataset:
+            banks[path.stem] = bank
+    return banks
 
 
 def leaks(asked: Asked | None, response: dict, imported: Imported) -> list[str]:
@@ -157,7 +164,7 @@ def report(result: BankResult) -> None:
 def imported(request, django_db_setup, django_db_blocker, tmp_path_factory, data_dir):
     """One dataset imported and fitted twice, committed; flushed when its tests are done."""
     name = request.param
-    if not (BANKS / f"{name}.json").exists():
+    if not load_banks(name):
         pytest.skip(f"no bank for {name}")
     with django_db_blocker.unblock(), override_settings(VOXSEG_DATA_DIR=data_dir):
         cache.clear()
@@ -173,39 +180,45 @@ def imported(request, django_db_setup, django_db_blocker, tmp_path_factory, data
 
 
 @pytest.fixture(scope="module")
-def result(imported, django_db_blocker) -> BankResult:
-    """Every entry of the dataset's bank asked once, judged and reported."""
+def results(imported, django_db_blocker) -> list[BankResult]:
+    """Every entry of each of the dataset's banks asked once, judged and reported."""
+    done = []
     with django_db_blocker.unblock():
         ctx = Context(read_run_data(imported.latest), read_run_data(imported.previous),
                       imported.external_ids)  # fmt: skip
-        done = BankResult(imported.name, ask_bank(load_bank(imported.name), imported, ctx))
-    report(done)
+        for name, bank in load_banks(imported.name).items():
+            done.append(BankResult(name, ask_bank(bank, imported, ctx)))
+    for bank in done:
+        report(bank)
     return done
 
 
-def test_bank_is_answered_right_nine_times_in_ten(result, request):
-    measured = MEASURED.get(result.name, 0.0)
-    if measured < TARGET:
+def test_bank_is_answered_right_nine_times_in_ten(results, request):
+    short = [r.name for r in results if MEASURED.get(r.name, 0.0) < TARGET]
+    if short:
         request.applymarker(pytest.mark.xfail(
-            reason=f"measured {measured:.1%} right on {result.name}", strict=False))  # fmt: skip
-    assert result.share() >= TARGET
+            reason="measured " + ", ".join(f"{MEASURED.get(n, 0.0):.1%} right on {n}"
+                                           for n in short), strict=False))  # fmt: skip
+    assert all(r.share() >= TARGET for r in results), [(r.name, r.share()) for r in results]
 
 
-def test_bank_accuracy_does_not_fall_below_todays(result):
-    assert result.share() >= MEASURED[result.name] - SLACK, (
-        f"{result.name}: {result.share():.1%} right, measured {MEASURED[result.name]:.1%}"
-    )
+def test_bank_accuracy_does_not_fall_below_todays(results):
+    below = [(r.name, f"{r.share():.1%} right, measured {MEASURED[r.name]:.1%}")
+             for r in results if r.share() < MEASURED[r.name] - SLACK]  # fmt: skip
+    assert not below
 
 
-def test_questions_to_decline_get_no_confident_wrong_answer(result, request):
-    wrong = [o for o in result.outcomes if o.kind == "decline" and o.verdict.outcome == WRONG]
-    if DECLINES_WRONG.get(result.name):
+def test_questions_to_decline_get_no_confident_wrong_answer(results, request):
+    wrong = [(r.name, o.entry.get("id"), o.verdict.why) for r in results for o in r.outcomes
+             if o.kind == "decline" and o.verdict.outcome == WRONG]  # fmt: skip
+    if any(DECLINES_WRONG.get(r.name) for r in results):
         request.applymarker(pytest.mark.xfail(
-            reason=f"measured {DECLINES_WRONG[result.name]} confident wrong declines on "
-                   f"{result.name}", strict=False))  # fmt: skip
-    assert not [(o.entry.get("id"), o.verdict.why) for o in wrong]
+            reason="measured confident wrong declines: " + ", ".join(
+                f"{DECLINES_WRONG.get(r.name, 0)} on {r.name}" for r in results),
+            strict=False))  # fmt: skip
+    assert not wrong
 
 
-def test_no_answer_shows_a_customers_identity_unasked(result):
-    leaked = [(o.entry.get("id"), o.leaks) for o in result.outcomes if o.leaks]
+def test_no_answer_shows_a_customers_identity_unasked(results):
+    leaked = [(r.name, o.entry.get("id"), o.leaks) for r in results for o in r.outcomes if o.leaks]
     assert not leaked
