@@ -21,7 +21,15 @@ from nlp.chat.intents import INTENTS
 from nlp.chat.lexicon import people as pl
 from nlp.chat.parse import Parse
 
-_COUNTING = (("how", "many"), ("number", "of"), ("count", "of"), ("how", "much"))
+# "num of", "nr of": the number written short.
+_COUNTING = (
+    ("how", "many"),
+    ("number", "of"),
+    ("num", "of"),
+    ("nr", "of"),
+    ("count", "of"),
+    ("how", "much"),
+)
 # "which segment has the highest share of X": a ranking, never a share of the base.
 _RANKING = frozenset(["which", "who", "highest", "lowest", "biggest", "largest", "most", "least"])
 

@@ -76,9 +76,18 @@ def looks_like_id(token: str) -> bool:
 
 
 def _code_before(text: str, start: int) -> bool:
-    """Whether the word before ``start`` says the token is a code of something else."""
+    """Whether the word before ``start`` says the token is a code of something else; a
+    word asked about ("what segment C-979467 is in") is the answer sought, not the code's kind."""
     found = _WORD_BEFORE.search(text[:start])
-    return bool(found and found.group(1).lower() in _NOT_CUSTOMERS)
+    if not (found and found.group(1).lower() in _NOT_CUSTOMERS):
+        return False
+    return not asked_noun(text, found.start(1))
+
+
+def asked_noun(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a question word ("which segment", "what cluster")."""
+    before = _WORD_BEFORE.search(text[:start])
+    return bool(before and before.group(1).lower() in {"what", "which", "whichever"})
 
 
 def find_customer(question: str) -> tuple[str | None, tuple[int, int] | None]:

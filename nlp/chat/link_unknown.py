@@ -28,7 +28,8 @@ import re
 import unicodedata
 
 from nlp.chat import lexicon as lx
-from nlp.chat.link_customers import take_customer
+from nlp.chat.lexicon.measures import BREAKDOWN_WORDS
+from nlp.chat.link_customers import asked_noun, take_customer
 from nlp.chat.link_measures import behaviour_measure
 from nlp.chat.parse import Parse
 from nlp.chat.reading import comparator_at
@@ -78,6 +79,8 @@ def mark_names(p: Parse, question: str) -> None:
         if capital or shouting or word in quoted:
             p.proper[i] = as_written
     for match in _GROUP_ID.finditer(text):
+        if asked_noun(text, match.start()):
+            continue  # "what segment C-979467 falls into" asks for the segment
         name = match.group(1)
         parts = tokenize(name.lower())
         at = _find(p.words, parts)
@@ -107,6 +110,8 @@ def claim_named_groups(p: Parse) -> None:
             continue
         group = end < len(w) and (w[end] in lx.PEOPLE_NOUNS or w[end] in lx.SEGMENT_WORDS)
         head = w[end - 1]
+        # a name ending in a group noun ("the Moonlit Catnip Crew") names people
+        group = group or (end - i >= 2 and head in lx.PEOPLE_NOUNS)
         definite = i > 0 and w[i - 1] in {"the", "those", "these", "our"}
         plural = (
             head.endswith("s")
@@ -114,7 +119,7 @@ def claim_named_groups(p: Parse) -> None:
             and not p.proper[end - 1].isupper()
         )
         if group or (definite and plural):
-            p.used.update(range(i, end + (1 if group else 0)))
+            p.used.update(range(i, end + (1 if end < len(w) and w[end] in lx.PEOPLE_NOUNS else 0)))
             _unknown(p, written(p, i, end), "segment")
         i = max(end, i + 1)
 
@@ -179,6 +184,7 @@ def finish_unknown(index: VocabularyIndex, p: Parse, intent: str) -> None:
     _partly_named_measure(index, p)
     _unnamed_filters(index, p)
     _counted_things(index, p)
+    _measure_per_group(index, p, intent)
 
 
 def _partly_named_measure(index: VocabularyIndex, p: Parse) -> None:
@@ -258,3 +264,63 @@ def _counted_things(index: VocabularyIndex, p: Parse) -> None:
         if per_person and behaviour_measure(index, [noun]) is None and i + 2 not in p.used:
             _unknown(p, written(p, i + 2, i + 3), "measure")
         return
+
+
+# Words joining the parts of one measure phrase ("male vs female split").
+_JOINERS = frozenset(["vs", "versus", "v", "and", "or", "/"])
+_PER = frozenset(["by", "per", "across", "for", "in", "between"])
+_EACH = frozenset(["the", "each", "every", "all", "our", "my", "different"])
+
+
+def _measure_per_group(index: VocabularyIndex, p: Parse, intent: str) -> None:
+    """ "NPS by segment", "male vs female split across the groups": the phrase before "by
+    / per / across <group noun>" is what is asked of each group; when none of its words
+    names anything of the run (a measure, a topic, an attribute), it is a measure the run
+    does not have, never the segments' sizes."""
+    asked_per_group = p.per_segment or intent == "breakdown" and not p.attribute
+    if not asked_per_group or p.unknown or (p.measure and p.measure != "size"):
+        return
+    w = p.words
+    linked = {i for a, b in [*p.segment_spans, *p.topic_spans] for i in range(a, b)}
+    for k, x in enumerate(w):
+        after = k + 1
+        while after < len(w) and w[after] in _EACH:
+            after += 1
+        if x not in _PER or after >= len(w) or w[after] not in lx.SEGMENT_WORDS:
+            continue
+        start = k
+        while start > 0 and k - start < 4:
+            y = w[start - 1]
+            if start - 1 in linked or not (y in _JOINERS or y in BREAKDOWN_WORDS or _content(y)):
+                break
+            start -= 1
+        while start < k and not _content(w[start]):
+            start += 1
+        stop = k
+        while stop > start and not _content(w[stop - 1]):
+            stop -= 1
+        words = [y for y in w[start:stop] if y not in _JOINERS]
+        content = [y for y in words if _content(y)]
+        if content and all(_names_nothing(index, y) for y in content):
+            p.measure = None
+            _unknown(p, written(p, start, stop), "measure")
+        return
+
+
+def _content(word: str) -> bool:
+    return (
+        word.isalpha()
+        and word not in lx.STOP_WORDS
+        and word not in lx.MEASURE_FILLERS
+        and word not in lx.PEOPLE_NOUNS
+        and word not in BREAKDOWN_WORDS
+    )
+
+
+def _names_nothing(index: VocabularyIndex, word: str) -> bool:
+    """Whether a content word names no measure, topic, segment or attribute of the run."""
+    if word in lx.SIZE_TERMS or word in lx.SENTIMENT_TERMS or word in lx.DOCUMENT_TERMS:
+        return False
+    if behaviour_measure(index, [word]) is not None:
+        return False
+    return not any(same_word(word, v) for v in index.vocab_words)

@@ -306,6 +306,21 @@ WRITE_VERBS = frozenset(
         "export",
         "download",
         "reset",
+        # errands in the world ("can you book ...", "please cancel ...")
+        "book",
+        "schedule",
+        "reserve",
+        "cancel",
+        "refund",
+        "remind",
+        "arrange",
+        "phone",
+        "buy",
+        "purchase",
+        "pay",
+        "publish",
+        "tweet",
+        "notify",
     ]
 )
 
@@ -346,7 +361,7 @@ OFF_TOPIC_WORDS = frozenset(
     ]
 )
 
-HOW_MANY = ("how many", "number of", "count of", "count the", "how much of")
+HOW_MANY = ("how many", "number of", "num of", "nr of", "count of", "count the", "how much of")
 
 #: How a follow-up question starts ("and the second?", "what about X?").
 FOLLOWUP_STARTS = (

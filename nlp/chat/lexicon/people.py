@@ -38,6 +38,16 @@ PEOPLE_NOUNS = frozenset(
         "spenders",
         "hunters",
         "seekers",
+        # collective nouns for a band of people ("the Night Owl Crew")
+        "crew",
+        "crews",
+        "squad",
+        "squads",
+        "gang",
+        "brigade",
+        "clan",
+        "posse",
+        "bunch",
     ]
 )
 
