@@ -41,6 +41,8 @@ _NEGATIONS = frozenset(["no", "not", "never", "without", "zero", "none"])
 _GAP_WORDS = frozenset(["a", "an", "the", "their", "of", "per", "on", "any", "anything",
                         "use", "used", "uses", "using", "placed", "placing", "made", "with",
                         "us"])  # fmt: skip
+_CLAUSE_BREAKS = frozenset(["and", "but", "or", ",", ";", "while", "yet"])
+_ARTICLES = frozenset(["a", "an", "any", "some"])
 _HAVING = frozenset(["on", "use", "uses", "using", "have", "has", "with", "had"])
 _COUNTING = ("what share", "what percent", "what %", "what proportion", "what fraction",
              "share of", "percentage of", "proportion of", "fraction of")  # fmt: skip
@@ -130,9 +132,11 @@ def mentions(index: VocabularyIndex, p: Parse, blocked: set[int]) -> list[Mentio
                 break
         start = i
         negated = False
-        for j in range(max(0, i - 3), i):
+        for j in range(i - 1, max(0, i - 3) - 1, -1):  # a negation before, not across a measure
+            if hit[j] or w[j] in _CLAUSE_BREAKS:
+                break
             if j not in blocked and (w[j] in _NEGATIONS or w[j].endswith("n't")):
-                negated, start = True, min(start, j)
+                negated, start = True, j
         words = w[start:end]
         found = behaviour_measure(index, words)
         if found:
@@ -309,6 +313,8 @@ def _having(p: Parse, said: list[Mention], consumed: set[int]) -> None:
         if m.taken or is_rate_column(m.column) or column_unit(m.column):
             continue
         before = w[m.start - 1] if m.start > 0 else ""
+        if before in _ARTICLES and m.start > 1:  # "have an autoship"
+            before = w[m.start - 2]
         if m.negated and m.concept not in {"recency"}:
             p.filters.append(Filter(m.column, "=", 0.0, False))
         elif before in _HAVING and m.concept not in {"spend", "basket", "balance", "recency"}:

@@ -23,7 +23,13 @@ from nlp.chat.vocabulary_index import VocabularyIndex
 
 
 def is_measure_word(word: str) -> bool:
-    """Whether a word is a measure term of any concept or a sentiment term."""
+    """Whether a word is a measure term of any concept or a sentiment term (a hyphenated
+    word no term names, when one of its parts is: "app-active")."""
+    parts = [x for x in word.split("-") if x]
+    return _is_term(word) or len(parts) > 1 and any(_is_term(x) for x in parts)
+
+
+def _is_term(word: str) -> bool:
     for concept in lx.CONCEPTS:
         if any(" " not in t and same_word(word, t) for t in concept.terms):
             return True
@@ -177,12 +183,34 @@ def _place_words(words: list[str]) -> set[int]:
     return out
 
 
+_SEND_VERBS = frozenset(["send", "sends", "sent", "sending"])
+
+
+def _compounds(words: list[str]) -> list[str]:
+    """Words as the measure terms are written: a hyphenated word no term names read as its
+    parts ("app-active": app, active), a verb's particle put back beside it ("sends the
+    most stuff back": sends back)."""
+    out: list[str] = []
+    for x in words:
+        if "-" in x.strip("-") and not _is_term(x):
+            out += [part for part in x.split("-") if part]
+        else:
+            out.append(x)
+    for i, x in enumerate(out):
+        if x in _SEND_VERBS and "back" in out[i + 2 : i + 5]:
+            j = out.index("back", i + 2)
+            out = out[: i + 1] + ["back"] + out[i + 1 : j] + out[j + 1 :]
+            break
+    return out
+
+
 def column_scores(
     index: VocabularyIndex, words: list[str], *, period: Period | None = None
 ) -> tuple[dict[str, float], dict[str, int]]:
     """Each behaviour column's score for the words (and the polarity the words give it)."""
     if not words:
         return {}, {}
+    words = _compounds(words)
     spans = periods(words)
     period = period or (spans[0] if spans else None)
     timeless = all_time(words)

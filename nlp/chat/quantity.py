@@ -16,6 +16,7 @@ from nlp.chat.lexicon.quantities import (
     ALL_TIME_WORDS,
     FRACTIONS,
     PERIOD_TOKENS,
+    TIMES_WORDS,
     UNIT_FACTORS,
 )
 from nlp.chat.reading import comparator_at, trailing_comparator
@@ -171,6 +172,8 @@ def _number_at(w: list[str], j: int) -> tuple[float, int, bool] | None:
         k += 1
     if w[k] in FRACTIONS and (k > j or first == "half"):
         return count * FRACTIONS[w[k]], k - j + 1, True
+    if first in TIMES_WORDS:  # "at least twice": a count of times
+        return float(TIMES_WORDS[first]), 1, False
     value = parse_number(first)
     if value is None:
         return None

@@ -100,9 +100,14 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
             **_terms(
                 "tenure seniority long-standing longstanding longest-standing joined how_long "
                 "loyal loyalty been_with_us with_us_for with_us_the_longest with_us_longest "
-                "been_customers been_a_customer been_customer customers_for customer_for"
+                "been_customers been_a_customer been_customer customers_for customer_for "
+                "with_us"
             ),
-            **_terms("newcomers newest new_customers joined_recently", -1),
+            **_terms(
+                "newcomers newest new_customers joined_recently newbies newbie new_joiners "
+                "new_starters",
+                -1,
+            ),
         },
         fallbacks=("orders",),
     ),
@@ -137,8 +142,10 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         ),
         _terms(
             "coupon coupons discount discounts discounted promo promos voucher vouchers deal deals "
-            "deal-driven deal-hunting bargain bargains promotion promotions promotional cashback"
-        ),
+            "deal-driven deal-hunting bargain bargains promotion promotions promotional cashback "
+            "price-driven price-sensitive price-conscious"
+        )
+        | _terms("full_price full-price", -1),
     ),
     MeasureConcept(
         "basket",
@@ -218,7 +225,8 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         "subscriptions",
         frozenset(["subscription", "subscriptions", "autoship", "subscribed", "recurring"]),
         _terms(
-            "subscription subscriptions subscribed subscriber subscribers autoship auto-ship "
+            "subscription subscriptions subscribed subscriber subscribers subs autoship "
+            "autoships auto-ship "
             "repeat_delivery repeat_deliveries recurring"
         ),
     ),

@@ -91,7 +91,19 @@ UNITS = {
     "years": "years",
     "quarter": "quarters",
     "quarters": "quarters",
+    # written short: "2 yrs", "6 mths", "3 wks"
+    "yr": "years",
+    "yrs": "years",
+    "mo": "months",
+    "mos": "months",
+    "mth": "months",
+    "mths": "months",
+    "wk": "weeks",
+    "wks": "weeks",
 }
+
+#: Counts of times written as one word ("bought at least twice").
+TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
 #: Comparators written before a number ("more than 500"), longest phrases first.
 COMPARATORS: tuple[tuple[str, str], ...] = (
