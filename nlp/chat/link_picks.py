@@ -88,7 +88,7 @@ def _before(w: list[str], i: int, used: set[int]) -> tuple[int, list[int]] | Non
             return None
         window.insert(0, j)
         j -= 1
-    if j < 0 or not window or not _superlative([w[k] for k in window]):
+    if j < 0 or w[j] not in DETERMINERS or not window or not _superlative([w[k] for k in window]):
         return None
     return j, window
 
@@ -115,7 +115,9 @@ def _resolve(index: VocabularyIndex, p: Parse, window: list[int]) -> dict[str, A
     phrase = Parse(words=words)
     link_measure(index, phrase)
     ordinals = [lx.ORDINALS[x] for x in words if x in lx.ORDINALS and x != "first"]
-    measure = phrase.measure or ("size" if phrase.direction else None)
+    unnamed = [x for x in words if x.endswith("est") and x not in lx.SIZE_TERMS]
+    # a superlative of no measure ("our safest segment") is no pick by size
+    measure = phrase.measure or ("size" if phrase.direction and not unnamed else None)
     if measure is None or phrase.measure_unknown:
         return None
     direction = phrase.direction or 1
