@@ -33,6 +33,9 @@ _text.PROTECTED.update(
     for w in table
     if w.isalpha()
 )
+_text.PROTECTED.update(  # "blowing up" is not "glowing up"
+    w for phrase in tk.GROWTH_PHRASES + tk.ADVICE_PHRASES for w in phrase.split() if w.isalpha()
+)
 # "Show me what they said": a request for their words, as "quotes" is.
 _WHAT_SAID = re.compile(
     r" (show|see|read|give|hear|tell|paste|pull)\b.* what (they|people|customers|he|she|\w+ers)"
@@ -40,6 +43,11 @@ _WHAT_SAID = re.compile(
 )
 _VOLUME = re.compile(r" (number|amount|volume|count|how many) (of )?(\w+ )?(comments|messages|"
                      r"documents|reviews|feedback|mentions|posts)\b")  # fmt: skip
+# A feeling compared ("more positive or less", "less negative"): a trend of sentiment.
+_FEELING_COMPARED = re.compile(
+    r" (more|less|any more|any less) (positive|negative|happy|unhappy|upbeat|satisfied|critical|"
+    r"favourable|favorable|glowing|angry|annoyed|frustrated) "
+)
 # Periods people write that the period reader leaves: "this half-year", "than a year ago".
 _PERIODS = (
     (re.compile(r" (this|last|past|the) half[- ]?year "), 6),
@@ -48,6 +56,8 @@ _PERIODS = (
     (re.compile(r" (this|last|past|the) quarter "), 3),
 )
 
+# Nouns that ask for customers' words themselves.
+_QUOTE_NOUNS = {"quote", "quotes", "verbatim", "verbatims", "excerpts", "testimonials"}
 # Intents that read the subject of a question ("about couriers") as what it is about.
 _SUBJECT_INTENTS = {"show_quotes", "topic_trend", "rank_segments", "segment_topic", "topic_where"}
 _TALK_INTENTS = {"top_topics", "growing_topics", "liked_most", "target_advice"}
@@ -72,15 +82,20 @@ def read_talk(p: Parse) -> None:
     talks = bool(words & tk.WRITE_ABOUT) or _has(text, ("bring up", "come up", "coming up"))
     segment_asked = bool(re.search(r" (which|what) (segments?|clusters?|groups?|personas?|"
                                    r"cohorts?|tribes?|types?) ", text))  # fmt: skip
-    if _has(text, tk.ADVICE_PHRASES):
+    if _has(text, tk.ADVICE_PHRASES) or re.search(tk.ADVICE_GROUP, text):
         p.cues.add("advice")
+        _use_phrases(p, tk.ADVICE_PHRASES)  # "thinking of a premium bundle": the goal follows
         p.goal = _goal(text)
     if (
-        words & tk.GROWTH_WORDS
-        or _has(text, ("taking off", "talking about more"))
-        or ("more" in words and talks)
-    ) and (topic_nouns or (talks and not segment_asked) or "emerging" in words):
+        words & tk.GROWTH_WORDS or _has(text, tk.GROWTH_PHRASES) or ("more" in words and talks)
+    ) and (
+        topic_nouns
+        or (talks and not segment_asked)
+        or "emerging" in words
+        or (_has(text, tk.GROWTH_PHRASES) and not segment_asked)
+    ):
         p.cues.add("growth")
+        _use_phrases(p, tk.GROWTH_PHRASES)  # "blowing up" names no topic
         if words & tk.DECLINE_WORDS and not words & {"growing", "grown", "rising", "fastest"}:
             p.direction = -1
     main = bool(words & tk.MAIN_WORDS) or _has(text, ("how often",))
@@ -89,7 +104,7 @@ def read_talk(p: Parse) -> None:
         p.cues.add("top_talk")
     if words & tk.LIKE_WORDS and not segment_asked and "quotes" not in p.cues:
         p.cues.add("like")
-    if words & tk.FEEL_WORDS or _has(text, tk.FEEL_PHRASES):
+    if words & tk.FEEL_WORDS or _has(text, tk.FEEL_PHRASES) or _FEELING_COMPARED.search(text):
         p.cues.add("feel")
     if _WHAT_SAID.search(text):
         p.cues.add("quotes")
@@ -111,10 +126,22 @@ def read_talk(p: Parse) -> None:
         p.tone = tones[0]
     if _has(text, tk.WORDS_ASKED):
         p.cues.add("quotes")  # "their exact words", "real comments"
+    if "quotes" in p.cues and "about" in words and not words & tk.MAIN_WORDS:
+        p.cues.discard("top_talk")  # "what are they saying about X? own words": quotes on X
     for i, word in enumerate(w):
         talked = word in tk.TOPIC_NOUNS and p.cues & {"top_talk", "growth", "quotes"}
         if word in tk.FILLER_WORDS or talked or (word in tk.TONE_WORDS and "quotes" in p.cues):
             p.used.add(i)
+
+
+def _use_phrases(p: Parse, phrases: tuple[str, ...]) -> None:
+    """Mark the words of each of ``phrases`` found in the question as read."""
+    w = p.words
+    for phrase in phrases:
+        parts = phrase.split()
+        for i in range(len(w) - len(parts) + 1):
+            if w[i : i + len(parts)] == parts:
+                p.used.update(range(i, i + len(parts)))
 
 
 def _period(text: str) -> dict | None:
@@ -158,6 +185,9 @@ def settle_talk(intent: str, scores: dict[str, float], p: Parse) -> str | None:
         return max((k for k in scores if k != intent), key=lambda k: scores[k])
     if "volume" in c and "trend" in c:
         return "topic_trend"
+    asked_quotes = "quotes" in c and (p.tone or set(p.words) & _QUOTE_NOUNS)
+    if asked_quotes and intent in {"segment_topic", "topic_where", "describe_segment"}:
+        return "show_quotes"  # "quotes from X moaning about Y": their words, of that tone
     if intent == "topic_trend" and "quotes" in c and not c & {"volume", "feel"} and not p.period:
         return "show_quotes"  # "what are they saying about toys falling apart? exact words"
     if intent == "growing_topics" and (p.topics or _subject(p)):

@@ -25,8 +25,13 @@ MIND_PHRASES = ("on the mind", "on their mind", "on their minds", "talking point
 GROWTH_WORDS = _words(
     "growing grown grew grow grows rising risen rise emerging emerge emerged suddenly fastest "
     "fastest-rising fastest-growing increasing surging booming declining shrinking dropping "
-    "fading"
+    "fading gaining spiking spiked surged exploding"
 )
+#: Idioms of a topic gaining attention, read as growth without a topic noun ("what's
+#: blowing up", "anything taking off").
+GROWTH_PHRASES = ("taking off", "took off", "blowing up", "blown up", "blew up", "picking up",
+                  "picked up", "on the rise", "heating up", "gaining traction", "trending up",
+                  "talking about more")  # fmt: skip
 #: Words of a topic falling rather than growing.
 DECLINE_WORDS = _words("declining shrinking dropping fading falling less")
 #: Words asking what customers like.
@@ -60,10 +65,40 @@ WORDS_ASKED = ("exact words", "their words", "own words", "real comments", "actu
 FEEL_PHRASES = ("better or worse", "getting better", "getting worse", "improving", "worsening")
 #: Phrases asking for advice on what to do.
 ADVICE_PHRASES = (
-    "should we", "should i", "shall we", "should it", "should they", "would you",
-    "do you recommend", "would it help", "would help", "benefit most", "help most",
-    "focus on", "go after", "worth targeting", "prioritise", "prioritize",
-)  # fmt: skip
+    "should we",
+    "should i",
+    "shall we",
+    "should it",
+    "should they",
+    "would you",
+    "do you recommend",
+    "would it help",
+    "would help",
+    "benefit most",
+    "help most",
+    "focus on",
+    "go after",
+    "worth targeting",
+    "prioritise",
+    "prioritize",
+    "what do we do about",
+    "what can we do about",
+    "what should we do",
+    "what to do about",
+    "thinking of a",
+    "thinking of an",
+    "thinking of launching",
+    "thinking of running",
+    "planning a",
+    "planning to launch",
+    "planning to run",
+)
+#: A group asked for with a modal of how it would take an offer ("which cohort would bite",
+#: "which segment would go for it"): advice, not a ranking by a measure.
+ADVICE_GROUP = (
+    r" (which|what) (segments?|clusters?|groups?|cohorts?|personas?|tribes?|types?|customers)"
+    r"( \w+)? (would|might) "
+)
 #: A targeting goal named in the tool's own words, by the words people use for it.
 GOALS: dict[str, tuple[str, ...]] = {
     "win-back": ("win-back", "winback", "win back", "lapsed", "reactivat", "re-engage", "dormant"),
@@ -73,7 +108,8 @@ GOALS: dict[str, tuple[str, ...]] = {
 }
 #: Words that only pad a request for quotes or topics ("actually", "exact words", "pls").
 FILLER_WORDS = _words(
-    "actually really exactly exact real words pls please paste pull couple few bit mind minds "
+    "actually really exactly exact real actual genuine raw words pls please paste pull couple "
+    "few bit mind minds "
     "feedback suddenly lot lately recently ranked etc"
 )
 #: Nouns of what is written, counted in "the number of messages about X".

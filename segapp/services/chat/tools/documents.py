@@ -64,9 +64,11 @@ def matching_documents(
     segment: Segment | None = None,
     tone: str | None = None,
     words: list[str] | None = None,
+    any_words: bool = False,
 ):
     """The run's document results of a topic and/or segment, of one sentiment label
-    ("positive", "negative"; None: any), whose text holds every one of `words`."""
+    ("positive", "negative"; None: any), whose text holds every one of `words` (with
+    `any_words`, at least one of them)."""
     found = DocumentResult.objects.filter(run=ctx.run)
     if topic is not None:
         found = found.filter(topic=topic)
@@ -77,6 +79,11 @@ def matching_documents(
         )
     if tone in ("positive", "negative"):
         found = found.filter(sentiment_label=tone)
+    if any_words and words:
+        held = Q()
+        for word in words:
+            held |= Q(document__text__icontains=word)
+        return found.filter(held)
     for word in words or []:
         found = found.filter(document__text__icontains=word)
     return found
@@ -89,7 +96,7 @@ def writers_of(found) -> int:
 
 def topic_documents(
     ctx: ToolContext, *, topic: int | None, segment: Segment | None, negative: bool = False,
-    limit: int, tone: str | None = None, words: list[str] | None = None,
+    limit: int, tone: str | None = None, words: list[str] | None = None, any_words: bool = False,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """Up to `limit` redacted texts (different customers) of a topic and/or segment.
 
@@ -99,7 +106,9 @@ def topic_documents(
     strongest first; with `words` only texts holding every one of them.
     """
     tone = "negative" if negative else tone
-    found = matching_documents(ctx, topic=topic, segment=segment, tone=tone, words=words)
+    found = matching_documents(
+        ctx, topic=topic, segment=segment, tone=tone, words=words, any_words=any_words
+    )
     preferred = [int(pk) for pk in ((segment.profile or {}).get("quotes") or [])] if segment else []
     if topic is not None:
         stored = Topic.objects.filter(run=ctx.run, number=topic).values_list(

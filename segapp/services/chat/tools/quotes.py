@@ -71,7 +71,10 @@ STOP_WORDS = frozenset(
 def search_words(about: str | None) -> list[str]:
     """The words of an "about …" search: lower case, 3+ letters, no stop words, a few."""
     words = re.findall(r"[^\W\d_][\w'-]{2,}", str(about or "").lower())
-    return list(dict.fromkeys(w for w in words if w not in STOP_WORDS))[:MAX_WORDS]
+    # a plural searched as its singular ("diets" finds "diet" and "diets")
+    words = [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
+             for w in words if w not in STOP_WORDS]  # fmt: skip
+    return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
 def quotes(
@@ -115,16 +118,27 @@ def quotes(
         found = [{"document": q["document"], "text": q["text"], "segment": chosen.number}
                  for q in found]  # fmt: skip
     else:
+        asked_topic, any_words = topic, False
         too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
         if too_few is not None and topic is not None and words:
             # a topic's texts rarely hold every word of a narrower subject: the words alone
             topic, data = None, {**data, "topic": None, "label": None}
             too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
+        if too_few is not None and len(words) > 1:
+            # "renal urinary vet diets": texts holding any of the words, not all of them
+            any_words = True
+            too_few = _too_few_writers(ctx, chosen, topic, tone, words, data, any_words=True)
+        if too_few is not None and asked_topic is not None and words:
+            # words no comment holds beside a topic found: the topic's own comments
+            topic, words, any_words = asked_topic, [], False
+            data = {**data, "topic": topic, "label": ctx.topic_label(topic), "about": None}
+            too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
         if too_few is not None:
             return too_few
         found = topic_documents(
-            ctx, topic=topic, segment=chosen, tone=tone, words=words, limit=limit
-        )
+            ctx, topic=topic, segment=chosen, tone=tone, words=words, limit=limit,
+            any_words=any_words,
+        )  # fmt: skip
     if not found:
         return ToolResult(data=data, refused="I found no quotes to show for that.")
     data["count"] = len(found)
@@ -133,8 +147,9 @@ def quotes(
 
 
 def _too_few_writers(
-    ctx: ToolContext, chosen, topic: int | None, tone: str | None, words: list[str], data: dict
-) -> ToolResult | None:
+    ctx: ToolContext, chosen, topic: int | None, tone: str | None, words: list[str], data: dict,
+    any_words: bool = False,
+) -> ToolResult | None:  # fmt: skip
     """A refusal when the narrowed group has fewer than k writers, else None."""
     if chosen is not None and topic is not None and tone is None and not words:
         writers = topic_rows(ctx, topic).get(chosen.number, {}).get(topic)
@@ -147,7 +162,9 @@ def _too_few_writers(
         return None
     if tone is None and not words:
         return None
-    found = matching_documents(ctx, topic=topic, segment=chosen, tone=tone, words=words)
+    found = matching_documents(
+        ctx, topic=topic, segment=chosen, tone=tone, words=words, any_words=any_words
+    )
     writers = writers_of(found)
     if words and writers == 0:
         return no_such_words(ctx, " ".join(words), data)
