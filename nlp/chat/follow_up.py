@@ -151,6 +151,13 @@ def _carry(
         u.filters = _more_filters(prev.filters, u.filters)
     if "period" in takes and u.period is None and prev.period and ("same" in p.words or back):
         u.period = prev.period
+    if (
+        "measure" in takes
+        and u.measure in (None, "size")
+        and prev.measure
+        and u.intent == prev.intent
+    ):
+        u.measure = prev.measure  # "and the median?": the same measure
     if "customer" in takes and not u.customer and prev.customer and back:
         u.customer = prev.customer
 
@@ -189,6 +196,8 @@ def _repeat(u: Understanding, p: Parse, prev: Understanding, referred: list[int]
         u.filters = list(prev.filters)
     if u.intent == "topic_trend" and u.measure is None:
         u.measure = prev.measure
+    if u.intent in {"measure_value", "breakdown"} and u.measure in (None, "size"):
+        u.measure = prev.measure  # "and the median?": the same measure
     if u.intent == "run_change" and not u.runs:
         u.runs = list(prev.runs)
     for name in _KEPT:
