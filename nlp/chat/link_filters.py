@@ -42,6 +42,7 @@ _GAP_WORDS = frozenset(["a", "an", "the", "their", "of", "per", "on", "any", "an
                         "use", "used", "uses", "using", "placed", "placing", "made", "with",
                         "us"])  # fmt: skip
 _CLAUSE_BREAKS = frozenset(["and", "but", "or", ",", ";", "while", "yet"])
+_OWNERS = frozenset(["the", "their", "all", "its", "his", "her", "your", "our"])
 _ARTICLES = frozenset(["a", "an", "any", "some"])
 _HAVING = frozenset(["on", "use", "uses", "using", "have", "has", "with", "had"])
 _COUNTING = ("what share", "what percent", "what %", "what proportion", "what fraction",
@@ -253,7 +254,10 @@ def _attach(
     _, _, m, key = min(choices, key=lambda c: (c[0], c[1]))
     m.taken = True
     for other in said:  # "spent over 500 on their card": one measure named twice
-        if other.column == m.column and abs(other.start - m.end) <= 4:
+        # "send back more than 10% of orders": what the fraction is of is the condition's too
+        between = w[q.end : other.start] if other.start >= q.end else ["-"]
+        of = q.fraction and w[q.end - 1] == "of" and all(x in _OWNERS for x in between)
+        if of or other.column == m.column and abs(other.start - m.end) <= 4:
             other.taken = True
             consumed.update(range(other.start, other.end))
     value = q.value
