@@ -31,7 +31,7 @@ def read_cues(p: Parse) -> None:
     text = " " + " ".join(w) + " "
     if any(x in lx.COMPARE_WORDS for x in w):
         p.cues.add("compare")
-    elif re.search(r" (against|next to|alongside|side by side with) ", text):
+    elif re.search(r" (against|next to|alongside|side by side with|v) ", text):
         p.cues.add("compare_maybe")  # "set the savers against the mortgage holders"
     if any(f" {phrase} " in text for phrase in lx.TREND_PHRASES):
         p.cues.add("trend")

@@ -132,6 +132,8 @@ def link_chunks(
         seg_ok = seg is not None and seg_sim >= SEGMENT_THRESHOLD
         top_ok = top is not None and top_sim >= TOPIC_THRESHOLD
         need_seg = wants_segment and (len(p.segments) < (2 if intent == "compare_segments" else 1))
+        # a follow-up pointing back ("and of those, ...") has its segment already
+        need_seg = need_seg and not (follow and p.back and intent != "compare_segments")
         need_top = wants_topic and not p.topics
         need_seg = need_seg or (chunk["people"] and intent == "count_filter")
         prefer_segment = chunk["people"] or (not chunk["about"] and need_seg)
