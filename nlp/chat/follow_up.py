@@ -134,8 +134,9 @@ def _carry(
     """A new question about what was said before: the slots it leaves open, from the last."""
     takes = slots(u.intent)
     own_subject = bool(p.segments or p.topics or p.customer)
-    everyone = any(x in _EVERYONE for x in p.words) or any(
-        ch["people"] and not back for ch in p.chunks
+    # "as a % of everyone": the whole a share is taken of, not the subject
+    everyone = u.intent != "share" and (
+        any(x in _EVERYONE for x in p.words) or any(ch["people"] and not back for ch in p.chunks)
     )
     open_segment = "segment" in takes and not p.segments and referred
     if open_segment and (back or not (own_subject or everyone)):
