@@ -52,6 +52,12 @@ def read_stats(index: VocabularyIndex, p: Parse) -> None:
     if asks:
         p.attribute = attribute
         p.cues.add("breakdown")
+        # "average age per segment": the attribute's word is no measure the run lacks
+        p.measure_unknown = [
+            m
+            for m in p.measure_unknown
+            if any(ATTRIBUTE_TERMS.get(x) != attribute for x in m.split())
+        ]
 
 
 def _stat(w: list[str]) -> str | None:

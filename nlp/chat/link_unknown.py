@@ -28,7 +28,7 @@ import re
 import unicodedata
 
 from nlp.chat import lexicon as lx
-from nlp.chat.lexicon.measures import BREAKDOWN_WORDS
+from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS
 from nlp.chat.link_customers import asked_noun, take_customer
 from nlp.chat.link_measures import behaviour_measure
 from nlp.chat.parse import Parse
@@ -320,6 +320,8 @@ def _content(word: str) -> bool:
 def _names_nothing(index: VocabularyIndex, word: str) -> bool:
     """Whether a content word names no measure, topic, segment or attribute of the run."""
     if word in lx.SIZE_TERMS or word in lx.SENTIMENT_TERMS or word in lx.DOCUMENT_TERMS:
+        return False
+    if word in ATTRIBUTE_TERMS:  # "average age per segment": an attribute's breakdown
         return False
     if behaviour_measure(index, [word]) is not None:
         return False

@@ -144,8 +144,7 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
             "coupon coupons discount discounts discounted promo promos voucher vouchers deal deals "
             "deal-driven deal-hunting bargain bargains promotion promotions promotional cashback "
             "price-driven price-sensitive price-conscious"
-        )
-        | _terms("full_price full-price", -1),
+        ),
     ),
     MeasureConcept(
         "basket",
