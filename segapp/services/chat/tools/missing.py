@@ -106,13 +106,20 @@ def no_such_topic(ctx: ToolContext, name: str, **data: Any) -> ToolResult:
     )
 
 
-def no_such_words(ctx: ToolContext, words: str, data: dict[str, Any]) -> ToolResult:
-    """Nobody wrote “words” (in the group asked about); the topics there are instead."""
+def no_such_words(
+    ctx: ToolContext, words: str, data: dict[str, Any], *, some: bool = False
+) -> ToolResult:
+    """Nobody wrote “words” (in the group asked about), or with ``some`` fewer than k did;
+    the topics there are instead."""
     found = no_such_topic(ctx, words)
     found.data = {**data, **found.data}
+    said = (
+        f"Too few comments mention “{words}” to report on."
+        if some
+        else f"I don't have any comments that mention “{words}”."
+    )
     found.refused = (found.refused or "").replace(
-        f"I don't have a topic about “{words}”: no topic of run {ctx.run.pk} covers it.",
-        f"I don't have any comments that mention “{words}”.",
+        f"I don't have a topic about “{words}”: no topic of run {ctx.run.pk} covers it.", said
     )
     return found
 

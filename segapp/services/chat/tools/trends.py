@@ -21,6 +21,7 @@ from segapp.selectors import trends
 from segapp.selectors.topics import small_topic_numbers
 from segapp.services.chat import figures
 from segapp.services.chat.tools.base import ToolContext, ToolResult, fact, no_segment, no_topic
+from segapp.services.chat.tools.missing import no_such_words
 from segapp.services.chat.tools.quotes import search_words
 
 STEADY = 0.05  # a change of mean sentiment smaller than this is "about the same"
@@ -49,6 +50,9 @@ def topic_trend(
     words = subject_words(about) if topic is None else []
     if words:
         months = _sentiment_months(ctx, None, None, words)
+        if _written(months) < ctx.k:  # (almost) nobody writes about it: say so
+            about = " ".join(words)
+            return no_such_words(ctx, about, {"about": about}, some=bool(months))
         label = f"“{' '.join(words)}”"
         measure = "volume"
     elif topic is None:
@@ -252,6 +256,11 @@ def _sentiment_months(
     ]  # fmt: skip
 
 
+def _written(months: list[dict]) -> int:
+    """The documents of all ``months``."""
+    return sum(m["documents"] for m in months)
+
+
 def _mean(months: list[dict]) -> float:
     documents = sum(m["documents"] for m in months)
     return sum(m["sentiment"] * m["documents"] for m in months) / documents
@@ -276,7 +285,11 @@ def sentiment_trend(
         if chosen is None:
             return no_segment(ctx, segment)
     words = subject_words(about) if topic is None else []
-    months = _in_run_period(ctx, _sentiment_months(ctx, topic, chosen, words), period)
+    every_month = _sentiment_months(ctx, topic, chosen, words)
+    if words and _written(every_month) < ctx.k:  # (almost) nobody writes about it: say so
+        about = " ".join(words)
+        return no_such_words(ctx, about, {"about": about}, some=bool(every_month))
+    months = _in_run_period(ctx, every_month, period)
     label = f"“{' '.join(words)}”" if words else "all documents"
     data: dict[str, Any] = {
         "topic": topic, "about": " ".join(words) or None,
