@@ -78,6 +78,7 @@ TOOL_REGISTRY: tuple[Tool, ...] = (
             "order": {"type": "string", "enum": ["desc", "asc"]},
             "position": {"type": "integer", "minimum": 1},
             "topic": _TOPIC,
+            "about": {"type": "string"},
         },
         ("measure",),
     ),

@@ -195,6 +195,8 @@ def _rank(u: Understanding) -> list[Step] | str:
     if measure == "topic_share" and topic is None:
         return "Which topic do you want the segments ranked by?"
     args = {"measure": measure, "order": u.order, "position": max(1, u.position), "topic": topic}
+    if u.about and topic is None:
+        args["about"] = u.about  # a subject no topic covers: comments holding its words
     return [Step("rank_segments", args)]
 
 

@@ -236,7 +236,10 @@ def finish_talk(p: Parse, intent: str) -> None:
     if p.topics:  # "packaging or sustainability": words joined to the topic found
         joined = {c["text"] for c in subject if _joined(p, c)}
         p.unknown = [u for u in p.unknown if u not in joined]
-    elif subject and intent in {"show_quotes", "topic_trend"}:
+    elif subject and (
+        intent in {"show_quotes", "topic_trend"}
+        or (intent == "rank_segments" and p.measure == "sentiment")  # "complains most about X"
+    ):
         p.about = subject[0]["text"]
         p.unknown = [u for u in p.unknown if u != p.about]
     if intent == "show_quotes" and p.topics and p.about is None:  # "treadmill delivery"

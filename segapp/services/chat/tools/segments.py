@@ -17,6 +17,7 @@ from segapp.services.chat.tools.base import (
 )
 from segapp.services.chat.tools.documents import documents_per_segment, topic_rows
 from segapp.services.chat.tools.missing import no_such_measure
+from segapp.services.chat.tools.topics import words_sentiment
 
 TRAITS_SHOWN = 3
 COMPARE_TRAITS = 4
@@ -176,9 +177,16 @@ def rank_segments(
     order: str = "desc",
     position: int = 1,
     topic: int | None = None,
+    about: str | None = None,
 ) -> ToolResult:
-    """Segments ranked by a measure; `position` picks one (1: top, 2: second …)."""
-    measured = _measure_values(ctx, str(measure or "size"), topic)
+    """Segments ranked by a measure; `position` picks one (1: top, 2: second …); `about`
+    ranks by the sentiment of comments holding its words (a subject no topic covers)."""
+    if about and topic is None and measure == "sentiment":
+        measured = words_sentiment(ctx, about)
+        if isinstance(measured, tuple):
+            measured = (*measured, figures.sentiment)
+    else:
+        measured = _measure_values(ctx, str(measure or "size"), topic)
     if measured is None:
         return no_such_measure(ctx, str(measure), measure=measure, topic=topic)
     if isinstance(measured, str):

@@ -21,8 +21,10 @@ from segapp.services.chat.tools.base import (
 )
 from segapp.services.chat.tools.documents import (
     documents_per_segment,
+    matching_documents,
     topic_documents,
     topic_rows,
+    writers_of,
 )
 
 DRIVERS_SHOWN = 3
@@ -248,3 +250,23 @@ def top_topics(
                  for t in topics[:limit]],
     }  # fmt: skip
     return ToolResult(data=data, facts=facts, table=table)
+
+
+def words_sentiment(ctx: ToolContext, about: str) -> tuple[str, dict[int, float]] | str:
+    """(label, mean sentiment per reportable segment of the comments holding any of the
+    words of `about`), for segments where at least k members wrote them; a reason when no
+    comment holds them."""
+    from segapp.services.chat.tools.quotes import search_words
+
+    words = search_words(about)
+    if not words:
+        return "Which subject should the segments be ranked by? Name it."
+    values: dict[int, float] = {}
+    for segment in ctx.reportable():
+        found = matching_documents(ctx, segment=segment, words=words, any_words=True)
+        if writers_of(found) >= ctx.k:
+            values[segment.number] = float(found.aggregate(mean=Avg("sentiment"))["mean"])
+    if not values:
+        return f"Fewer than {ctx.k} customers of any segment mention {' or '.join(words)}."
+    named = ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
+    return f"sentiment of comments mentioning {named}", values
