@@ -26,6 +26,8 @@ LINK_MARGIN = 0.02
 MAX_CHUNKS = 3
 # Words between a preposition and the subject it introduces ("about our new podcast").
 _DETERMINERS = frozenset(["the", "a", "an", "our", "your", "their", "its", "this", "that", "my"])
+# Words naming a time span ("over the same period") are never part of an entity mention.
+_SPANS = frozenset(["period", "periods", "timeframe", "timeframes", "timespan"])
 # Cue words of trends and runs are never part of an entity mention.
 _CUE_WORDS = frozenset(w for phrase in (*lx.TREND_PHRASES, *lx.RUN_PHRASES) for w in phrase.split())
 
@@ -71,6 +73,8 @@ def read_chunks(p: Parse) -> None:
             and len(word) > 1
             and word not in lx.STOP_WORDS
             and word not in lx.MONTHS
+            and word not in lx.UNITS  # "over the same period", "the past year": a time span
+            and word not in _SPANS
             and word not in lx.ORDINALS
             and word not in lx.NUMBER_WORDS
             and word not in {"x"}
