@@ -34,7 +34,7 @@ _text.PROTECTED.update(
     if w.isalpha()
 )
 _text.PROTECTED.update(  # "blowing up" is not "glowing up"
-    w for phrase in tk.GROWTH_PHRASES + tk.ADVICE_PHRASES for w in phrase.split() if w.isalpha()
+    w for phrase in tk.GROWTH_PHRASES for w in phrase.split()[:1] if w.isalpha()
 )
 # "Show me what they said": a request for their words, as "quotes" is.
 _WHAT_SAID = re.compile(
@@ -236,11 +236,11 @@ def finish_talk(p: Parse, intent: str) -> None:
     if p.topics:  # "packaging or sustainability": words joined to the topic found
         joined = {c["text"] for c in subject if _joined(p, c)}
         p.unknown = [u for u in p.unknown if u not in joined]
-    elif subject and (
-        intent in {"show_quotes", "topic_trend"}
-        or (intent == "rank_segments" and p.measure == "sentiment")  # "complains most about X"
-    ):
+    elif subject and intent in {"show_quotes", "topic_trend"}:
         p.about = subject[0]["text"]
+        p.unknown = [u for u in p.unknown if u != p.about]
+    elif intent == "rank_segments" and p.measure == "sentiment" and _about_chunks(subject):
+        p.about = _about_chunks(subject)[0]["text"]  # "complains most about X"
         p.unknown = [u for u in p.unknown if u != p.about]
     if intent == "show_quotes" and p.topics and p.about is None:  # "treadmill delivery"
         beside = [c for c in p.chunks if not c["people"] and _joined(p, c, gap=0)]
@@ -249,6 +249,13 @@ def finish_talk(p: Parse, intent: str) -> None:
         start = min([a for a, _ in p.topic_spans] + [c["start"] for c in subject if c["about"]])
         trailing = {c["text"] for c in subject if c["start"] > start}
         p.unknown = [u for u in p.unknown if u not in trailing]
+
+
+def _about_chunks(subject: list[dict]) -> list[dict]:
+    """The chunks after "about" that name a subject, not a tone ("negative") or what is
+    written ("reviews")."""
+    said = tk.DOCUMENT_NOUNS | set(tk.TONE_WORDS)
+    return [c for c in subject if c["about"] and not set(c["words"]) <= said]
 
 
 def _subject(p: Parse) -> bool:
