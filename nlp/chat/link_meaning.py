@@ -168,10 +168,22 @@ def link_chunks(
         slot = chunk["about"] or need_seg and not p.segments
         if _modifies(chunk, p):
             continue  # "late" in "late delivery": a word qualifying an entity found
+        if _aside(p, chunk, intent):
+            continue
         if slot and intent not in {"overview", "run_change", "unsupported"}:
             p.unknown.append(chunk["text"])
             if chunk["about"] and intent != "describe_segment":  # not "tell me about X"
                 p.unknown_kinds.setdefault(chunk["text"], "topic")
+
+
+_TALK = lx.TOPIC_VERBS | set(lx.SENTIMENT_TERMS) | {"about", "regarding", "concerning", "say"}
+
+
+def _aside(p: Parse, chunk: dict[str, Any], intent: str) -> bool:
+    """A segment's share, its segment read ("what proportion are the big spenders? need it
+    for the board deck"), names no topic unless the question asks what people say."""
+    counted = intent == "share" and bool(p.segments) and not p.filters
+    return counted and not chunk["people"] and not any(x in _TALK for x in p.words)
 
 
 def _unknown_segment(p: Parse, chunk: dict[str, Any], intent: str) -> None:
