@@ -194,6 +194,8 @@ def settle_talk(intent: str, scores: dict[str, float], p: Parse) -> str | None:
         return "topic_trend"  # "are people talking more about delivery": that subject's trend
     if "growth" in c and not p.topics and intent in {"topic_trend", "rank_segments"}:
         return "growing_topics"
+    if _feeling_about(p) and p.topics and "which" in c:
+        _unlink_topic_modifiers(p)  # "fed up with the bike workshop": "bike" is no segment
     ranked_feeling = _feeling_about(p) and p.topics and not p.segments and "which" in c
     if ranked_feeling and intent in {"topic_where", "segment_topic", "describe_segment"}:
         return "rank_segments"  # "which group is most fed up with the workshop"
@@ -274,6 +276,18 @@ def _unlink_subject_segments(p: Parse) -> None:
             if number is not None and number not in p.segments:
                 p.seg_at.pop(number, None)
             p.unknown.append(c["text"])
+
+
+def _unlink_topic_modifiers(p: Parse) -> None:
+    """A segment linked from a word right before a topic found ("the bike workshop") is
+    part of that subject, not who is asked about."""
+    starts = {start for start, _ in p.topic_spans}
+    for span in [s for s in p.segment_spans if s[1] in starts]:
+        k = p.segment_spans.index(span)
+        p.segment_spans.pop(k)
+        number = p.segments.pop(k) if k < len(p.segments) else None
+        if number is not None and number not in p.segments:
+            p.seg_at.pop(number, None)
 
 
 def _joined(p: Parse, chunk: dict, gap: int = 3) -> bool:
