@@ -128,8 +128,10 @@ def quotes(
             # "renal urinary vet diets": texts holding any of the words, not all of them
             any_words = True
             too_few = _too_few_writers(ctx, chosen, topic, tone, words, data, any_words=True)
-        if too_few is not None and asked_topic is not None and words:
-            # words no comment holds beside a topic found: the topic's own comments
+        written = too_few is None or too_few.data.get("missing") != "topic"
+        if too_few is not None and asked_topic is not None and words and written:
+            # words too few comments hold beside a topic found: the topic's own comments
+            # (words no comment holds at all name something else: "the PawPantry podcast")
             topic, words, any_words = asked_topic, [], False
             data = {**data, "topic": topic, "label": ctx.topic_label(topic), "about": None}
             too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
