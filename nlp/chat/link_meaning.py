@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from nlp.chat import lexicon as lx
+from nlp.chat.lexicon.measures import STAT_WORDS
 from nlp.chat.link_measures import is_measure_word
 from nlp.chat.link_unknown import is_name, names_people, written
 from nlp.chat.parse import Parse
@@ -192,9 +193,9 @@ def _unknown_segment(p: Parse, chunk: dict[str, Any], intent: str) -> None:
     if intent == "unsupported" and p.cues & {"write", "off_topic"}:
         return
     if "count_segments" in p.cues or all(
-        x in lx.PEOPLE_NOUNS or x in lx.STOP_WORDS for x in chunk["words"]
+        x in lx.PEOPLE_NOUNS or x in lx.STOP_WORDS or x in STAT_WORDS for x in chunk["words"]
     ):
-        return  # "how many distinct types of customer": no name at all
+        return  # "how many distinct types of customer", "a typical customer": no name at all
     end = chunk["end"]
     while end > chunk["start"] + 1 and p.words[end - 1] in lx.PEOPLE_NOUNS:
         end -= 1  # "the Chess Club tribe" names "Chess Club"

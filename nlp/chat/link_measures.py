@@ -285,6 +285,9 @@ def _period_fit(key: str, period: Period | None, timeless: bool) -> float:
     return 0.6 if same else -0.6
 
 
+_BOUNDS = frozenset(["across", "among", "amongst", "per", "within", "for", "in", "by"])
+
+
 def _unknown_measure(index: VocabularyIndex, p: Parse, words: list[str]) -> str | None:
     """A measure-like phrase naming nothing the run has ("shoe size"; "returns", no column)."""
     w = p.words
@@ -297,8 +300,8 @@ def _unknown_measure(index: VocabularyIndex, p: Parse, words: list[str]) -> str 
                 x = w[j]
                 if x in {"the", "a", "an", "their", "of"} or x in lx.MEASURE_FILLERS:
                     continue
-                if x in lx.STOP_WORDS or j in p.used or x in lx.PEOPLE_NOUNS:
-                    break
+                if x in lx.STOP_WORDS or j in p.used or x in lx.PEOPLE_NOUNS or x in _BOUNDS:
+                    break  # "the average basket value across all customers"
                 phrase.append(x)
             if phrase and not _known_phrase(index, phrase):
                 return " ".join(phrase)

@@ -205,8 +205,11 @@ def _partly_named_measure(index: VocabularyIndex, p: Parse) -> None:
 
     def part(i: int) -> bool:
         x = w[i]
-        return (
-            i not in linked and x.isalpha() and (x in lx.MEASURE_FILLERS or x not in lx.STOP_WORDS)
+        return (  # "the average basket value across all customers": the phrase ends at "across"
+            i not in linked
+            and x.isalpha()
+            and (x in lx.MEASURE_FILLERS or x not in lx.STOP_WORDS)
+            and x not in BREAKDOWN_WORDS
         )
 
     for i, word in enumerate(w):

@@ -260,7 +260,7 @@ SENTIMENT_TERMS: dict[str, int] = {
 SIZE_TERMS: dict[str, int] = {
     **_terms(
         "largest biggest size sizes populous big large most_customers most_members "
-        "most_people how_big"
+        "most_people how_big headcount head_count headcounts"
     ),
     **_terms("smallest tiniest fewest_customers fewest_members fewest_people"),
 }
@@ -282,6 +282,8 @@ MEASURE_FILLERS = frozenset(
         "total",
         "number",
         "count",
+        "usage",
+        "use",
         "rate",
         "ratio",
         "share",
