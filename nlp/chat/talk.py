@@ -247,6 +247,10 @@ def finish_talk(p: Parse, intent: str) -> None:
     if intent == "show_quotes" and p.topics and p.about is None:  # "treadmill delivery"
         beside = [c for c in p.chunks if not c["people"] and _joined(p, c, gap=0)]
         p.about = beside[0]["text"] if beside else None
+    if intent == "show_quotes" and p.topics and p.about is None and p.topic_spans:
+        start, end = p.topic_spans[0]  # a topic named by a phrase: quotes on that phrase first
+        named = [x for x in p.words[start:end] if x not in lx.STOP_WORDS]
+        p.about = " ".join(named) if len(named) > 1 else None
     if intent == "show_quotes" and (p.topics or p.about):  # "renal, urinary, that kind of thing"
         start = min([a for a, _ in p.topic_spans] + [c["start"] for c in subject if c["about"]])
         trailing = {c["text"] for c in subject if c["start"] > start}
