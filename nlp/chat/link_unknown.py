@@ -185,6 +185,7 @@ def finish_unknown(index: VocabularyIndex, p: Parse, intent: str) -> None:
     _unnamed_filters(index, p)
     _counted_things(index, p)
     _measure_per_group(index, p, intent)
+    _partly_named_subject(index, p)
 
 
 def _partly_named_measure(index: VocabularyIndex, p: Parse) -> None:
@@ -329,3 +330,36 @@ def _names_nothing(index: VocabularyIndex, word: str) -> bool:
     if behaviour_measure(index, [word]) is not None:
         return False
     return not any(same_word(word, v) for v in index.vocab_words)
+
+
+_SUBJECT_PREPS = frozenset(["about", "regarding", "concerning", "re", "on", "around"])
+
+
+def _partly_named_subject(index: VocabularyIndex, p: Parse) -> None:
+    """ "about our in-store puppy training classes": a subject phrase after "about" whose
+    one word links to a topic ("puppy") while more of its words, its last one among them,
+    name nothing of the run is a subject the run does not have, not that topic."""
+    w = p.words
+    for number, (a, b) in list(zip(p.topics, p.topic_spans, strict=False)):
+        start = a
+        while start > 0 and (w[start - 1] in _DETERMINERS or _subject_word(w[start - 1])):
+            start -= 1
+        if start == 0 or w[start - 1] not in _SUBJECT_PREPS:
+            continue
+        start = next(i for i in range(start, a + 1) if i == a or w[i] not in _DETERMINERS)
+        stop = b
+        while stop < len(w) and _subject_word(w[stop]) and stop not in p.used:
+            stop += 1
+        others = [x for x in [*w[start:a], *w[b:stop]] if _content(x.replace("-", ""))]
+        if stop == b or len(others) <= b - a:
+            continue
+        if all(_names_nothing(index, x.replace("-", "")) for x in others):
+            k = p.topics.index(number)
+            p.topics.pop(k)
+            p.topic_spans.pop(k)
+            _unknown(p, written(p, start, stop), "topic")
+            return
+
+
+def _subject_word(word: str) -> bool:
+    return _content(word.replace("-", "")) and word not in lx.PEOPLE_NOUNS

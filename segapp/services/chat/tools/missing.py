@@ -114,7 +114,7 @@ def no_such_words(
     found = no_such_topic(ctx, words)
     found.data = {**data, **found.data}
     said = (
-        f"Too few comments mention “{words}” to report on."
+        f"I don't have enough comments that mention “{words}” to report on."
         if some
         else f"I don't have any comments that mention “{words}”."
     )
