@@ -59,6 +59,8 @@ def link_topic_keywords(index: VocabularyIndex, p: Parse) -> None:
         if len(p.topics) >= 2:
             break
     p.used |= taken
+    if taken:
+        p.cues.add("topic_keywords")  # named by its own keywords, not by meaning
     order = sorted(zip(p.topic_spans, p.topics, strict=False))
     p.topics = [n for _s, n in order]
 

@@ -247,7 +247,8 @@ def finish_talk(p: Parse, intent: str) -> None:
     if intent == "show_quotes" and p.topics and p.about is None:  # "treadmill delivery"
         beside = [c for c in p.chunks if not c["people"] and _joined(p, c, gap=0)]
         p.about = beside[0]["text"] if beside else None
-    if intent == "show_quotes" and p.topics and p.about is None and p.topic_spans:
+    keyworded = "topic_keywords" in p.cues and p.topic_spans
+    if intent == "show_quotes" and p.topics and p.about is None and keyworded:
         start, end = p.topic_spans[0]  # a topic named by a phrase: quotes on that phrase first
         named = [x for x in p.words[start:end] if x not in lx.STOP_WORDS]
         p.about = " ".join(named) if len(named) > 1 else None
