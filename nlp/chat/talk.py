@@ -253,7 +253,8 @@ def finish_talk(p: Parse, intent: str) -> None:
         named = [x for x in p.words[start:end] if x not in lx.STOP_WORDS]
         p.about = " ".join(named) if len(named) > 1 else None
     if intent == "show_quotes" and (p.topics or p.about):  # "renal, urinary, that kind of thing"
-        start = min([a for a, _ in p.topic_spans] + [c["start"] for c in subject if c["about"]])
+        starts = [a for a, _ in p.topic_spans] + [c["start"] for c in subject if c["about"]]
+        start = min(starts, default=len(p.words))
         trailing = {c["text"] for c in subject if c["start"] > start}
         p.unknown = [u for u in p.unknown if u not in trailing]
 
