@@ -89,6 +89,8 @@ def _other_measure(
     p: Parse, text: str, sentiment: list[int], documents: list[int], size: list[int]
 ) -> None:
     """Sentiment, a topic's share, documents written or size, when no column is asked."""
+    if not sentiment and p.tone in {"positive", "negative"}:
+        sentiment = [1 if p.tone == "positive" else -1]  # "the share of negative comments"
     if sentiment:
         p.measure, p.polarity = "sentiment", sentiment[0]
     elif any(f" {s} " in text for s in lx.SHARE_TERMS):
