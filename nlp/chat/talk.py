@@ -16,6 +16,7 @@ import re
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
 from nlp.chat.lexicon import talk as tk
+from nlp.chat.link_filters import measure_phrase_words
 from nlp.chat.parse import Parse
 from nlp.chat.text import parse_number
 
@@ -128,8 +129,11 @@ def read_talk(p: Parse) -> None:
         p.cues.add("quotes")  # "their exact words", "real comments"
     if "quotes" in p.cues and "about" in words and not words & tk.MAIN_WORDS:
         p.cues.discard("top_talk")  # "what are they saying about X? own words": quotes on X
+    measured = measure_phrase_words(w, set())  # "ordered most recently" is a measure
     for i, word in enumerate(w):
         talked = word in tk.TOPIC_NOUNS and p.cues & {"top_talk", "growth", "quotes"}
+        if i in measured:
+            continue
         if word in tk.FILLER_WORDS or talked or (word in tk.TONE_WORDS and "quotes" in p.cues):
             p.used.add(i)
 
@@ -245,7 +249,11 @@ def finish_talk(p: Parse, intent: str) -> None:
         p.about = _about_chunks(subject)[0]["text"]  # "complains most about X"
         p.unknown = [u for u in p.unknown if u != p.about]
     if intent == "show_quotes" and p.topics and p.about is None:  # "treadmill delivery"
-        beside = [c for c in p.chunks if not c["people"] and _joined(p, c, gap=0)]
+        beside = [
+            c
+            for c in p.chunks
+            if not c["people"] and _joined(p, c, gap=0) and not _predicate(c["words"])
+        ]  # "couriers smashing boxes": what happens to the subject, not a narrower one
         p.about = beside[0]["text"] if beside else None
     keyworded = "topic_keywords" in p.cues and p.topic_spans
     if intent == "show_quotes" and p.topics and p.about is None and keyworded:
@@ -257,6 +265,12 @@ def finish_talk(p: Parse, intent: str) -> None:
         start = min(starts, default=len(p.words))
         trailing = {c["text"] for c in subject if c["start"] > start}
         p.unknown = [u for u in p.unknown if u not in trailing]
+
+
+def _predicate(words: list[str]) -> bool:
+    """Whether a chunk's words are all verb forms ("smashing", "crushed"): something said
+    of the subject rather than a narrower subject ("the podcast")."""
+    return all(len(w) > 4 and w.endswith(("ing", "ed")) for w in words)
 
 
 def _about_chunks(subject: list[dict]) -> list[dict]:
