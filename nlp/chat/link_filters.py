@@ -115,7 +115,7 @@ def mentions(index: VocabularyIndex, p: Parse, blocked: set[int]) -> list[Mentio
         and (is_measure_word(w[i]) or any(_same(w[i], t) for t in tokens))
         for i in range(len(w))
     ]
-    for i in _phrase_words(w, blocked):
+    for i in measure_phrase_words(w, blocked):
         hit[i] = True
     out: list[Mention] = []
     i = 0
@@ -151,7 +151,7 @@ def _same(word: str, token: str) -> bool:
     return t_in([word], token)
 
 
-def _phrase_words(w: list[str], blocked: set[int]) -> set[int]:
+def measure_phrase_words(w: list[str], blocked: set[int]) -> set[int]:
     """Words of multi-word measure phrases ("send back", "been with us", "time since")."""
     text = " ".join(w)
     out: set[int] = set()
