@@ -351,14 +351,22 @@ def _partly_named_subject(index: VocabularyIndex, p: Parse) -> None:
         while stop < len(w) and _subject_word(w[stop]) and stop not in p.used:
             stop += 1
         others = [x for x in [*w[start:a], *w[b:stop]] if _content(x.replace("-", ""))]
-        if stop == b or len(others) <= b - a:
-            continue
+        if stop == b or len(others) <= b - a or not _noun_like(w[stop - 1]):
+            continue  # "toys falling apart": what the topic's things do, not another thing
         if all(_names_nothing(index, x.replace("-", "")) for x in others):
             k = p.topics.index(number)
             p.topics.pop(k)
             p.topic_spans.pop(k)
             _unknown(p, written(p, start, stop), "topic")
             return
+
+
+_PARTICLES = frozenset(["apart", "out", "off", "up", "down", "away", "back", "over", "again"])
+
+
+def _noun_like(word: str) -> bool:
+    """Whether a phrase's last word can be the thing it names (no verb form or particle)."""
+    return not word.endswith(("ing", "ed", "ly")) and word not in _PARTICLES
 
 
 def _subject_word(word: str) -> bool:

@@ -124,8 +124,9 @@ def quotes(
             # a topic's texts rarely hold every word of a narrower subject: the words alone
             topic, data = None, {**data, "topic": None, "label": None}
             too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
-        if too_few is not None and len(words) > 1:
+        if too_few is not None and len(words) > 1 and _head_written(ctx, words):
             # "renal urinary vet diets": texts holding any of the words, not all of them
+            # (when some comment holds its head word: "car insurance" is no "car")
             any_words = True
             too_few = _too_few_writers(ctx, chosen, topic, tone, words, data, any_words=True)
         written = too_few is None or too_few.data.get("missing") != "topic"
@@ -146,6 +147,11 @@ def quotes(
     data["count"] = len(found)
     facts = [fact("Quotes shown", figures.count(len(found)))]
     return ToolResult(data=data, facts=facts, quotes=found)
+
+
+def _head_written(ctx: ToolContext, words: list[str]) -> bool:
+    """Whether some comment of the run holds the last word of a subject (its head noun)."""
+    return matching_documents(ctx, words=words[-1:]).exists()
 
 
 def _too_few_writers(
