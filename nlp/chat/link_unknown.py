@@ -351,7 +351,9 @@ def _partly_named_subject(index: VocabularyIndex, p: Parse) -> None:
         while stop < len(w) and _subject_word(w[stop]) and stop not in p.used:
             stop += 1
         others = [x for x in [*w[start:a], *w[b:stop]] if _content(x.replace("-", ""))]
-        if stop == b or len(others) <= b - a or not _noun_like(w[stop - 1]):
+        # the topic's word as the head ("the ski hire service") yields to two unknown words
+        enough = len(others) > b - a if stop > b else len(others) >= 2 * (b - a)
+        if not enough or not _noun_like(w[stop - 1]):
             continue  # "toys falling apart": what the topic's things do, not another thing
         if all(_names_nothing(index, x.replace("-", "")) for x in others):
             k = p.topics.index(number)
