@@ -7,6 +7,7 @@ hikers") is not a topic mention.
 from __future__ import annotations
 
 from nlp.chat import lexicon as lx
+from nlp.chat.lexicon import talk as tk
 from nlp.chat.link_measures import is_measure_word
 from nlp.chat.parse import Parse
 from nlp.chat.text import same_word
@@ -35,6 +36,8 @@ def link_topic_keywords(index: VocabularyIndex, p: Parse) -> None:
                 span = range(i, i + len(parts))
                 if any(j in p.used for j in span) or w[i] in lx.STOP_WORDS:
                     continue
+                if any(w[j] in tk.FEEL_WORDS for j in span):
+                    continue  # "how's feeling about X trending": the feeling asked, not a topic
                 if w[i] in lx.UNITS or w[i] in lx.MONTHS:
                     continue  # "the past year" names a period, not a topic listing "years"
                 if _feeling_before_subject(w, i):

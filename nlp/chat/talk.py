@@ -117,6 +117,8 @@ def read_talk(p: Parse) -> None:
         if "period" in words or _has(text, ("up or down", "more or less", "rising or falling")):
             p.cues.add("trend")  # "the number of comments over the same period"
     for i, word in enumerate(w):
+        if word in tk.FEEL_WORDS - {"sentiment"} and w[i + 1 : i + 2] == ["about"]:
+            p.used.add(i)  # "how's feeling about X trending": the feeling, never a topic
         if "volume" in p.cues and word in tk.DOCUMENT_NOUNS:
             p.used.add(i)  # "the number of messages about delivery": what is counted
         if word in tk.FEELING_PHRASES and " ".join(w[i : i + 2]) in tk.FEELING_PHRASES[word]:
