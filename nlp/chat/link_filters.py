@@ -314,8 +314,8 @@ def _having(p: Parse, said: list[Mention], consumed: set[int]) -> None:
         return
     w = p.words
     for m in said:
-        if m.taken or is_rate_column(m.column) or column_unit(m.column):
-            continue
+        if m.taken or column_unit(m.column) or is_rate_column(m.column) and not m.negated:
+            continue  # "no cancellations" is a rate of none
         before = w[m.start - 1] if m.start > 0 else ""
         if before in _ARTICLES and m.start > 1:  # "have an autoship"
             before = w[m.start - 2]

@@ -122,6 +122,11 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         ),
     ),
     MeasureConcept(
+        "cancellations",
+        frozenset(["cancellation", "cancellations", "cancelled", "canceled", "cancels"]),
+        _terms("cancel cancels cancelled canceled cancelling canceling cancellation cancellations"),
+    ),
+    MeasureConcept(
         "coupons",
         frozenset(
             [

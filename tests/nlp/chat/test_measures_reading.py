@@ -37,6 +37,16 @@ def filters(u) -> list[tuple[str, str, float]]:
          [("app_logins_30d", ">", 5), ("card_spend_12m", ">", 500)]),
         ("travel", "how many customers booked at least 3 trips in the last 12 months",
          [("bookings_12m", ">=", 3)]),
+        # units written short, counts of times in one word, a rate of none
+        ("bank", "how many customers have been with us over 3 yrs and haven't made a "
+                 "transaction in 2 mths", [("days_since_last_txn", ">", 60), ("tenure_years", ">", 3)]),
+        ("travel", "how many customers booked at least twice and have no cancellations",
+         [("bookings_12m", ">=", 2), ("cancellation_rate", "=", 0)]),
+        # what a fraction is of goes with it; a negation does not reach across another measure
+        ("travel", "how many customers cancel over 20% of their bookings and haven't booked for "
+                   "6 months", [("cancellation_rate", ">", 0.2), ("days_since_last_booking", ">", 180)]),
+        ("grocery", "how many shoppers have no coupon redemptions and shop weekly 3 or more times",
+         [("coupon_redemptions", "=", 0), ("weekly_orders", ">=", 3)]),
     ],
 )  # fmt: skip
 def test_numbers_go_to_the_measure_named_nearest(interpreters, vocab, question, expected):
@@ -83,3 +93,21 @@ def test_a_period_beside_a_measure_picks_its_column(interpreters):
         "which segment spent the most on their card over the past year?"
     )
     assert (u.intent, u.measure, u.order) == ("rank_segments", "card_spend_12m", "desc")
+
+
+@pytest.mark.parametrize(
+    ("vocab", "question", "measure", "order"),
+    [
+        ("grocery", "which segment sends the most stuff back", "return_share", "desc"),
+        ("bank", "most app-active segment?", "app_logins_30d", "desc"),
+        ("grocery", "smallest cluster by headcount", "size", "asc"),
+    ],
+)
+def test_rankings_read_compounds_and_split_phrases(interpreters, vocab, question, measure, order):
+    u = interpreters[vocab].understand(question)
+    assert (u.intent, u.measure, u.order) == ("rank_segments", measure, order)
+
+
+def test_a_measure_phrase_ends_at_a_grouping_word(interpreters):
+    u = interpreters["grocery"].understand("what's the average basket value across all customers?")
+    assert (u.intent, u.measure, u.unknown) == ("measure_value", "avg_basket_value", [])
