@@ -233,7 +233,9 @@ def _attach(
     w = p.words
     after_people = q.start > 0 and w[q.start - 1] in lx.PEOPLE_NOUNS
     measured_after = any(m.start >= q.end for m in said)
-    bare = not (q.unit or q.money or q.fraction) and after_people and not measured_after
+    plain = not (q.unit or q.money or q.fraction)
+    # "customers over 65 booked …": a plain number right after the people is their age
+    bare = plain and after_people and (not measured_after or bool(index.columns.get("age")))
     if q.start < len(w) and w[q.start] in {"older", "younger"} or bare:  # "older than 60": age
         ages = index.columns.get("age") or []
         p.filters.append(Filter(ages[0].key if ages else "age", q.op or ">", q.value, False))
@@ -321,12 +323,29 @@ def _having(p: Parse, said: list[Mention], consumed: set[int]) -> None:
             before = w[m.start - 2]
         if m.negated and m.concept not in {"recency"}:
             p.filters.append(Filter(m.column, "=", 0.0, False))
-        elif before in _HAVING and m.concept not in {"spend", "basket", "balance", "recency"}:
-            p.filters.append(Filter(m.column, ">", 0.0, False))
+        elif (before in _HAVING or _done_by_people(p, m)) and m.concept not in _AMOUNTS:
+            p.filters.append(Filter(m.column, ">", 0.0, False))  # "shoppers who redeem coupons"
         else:
             continue
         m.taken = True
         consumed.update(range(m.start, m.end))
+
+
+_AMOUNTS = frozenset(["spend", "basket", "balance", "recency", "tenure", "age"])
+
+
+def _done_by_people(p: Parse, m: Mention) -> bool:
+    """ "how many shoppers redeem coupons": a count of people doing what a measure counts,
+    with no condition written, is of those who do it at all."""
+    if p.filters or is_rate_column(m.column) or "stat" in p.cues:
+        return False
+    w = p.words
+    for i in range(min(m.start, len(w) - 1)):  # "how many shoppers", "share of our customers"
+        if w[i] in {"many", "of"}:
+            j = i + 1 + (w[i + 1] in {"our", "the", "all", "your"})
+            if j < m.start and w[j] in lx.PEOPLE_NOUNS:
+                return True
+    return False
 
 
 def _repeated(p: Parse, said: list[Mention], consumed: set[int]) -> None:

@@ -47,6 +47,10 @@ def filters(u) -> list[tuple[str, str, float]]:
                    "6 months", [("cancellation_rate", ">", 0.2), ("days_since_last_booking", ">", 180)]),
         ("grocery", "how many shoppers have no coupon redemptions and shop weekly 3 or more times",
          [("coupon_redemptions", "=", 0), ("weekly_orders", ">=", 3)]),
+        # a plain number right after the people is their age; people doing what a measure counts
+        ("travel", "how many customers over 65 booked more than 4 trips this year",
+         [("age", ">", 65), ("bookings_12m", ">", 4)]),
+        ("grocery", "how many shoppers redeem coupons", [("coupon_redemptions", ">", 0)]),
     ],
 )  # fmt: skip
 def test_numbers_go_to_the_measure_named_nearest(interpreters, vocab, question, expected):
