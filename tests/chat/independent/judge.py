@@ -238,8 +238,11 @@ def _count(asked: Asked, response: dict, ctx: Context):
             truths.append((count, count / max(1, len(population))))
     truths = list(dict.fromkeys(truths))
     expected = " or ".join(f"{c} ({s:.1%})" for c, s in truths)
-    if share:
-        ok = any(read.shows_share(text, s) for _, s in truths)
+    if share:  # a group below k is told "fewer than k" and given no share, by design
+        below_k = re.search(rf"fewer\s+than\s+{ctx.data.k}\b", text, re.I)
+        ok = any(read.shows_share(text, s) for _, s in truths) or any(
+            0 < c < ctx.data.k and below_k for c, _ in truths
+        )
     else:
         ok = any(read.shows_count(text, c, ctx.data.k) for c, _ in truths)
     why = f"{'share' if share else 'count'} not given"

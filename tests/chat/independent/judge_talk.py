@@ -8,7 +8,7 @@ from tests.chat.bank import quote_problems
 from tests.chat.independent import reading as read
 from tests.chat.independent.picks import Asked
 from tests.chat.independent.truth import about, halves, monthly
-from tests.chat.independent.verdicts import Context, judges
+from tests.chat.independent.verdicts import LEAK, MAY_READ_TEXTS, Context, judges
 
 
 def _topic_counts(docs) -> dict[int, int]:
@@ -47,6 +47,12 @@ def _quotes(asked: Asked, response: dict, ctx: Context):
     expect = asked.expect
     wanted = [w for w in ("within_segment", "about_words", "polarity") if expect.get(w)]
     expected = "verbatim quotes" + (f" ({', '.join(wanted)})" if wanted else "")
+    if asked.user not in MAY_READ_TEXTS:  # customers' own words are not for every role
+        refused = not quotes and any(
+            re.search(r"role|permission|not allowed|may not|can't show|cannot show", s, re.I)
+            for s in read.refusals(response)
+        )
+        return refused, f"{LEAK}quoted texts" if quotes else "no plain refusal", "a refusal"
     if not quotes:
         return False, "no quotes", expected
     problems = quote_problems(response)
@@ -107,6 +113,10 @@ def _trend(asked: Asked, response: dict, ctx: Context):
     chosen, dated = monthly(docs, expect.get("months"))
     early, late = halves(chosen)
     before, after = dated[dated["month"].isin(early)], dated[dated["month"].isin(late)]
+    if expect.get("about_words") and len(before) + len(after) < ctx.data.k:
+        # too little written on the subject in the period for any direction: saying so is right
+        return bool(read.refusals(response)), "no plain 'too little on it'", \
+            f"says there is too little on it ({len(before) + len(after)} documents)"  # fmt: skip
     if expect.get("measure") == "volume":
         change = (len(after) - len(before)) / max(1, len(before))
         accepted = true_direction(change, flat=0.10, clear=0.30)

@@ -20,6 +20,7 @@ UNSURE = "unsure: "  # a judge's reason starting so: the answer said it is not t
 MAY_SEE_BREAKDOWNS = {"analyst", "admin"}
 MAY_EXPLAIN_CUSTOMERS = {"analyst", "admin"}
 MAY_LOOK_UP_CUSTOMERS = {"analyst", "admin", "integration"}
+MAY_READ_TEXTS = {"analyst", "admin"}  # the role matrix's view_documents: quotes are texts
 
 
 @dataclass(frozen=True)
