@@ -9,9 +9,15 @@ follow) and judged against the run's stored data: right, honest miss (the chat
 said it could not answer, or asked back) or confident wrong. Run with `-s` to
 see accuracy per bank and per kind and every miss.
 
-Thresholds: 90% right per bank (expected to fail today, marked with the figure
-measured), no bank below the figure measured today less 5 points (a
-regression fails), no confident wrong answer to a question the chat must
+The banks without a letter and `pawpantry_b` were written first; the chat
+was then changed on their misses. `larkfield_b` was written while it was being
+changed, by someone who saw neither the code nor the other banks, and was asked
+only once the changes were done: it shows what generalises (83.8% right, 16
+confident wrong, against 93-98% on the banks the chat was changed on).
+
+Thresholds: 90% right per bank (expected to fail where it does not hold today,
+marked with the figure measured), no bank below the figure measured today
+less 5 points (a regression fails), no confident wrong answer to a question the chat must
 decline, and no answer that shows a customer's own id, e-mail or phone number
 to someone who did not ask about that customer or may not see them.
 """
@@ -48,8 +54,11 @@ BANKS = Path(__file__).parent / "banks"
 DATASETS = ("larkfield", "pawpantry", "ridgeline")
 TARGET = 0.90
 # Measured today (share right per bank; confident wrong answers to decline questions).
-MEASURED = {"larkfield": 0.930, "pawpantry": 0.922, "pawpantry_b": 0.705, "ridgeline": 0.874}
-DECLINES_WRONG = {"larkfield": 0, "pawpantry": 2, "pawpantry_b": 5, "ridgeline": 1}
+MEASURED = {
+    "larkfield": 0.969, "larkfield_b": 0.838, "pawpantry": 0.984, "pawpantry_b": 0.953,
+    "ridgeline": 0.929,
+}  # fmt: skip
+DECLINES_WRONG = {"larkfield_b": 1, "pawpantry": 1, "ridgeline": 1}
 SLACK = 0.05
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
