@@ -22,8 +22,11 @@ _DESCRIBE = re.compile(
     r"^(?:(?:ok|okay|so|and|now|please|can you|could you|would you|just) )*"
     r"(?:describe|profile|characteri[sz]e|summari[sz]e|sum up|introduce"
     r"|tell me (?:a bit |a little |some ?thing |more |a lot )*about"
-    r"|give me (?:a |an |the )?(?:quick |short |brief |full )?"
-    r"(?:profile|portrait|summary|overview|rundown|description|picture) of"
+    r"|(?:(?:give|get|send|show|write|draft) me|(?:can|could|may) i (?:get|have|see)"
+    r"|i'd like|i would like|i want|i need|we need|let's (?:see|have))? ?"
+    r"(?:a |an |the )?(?:quick |short |brief |full |one-line |one-page |little )?"
+    r"(?:profile|portrait|summary|overview|rundown|description|picture|pen portrait)"
+    r" (?:of|for|on)"
     r"|who (?:are|is|were)|(?:what is|what are|what's|whats) the (?:story|deal|lowdown|scoop)"
     r" (?:with|on|behind)"
     r"|what (?:defines|characteri[sz]es|describes)|what (?:are|is) \w+ like)\b"
@@ -31,6 +34,10 @@ _DESCRIBE = re.compile(
 # Words that compare with something before; the earlier thing follows.
 _SINCE = frozenset({"since", "than", "vs", "versus", "against", "from", "with", "to"})
 _EARLIER = frozenset({"last", "previous", "prior", "earlier", "preceding", "old", "older"})
+_SET_AGAINST = frozenset(
+    {"diff", "difference", "differences", "between", "vs", "versus", "against"}
+)
+_BEFORE = frozenset({"before", "previous", "prior", "earlier", "last", "preceding", "latest"})
 _SUBJECT_PREPS = frozenset({"about", "on", "regarding", "concerning", "around", "re"})
 _TIME_WORDS = frozenset({"year", "years", "month", "months", "week", "weeks", "quarter"})
 
@@ -62,6 +69,10 @@ def read_run_reference(p: Parse) -> None:
     """The "run" cue for a comparison with an earlier something that is not a period
     ("did the clusters move since the previous refresh?")."""
     w = p.words
+    words = set(w)
+    if words & {"run", "runs", "segmentation"} and words & _SET_AGAINST and words & _BEFORE:
+        p.cues.add("run")  # "diff between the latest run and the one before"
+        return
     for i in range(1, len(w) - 1):
         if w[i] not in _EARLIER:
             continue

@@ -22,6 +22,7 @@ from nlp.chat import intents as registry
 from nlp.chat import lexicon as lx
 from nlp.chat.asking import asks_description
 from nlp.chat.intent import own_intent_cue
+from nlp.chat.lexicon.measures import STAT_WORDS
 from nlp.chat.parse import Filter, Parse, Understanding, anaphors
 
 # A follow-up's own intent wins over the last one when it scores this much higher.
@@ -67,10 +68,15 @@ def follow_up(
     u.followup = True
     results = [int(n) for n in context.get("result_segments") or []]
     referred = results or list(prev.segments)
-    if _asks_its_own(u, p, prev, scores, back):
+    if _only_new_slots(p) and prev.intent not in {"overview", "run_change"}:
+        _repeat(u, p, prev, referred)  # "just the last 6 months?", "and by region?"
+        u.unknown = []  # every word of it is the new slot or a filler
+        u.measure = prev.measure if u.measure in (None, "documents") else u.measure
+    elif _asks_its_own(u, p, prev, scores, back):
         _carry(u, p, prev, results, referred, back=back)
     else:
         _repeat(u, p, prev, referred)
+    _fill_open_filters(u, p, prev)
     _pick_from_results(u, p, prev, results)
     if u.intent == "compare_segments" and len(u.segments) == 1 and referred:
         other = [n for n in referred if n not in u.segments]
@@ -79,6 +85,46 @@ def follow_up(
     if u.segments or u.topics:
         u.unknown = [x for x in u.unknown if x not in {ch["text"] for ch in p.chunks}]
     return u
+
+
+# Words of a follow-up that only re-asks with a new period or breakdown ("just the last
+# 6 months?", "same by region?", "over the past year only?").
+_RE_ASKING = frozenset({"just", "only", "same", "now", "then", "what", "about", "how", "and",
+                        "over", "for", "in", "the", "by", "instead", "again", "but", "ok", "so",
+                        "please", "pls", "split", "broken", "down", "per"})  # fmt: skip
+
+
+def _only_new_slots(p: Parse) -> bool:
+    """Whether the question gives nothing but a period, an attribute to break down by or a
+    statistic ("and the median?")."""
+    given = p.measure not in (None, "documents")  # a trend's default measure is none given
+    if not (p.period or p.attribute or p.stat) or p.segments or p.topics or given or p.filters:
+        return False
+    rest = [x for i, x in enumerate(p.words) if i not in p.used and x.isalpha()]
+    return all(x in _RE_ASKING or x == p.attribute or x in STAT_WORDS for x in rest)
+
+
+def _fill_open_filters(u: Understanding, p: Parse, prev: Understanding) -> None:
+    """ "what about over 2k?": a number with no measure of its own, on the last question's
+    measure (the one of its conditions going the same way, else its first); "as a % of
+    everyone?": the last conditions, as a share."""
+    counted = u.intent in {"count_filter", "share"} and prev.intent in {"count_filter", "share"}
+    if not counted:
+        return
+    if not u.filters and not p.open_filters and prev.filters and not u.segments:
+        u.filters, u.segments = list(prev.filters), list(prev.segments)
+        return
+    if not p.open_filters or not prev.filters:
+        return
+    filled = []
+    for f in [*u.filters, *p.open_filters]:
+        if not f.measure:
+            same = [g for g in prev.filters if g.op[0] == f.op[0]] or prev.filters
+            f = Filter(same[0].measure, f.op, f.value, f.percent)
+        filled.append(f)
+    u.filters = _more_filters(prev.filters, filled)
+    u.segments = u.segments or list(prev.segments)
+    u.unknown = [x for x in u.unknown if not x.startswith("filter on")]
 
 
 def _asks_its_own(
@@ -148,7 +194,7 @@ def _carry(
     open_topic = "topic" in takes and not u.topics and prev.topics and not p.segments
     if open_topic and (back or "same" in p.words or not own_subject):
         u.topics = list(prev.topics)
-    if "filters" in takes and back and prev.filters:
+    if "filters" in takes and (back or _instead(p)) and prev.filters:
         u.filters = _more_filters(prev.filters, u.filters)
     if "period" in takes and u.period is None and prev.period and ("same" in p.words or back):
         u.period = prev.period
@@ -195,6 +241,11 @@ def _repeat(u: Understanding, p: Parse, prev: Understanding, referred: list[int]
         u.topics = list(prev.topics)
     if u.intent == "count_filter" and not u.filters:
         u.filters = list(prev.filters)
+    elif u.intent in {"count_filter", "share"} and u.filters and _instead(p):
+        u.filters = _more_filters(
+            prev.filters, u.filters
+        )  # "what if it's returns over 30% instead?"
+        u.segments = u.segments or list(prev.segments)
     if u.intent == "topic_trend" and u.measure is None:
         u.measure = prev.measure
     if u.intent in {"measure_value", "breakdown"} and u.measure in (None, "size"):
@@ -206,6 +257,13 @@ def _repeat(u: Understanding, p: Parse, prev: Understanding, referred: list[int]
             setattr(u, name, getattr(prev, name))
     if u.segments or u.topics:
         u.unknown = [x for x in u.unknown if x not in {ch["text"] for ch in content}]
+
+
+def _instead(p: Parse) -> bool:
+    """Whether a follow-up changes one condition of the last question ("... instead?", "what
+    if ...", "now with ...")."""
+    text = " " + " ".join(p.words) + " "
+    return " instead " in text or " what if " in text or text.startswith((" now ", " and now "))
 
 
 def _rank_again(u: Understanding, p: Parse, prev: Understanding) -> None:

@@ -28,9 +28,13 @@ _COUNTING = (
     ("num", "of"),
     ("nr", "of"),
     ("count", "of"),
+    ("no", "of"),
+    ("hw", "many"),
     ("how", "much"),
 )
 # "which segment has the highest share of X": a ranking, never a share of the base.
+# The people a kind noun is of, written before it: "customer types", "shopper kinds".
+_PEOPLE_MODIFIERS = frozenset(["customer", "client", "shopper", "buyer", "user", "member"])
 _RANKING = frozenset(["which", "who", "highest", "lowest", "biggest", "largest", "most", "least"])
 
 
@@ -41,7 +45,8 @@ def _many(word: str) -> bool:
 
 def counts_segments(words: list[str]) -> bool:
     """Whether a counting phrase counts groups ("how many customer segments", "number of
-    tribes", "how many types of customer"), not customers."""
+    tribes", "how many types of customer", "how many customer types"), not customers."""
+    people = pl.MEMBER_NOUNS | _PEOPLE_MODIFIERS
     for i in range(len(words) - 1):
         first, second = words[i], words[i + 1]
         counting = (first == "how" and _many(second)) or (first, second) in _COUNTING
@@ -52,7 +57,7 @@ def counts_segments(words: list[str]) -> bool:
             if word in pl.GROUP_NOUNS:
                 return True
             if word in pl.KIND_NOUNS:
-                return _of_people(words, j + 1)
+                return words[j - 1] in people or _of_people(words, j + 1)
             if word not in pl.COUNT_MODIFIERS:
                 break
     return False
@@ -61,8 +66,7 @@ def counts_segments(words: list[str]) -> bool:
 def _of_people(words: list[str], i: int) -> bool:
     """ "of customer(s)" (or "customer" straight after) at word ``i``."""
     rest = [w for w in words[i : i + 3] if w not in {"of", "our", "the"}]
-    people = pl.MEMBER_NOUNS | {"customer", "client", "shopper", "buyer", "user", "member"}
-    return bool(rest) and rest[0] in people
+    return bool(rest) and rest[0] in pl.MEMBER_NOUNS | _PEOPLE_MODIFIERS
 
 
 def asks_share(words: list[str]) -> bool:

@@ -97,8 +97,8 @@ def _apply_cues(s: dict[str, float], p: Parse) -> None:
         s["compare_segments"] += 0.2 if n_seg >= 2 or "pronoun" in c else 0.1
     if "compare_maybe" in c and n_seg + len(p.chunks) >= 2 and n_seg >= 1:
         s["compare_segments"] += 0.25
-    if "trend" in c:
-        s["topic_trend"] += 0.3
+    if "trend" in c or ("change" in c and p.period and "run" not in c):
+        s["topic_trend"] += 0.3  # "how has sentiment moved this year": a change over a period
     if "quotes" in c:
         s["show_quotes"] += 0.25
     if "how_many" in c:

@@ -16,7 +16,8 @@ _SEGMENT = {"type": "integer", "description": "A segment number of the run."}
 _TOPIC = {"type": "integer", "description": "A topic number of the run."}
 _PERIOD = {
     "type": "object",
-    "description": 'A period: {"last": n, "unit": "months"}, {"since": "YYYY-MM"}, {"year": n}.',
+    "description": 'A period: {"last": n, "unit": "months"}, {"since": "YYYY-MM"}, {"year": n},'
+    ' {"year": "this"}.',
 }
 _LIMIT = {"type": "integer", "minimum": 1}
 

@@ -17,13 +17,13 @@ only qualifies a measure ("spend in the last year") picks the column covering it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from nlp.chat import lexicon as lx
 from nlp.chat.categories import find_categories
 from nlp.chat.lexicon.quantities import LOW_WORDS
-from nlp.chat.link_measures import behaviour_measure, is_measure_word, t_in
 from nlp.chat.link_reserve import reserve_measure
+from nlp.chat.measure_columns import behaviour_measure
+from nlp.chat.mentions import CLAUSE_BREAKS, NEGATIONS, Mention, mentions
 from nlp.chat.parse import Filter, Parse
 from nlp.chat.quantity import (
     Period,
@@ -37,28 +37,11 @@ from nlp.chat.quantity import (
 from nlp.chat.text import column_tokens, parse_number
 from nlp.chat.vocabulary_index import VocabularyIndex
 
-_NEGATIONS = frozenset(["no", "not", "never", "without", "zero", "none"])
-_GAP_WORDS = frozenset(["a", "an", "the", "their", "of", "per", "on", "any", "anything",
-                        "use", "used", "uses", "using", "placed", "placing", "made", "with",
-                        "us"])  # fmt: skip
-_CLAUSE_BREAKS = frozenset(["and", "but", "or", ",", ";", "while", "yet"])
 _OWNERS = frozenset(["the", "their", "all", "its", "his", "her", "your", "our"])
 _ARTICLES = frozenset(["a", "an", "any", "some"])
 _HAVING = frozenset(["on", "use", "uses", "using", "have", "has", "with", "had"])
 _COUNTING = ("what share", "what percent", "what %", "what proportion", "what fraction",
              "share of", "percentage of", "proportion of", "fraction of")  # fmt: skip
-
-
-@dataclass
-class Mention:
-    """A measure phrase: words ``start:end`` (a negation before it kept apart), its column."""
-
-    start: int
-    end: int
-    column: str
-    negated: bool
-    concept: str | None
-    taken: bool = False
 
 
 def link_filters(index: VocabularyIndex, p: Parse) -> None:
@@ -70,7 +53,8 @@ def link_filters(index: VocabularyIndex, p: Parse) -> None:
     found = [q for q in quantities(w, blocked) if _is_condition(q, w, spans)]
     # a period that is not itself a condition's number qualifies a measure ("in the last year")
     spans = [s for s in spans if not any(q.start < s.end and s.start < q.end for q in found)]
-    said = mentions(index, p, blocked | {i for q in found for i in range(q.start, q.end)})
+    numbered = {q.start - 1 for q in found} | {q.end for q in found}
+    said = mentions(index, p, blocked | {i for q in found for i in range(q.start, q.end)}, numbered)
     consumed: set[int] = set()
     for q in found:
         _attach(index, p, q, said, spans, consumed)
@@ -80,6 +64,9 @@ def link_filters(index: VocabularyIndex, p: Parse) -> None:
     _having(p, said, consumed)
     _repeated(p, said, consumed)
     reserve_measure(index, p, said, consumed)
+    if p.filters and _counting(p):
+        p.loose = [(m.start, m.end, m.column) for m in said
+                   if not m.taken and not _qualifies(m, consumed, w)]  # fmt: skip
     if re.search(r"\bbetween \S+ and \S+", " ".join(w)):
         _between(index, p)
     qualified = [s for s in spans if any(m.taken for m in said)]
@@ -102,76 +89,6 @@ def _is_condition(q: Quantity, w: list[str], spans: list[Period]) -> bool:
     if q.op or q.unit or q.money or q.fraction:
         return not (q.at > 0 and w[q.at - 1] in {"top", "bottom", "run", "segment", "#"})
     return q.value == 0
-
-
-def mentions(index: VocabularyIndex, p: Parse, blocked: set[int]) -> list[Mention]:
-    """The measure phrases of the question, left to right, each with its best column."""
-    w = p.words
-    tokens = {t for m in index.vocabulary.behaviour() for t in column_tokens(m.key) if len(t) > 2}
-    tokens -= set(lx.MEASURE_FILLERS)
-    hit = [
-        i not in blocked
-        and w[i] not in lx.STOP_WORDS | lx.PEOPLE_NOUNS
-        and (is_measure_word(w[i]) or any(_same(w[i], t) for t in tokens))
-        for i in range(len(w))
-    ]
-    for i in measure_phrase_words(w, blocked):
-        hit[i] = True
-    out: list[Mention] = []
-    i = 0
-    while i < len(w):
-        if not hit[i]:
-            i += 1
-            continue
-        end = i + 1
-        while end < len(w):
-            if hit[end]:
-                end += 1
-            elif w[end] in _GAP_WORDS and end + 1 < len(w) and hit[end + 1]:
-                end += 2
-            else:
-                break
-        start = i
-        negated = False
-        for j in range(i - 1, max(0, i - 3) - 1, -1):  # a negation before, not across a measure
-            if hit[j] or w[j] in _CLAUSE_BREAKS:
-                break
-            if j not in blocked and (w[j] in _NEGATIONS or w[j].endswith("n't")):
-                negated, start = True, j
-        words = w[start:end]
-        found = behaviour_measure(index, words)
-        if found:
-            concept = _concept_of(index, found[0])
-            out.append(Mention(start, end, found[0], negated, concept))
-        i = end
-    return out
-
-
-def _same(word: str, token: str) -> bool:
-    return t_in([word], token)
-
-
-def measure_phrase_words(w: list[str], blocked: set[int]) -> set[int]:
-    """Words of multi-word measure phrases ("send back", "been with us", "time since")."""
-    text = " ".join(w)
-    out: set[int] = set()
-    for concept in lx.CONCEPTS:
-        for term in concept.terms:
-            if " " not in term:
-                continue
-            for match in re.finditer(rf"(?<!\S){re.escape(term)}(?!\S)", text):
-                first = text[: match.start()].count(" ")
-                span = range(first, first + len(term.split()))
-                if not any(i in blocked for i in span):
-                    out.update(span)
-    return out
-
-
-def _concept_of(index: VocabularyIndex, key: str) -> str | None:
-    for name, columns in index.columns.items():
-        if any(c.key == key for c in columns):
-            return name
-    return None
 
 
 def _want(q: Quantity, mention: Mention) -> str | None:
@@ -231,11 +148,15 @@ def _attach(
     consumed: set[int],
 ) -> None:
     w = p.words
-    after_people = q.start > 0 and w[q.start - 1] in lx.PEOPLE_NOUNS
+    before = q.start - 1
+    while before > 0 and w[before] in {"are", "is", "who", "that", "aged", "were", "being"}:
+        before -= 1  # "customers who are over 65", "shoppers aged under 30"
+    after_people = before >= 0 and w[before] in lx.PEOPLE_NOUNS
     measured_after = any(m.start >= q.end for m in said)
     plain = not (q.unit or q.money or q.fraction)
+    adult = 16 <= q.value <= 100 and float(q.value).is_integer()
     # "customers over 65 booked …": a plain number right after the people is their age
-    bare = plain and after_people and (not measured_after or bool(index.columns.get("age")))
+    bare = plain and after_people and (not measured_after or adult)
     if q.start < len(w) and w[q.start] in {"older", "younger"} or bare:  # "older than 60": age
         ages = index.columns.get("age") or []
         p.filters.append(Filter(ages[0].key if ages else "age", q.op or ">", q.value, False))
@@ -258,7 +179,9 @@ def _attach(
     for other in said:  # "spent over 500 on their card": one measure named twice
         # "send back more than 10% of orders": what the fraction is of is the condition's too
         between = w[q.end : other.start] if other.start >= q.end else ["-"]
-        of = q.fraction and w[q.end - 1] == "of" and all(x in _OWNERS for x in between)
+        # "on most orders", "more than half their spend": what the fraction is of
+        after = q.fraction and (w[q.end - 1] == "of" or other.start - q.end <= 1)
+        of = after and all(x in _OWNERS for x in between)
         if of or other.column == m.column and abs(other.start - m.end) <= 4:
             other.taken = True
             consumed.update(range(other.start, other.end))
@@ -274,7 +197,7 @@ def _attach(
     consumed.update(range(q.start, q.end))
     consumed.update(range(m.start, m.end))
     for j in range(max(0, m.start - 3), m.start):
-        if w[j] in _NEGATIONS or w[j].endswith("n't"):
+        if w[j] in NEGATIONS or w[j].endswith("n't"):
             consumed.add(j)
 
 
@@ -288,7 +211,8 @@ def _period_condition(
         return False
     near = [m for m in said if not m.taken and (m.end <= span.start and span.start - m.end <= 3)]
     for m in reversed(near):
-        if m.concept in {"orders", "recency"} and (m.negated or m.concept == "recency"):
+        done = m.concept == "orders" and _past_verb(p.words[m.start : m.end])
+        if m.concept in {"orders", "recency"} and (m.negated or m.concept == "recency" or done):
             recency = index.columns.get("recency") or []
             key = recency[0].key if recency else None
             op = ">" if m.negated else "<="
@@ -307,12 +231,35 @@ def _period_condition(
     return False
 
 
+def _past_verb(words: list[str]) -> bool:
+    """Whether a purchase is written as something done ("ordered", "bought") rather than
+    counted ("orders"): "ordered in the last 30 days" is a time since the last order."""
+    return any(x.endswith("ed") or x in {"bought", "shopped"} for x in words)
+
+
+def _qualifies(m: Mention, consumed: set[int], w: list[str], reach: int = 3) -> bool:
+    """Whether a measure phrase only qualifies a condition read beside it, within a few words
+    and no clause break ("spent over £500 with us", "a fifth of what they buy")."""
+    for step, start in ((-1, m.start - 1), (1, m.end)):
+        i = start
+        for _ in range(reach + 1):
+            if i < 0 or i >= len(w) or w[i] in CLAUSE_BREAKS:
+                break
+            if i in consumed:
+                return True
+            i += step
+    return False
+
+
+def _counting(p: Parse) -> bool:
+    """Whether the question counts people ("how many", "what share of")."""
+    text = " " + " ".join(p.words) + " "
+    return "how_many" in p.cues or any(f" {c} " in text for c in _COUNTING)
+
+
 def _having(p: Parse, said: list[Mention], consumed: set[int]) -> None:
     """In a counting question, "no autoship" is none of it and "on autoship" some of it."""
-    text = " " + " ".join(p.words) + " "
-    counting = "how_many" in p.cues or any(f" {c} " in text for c in _COUNTING) or bool(
-        p.filters)  # fmt: skip
-    if not counting:
+    if not (_counting(p) or p.filters):
         return
     w = p.words
     for m in said:

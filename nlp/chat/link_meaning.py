@@ -12,8 +12,8 @@ import numpy as np
 
 from nlp.chat import lexicon as lx
 from nlp.chat.lexicon.measures import STAT_WORDS
-from nlp.chat.link_measures import is_measure_word
 from nlp.chat.link_unknown import is_name, names_people, written
+from nlp.chat.measure_columns import is_measure_word
 from nlp.chat.parse import Parse
 from nlp.chat.vocabulary_index import VocabularyIndex
 

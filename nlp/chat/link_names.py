@@ -24,15 +24,20 @@ from nlp.chat.vocabulary_index import VocabularyIndex
 
 SPELLING = 0.8  # the least letter similarity of a misspelt word of a name
 MARGIN = 0.04  # how much the best segment must beat the next on the same words
+_POINTING = frozenset(["the", "those", "these", "our", "that"])
 _HEAD_ENDS = frozenset({"talking", "about", "who", "with"})
 
 
-def link_name_parts(index: VocabularyIndex, p: Parse) -> None:
-    """Segments named by a run of the words of their name (see the module docstring)."""
+def link_name_parts(index: VocabularyIndex, p: Parse, *, pointed_only: bool = False) -> None:
+    """Segments named by a run of the words of their name (see the module docstring).
+    ``pointed_only``: only runs after a determiner that end the name ("how many of the
+    frequent returners ..."), linked before measure words can take them."""
     spans: dict[tuple[int, int], dict[int, float]] = {}
     for number, tokens in index.name_tokens.items():
         head = _head(tokens)
         for start, end, score in _runs(p, head):
+            if pointed_only and not (start > 0 and p.words[start - 1] in _POINTING):
+                continue
             found = spans.setdefault((start, end), {})
             found[number] = max(score, found.get(number, 0.0))
     for (start, end), scores in sorted(spans.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0])):

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from nlp.chat import lexicon as lx
 from nlp.chat.lexicon.measures import STAT_WORDS
 from nlp.chat.lexicon.quantities import LOW_WORDS
-from nlp.chat.link_measures import behaviour_measure, t_in
+from nlp.chat.measure_columns import behaviour_measure, t_in
 from nlp.chat.parse import Parse
 from nlp.chat.quantity import periods
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 if TYPE_CHECKING:
-    from nlp.chat.link_filters import Mention
+    from nlp.chat.mentions import Mention
 
 #: Words before what people write about ("complain most about delivery"): not a measure.
 _SUBJECT_WORDS = frozenset(["about", "regarding", "concerning", "mention", "mentions",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from nlp.chat import lexicon as lx
-from nlp.chat.link_measures import is_measure_word
 from nlp.chat.link_topics import topic_phrase_words
+from nlp.chat.measure_columns import is_measure_word
 from nlp.chat.parse import Parse
 from nlp.chat.text import parse_number, same_word, stem
 from nlp.chat.vocabulary_index import VocabularyIndex, name_word, same_topic
@@ -169,7 +169,8 @@ def link_segment_names(index: VocabularyIndex, p: Parse) -> None:
         people = any(i + 1 < len(w) and w[i + 1] in lx.PEOPLE_NOUNS for i in hits) or any(
             i + 2 < len(w) and w[i + 2] in lx.PEOPLE_NOUNS for i in hits
         )
-        about = any(i > 0 and w[i - 1] in lx.TOPIC_PREPS for i in hits) and not people
+        people = people or any(_names_head(w, i, keys) for i in hits)
+        about = any(_after_prep(w, i) for i in hits) and not people
         if about or distinct == 0:
             continue
         measure_like = all(
@@ -200,6 +201,35 @@ def link_segment_names(index: VocabularyIndex, p: Parse) -> None:
         p.used.update(span)
     order = sorted(zip(p.segment_spans, p.segments, strict=False))
     p.segments = list(dict.fromkeys(n for _span, n in order))
+
+
+def _after_prep(w: list[str], i: int) -> bool:
+    """Whether word ``i`` follows a subject's preposition, past a determiner ("about the
+    bike workshop")."""
+    j = i - 1
+    while j >= 0 and w[j] in {"the", "our", "their", "your", "a", "an", "this", "that"}:
+        j -= 1
+    if j >= 0 and w[j] in lx.TOPIC_PREPS:
+        return True
+    # a list after a subject's preposition: "the mood around discount codes and prices"
+    listed = w[max(0, i - 5) : i]
+    if not {"and", "or", ","} & set(listed):
+        return False
+    return any(x in {"about", "around", "regarding", "concerning", "re"} for x in listed)
+
+
+def _names_head(w: list[str], i: int, keys: list[str]) -> bool:
+    """Whether word ``i`` is a name's last word written as a noun after a determiner, alone
+    or with more of the name ("what share are the newcomers" for "Present-minded
+    newcomers", "the frequent returners"): it names
+    the people, even where the same word could name a measure."""
+    pointing = {"the", "those", "these", "our", "that", "all"}
+    if not same_word(w[i], keys[-1]) or len(w[i]) <= 3:
+        return False
+    start = i  # back over the name's own words: "the frequent returners"
+    while start > 0 and any(same_word(w[start - 1], k) for k in keys[:-1]):
+        start -= 1
+    return start > 0 and w[start - 1] in pointing
 
 
 def _agent_noun(index: VocabularyIndex, p: Parse, i: int) -> bool:

@@ -18,7 +18,7 @@ import re
 
 from nlp.chat import lexicon as lx
 from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS, STAT_WORDS
-from nlp.chat.link_measures import is_measure_word
+from nlp.chat.measure_columns import is_measure_word
 from nlp.chat.parse import Parse
 from nlp.chat.text import same_word
 from nlp.chat.vocabulary_index import VocabularyIndex

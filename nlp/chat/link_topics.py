@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from nlp.chat import lexicon as lx
 from nlp.chat.lexicon import talk as tk
-from nlp.chat.link_measures import is_measure_word
+from nlp.chat.measure_columns import is_measure_word
 from nlp.chat.parse import Parse
 from nlp.chat.text import same_word
 from nlp.chat.vocabulary_index import VocabularyIndex, keywords_of
@@ -40,6 +40,8 @@ def link_topic_keywords(index: VocabularyIndex, p: Parse) -> None:
                     continue  # "how's feeling about X trending": the feeling asked, not a topic
                 if w[i] in lx.UNITS or w[i] in lx.MONTHS:
                     continue  # "the past year" names a period, not a topic listing "years"
+                if len(parts) == 1 and w[i] != keyword and w[i].endswith("est"):
+                    continue  # "growing quickest" ranks, it names no topic about "quick"
                 if _feeling_before_subject(w, i):
                     continue  # "feeling about autoship": the subject follows
                 if all(same_word(w[j], part) for j, part in zip(span, parts, strict=True)):

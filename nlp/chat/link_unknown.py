@@ -30,7 +30,7 @@ import unicodedata
 from nlp.chat import lexicon as lx
 from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS
 from nlp.chat.link_customers import asked_noun, take_customer
-from nlp.chat.link_measures import behaviour_measure
+from nlp.chat.measure_columns import behaviour_measure
 from nlp.chat.parse import Parse
 from nlp.chat.reading import comparator_at
 from nlp.chat.text import column_tokens, normalise, same_word, tokenize
@@ -264,6 +264,8 @@ def _counted_things(index: VocabularyIndex, p: Parse) -> None:
         noun = w[i + 2]
         if noun in lx.PEOPLE_NOUNS or noun in lx.SEGMENT_WORDS or not noun.isalpha():
             return
+        if noun in lx.STOP_WORDS:
+            return  # "how many have an average basket under 20": people counted, not a thing
         per_person = any(x in {"each", "per", "every", "average"} for x in w[i + 3 :])
         if per_person and behaviour_measure(index, [noun]) is None and i + 2 not in p.used:
             _unknown(p, written(p, i + 2, i + 3), "measure")

@@ -71,6 +71,9 @@ class Understanding:
     picks: list[dict[str, Any]] = field(default_factory=list)
     # words that fit several segments alike: {"phrase", "segments", "question", "suggestions"}
     clarify: dict[str, Any] | None = None
+    # the words that named the first topic when its label holds none of them (linked by a
+    # deeper keyword or by meaning): the texts may name that subject in those very words
+    topic_words: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (what the service keeps as a conversation's context)."""
@@ -131,6 +134,12 @@ class Parse:
     picks: list[dict[str, Any]] = field(default_factory=list)
     back: list[tuple[int, int]] = field(default_factory=list)  # words pointing back (follow-up)
     clarify: dict[str, Any] | None = None  # words that fit several segments alike
+    # measure phrases of a counting question left without a condition: (start, end, column)
+    loose: list[tuple[int, int, str]] = field(default_factory=list)
+    # words written right before a comma or semicolon: a phrase never runs across them
+    breaks: set[int] = field(default_factory=set)
+    # conditions of a counting question with a number but no measure ("what about over 2k?")
+    open_filters: list[Filter] = field(default_factory=list)
 
 
 def masked(p: Parse) -> str:

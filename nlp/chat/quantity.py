@@ -15,6 +15,7 @@ from nlp.chat import lexicon as lx
 from nlp.chat.lexicon.quantities import (
     ALL_TIME_WORDS,
     FRACTIONS,
+    MOST_SHARE_PREPS,
     PERIOD_TOKENS,
     TIMES_WORDS,
     UNIT_FACTORS,
@@ -159,6 +160,14 @@ def quantities(words: list[str], skip: set[int]) -> list[Quantity]:
     return found
 
 
+def _most_of(w: list[str], i: int) -> Quantity | None:
+    """ "on most orders", "for most of their purchases": more than half (a fraction)."""
+    if w[i] != "most" or i == 0 or w[i - 1] not in MOST_SHARE_PREPS or i + 1 >= len(w):
+        return None
+    end = i + 1 + (w[i + 1] == "of")
+    return Quantity(i, end, i, 0.5, ">", fraction=True)
+
+
 def _number_at(w: list[str], j: int) -> tuple[float, int, bool] | None:
     """(value, words taken, fraction?) of a number or a fraction in words at ``j``."""
     if j >= len(w):
@@ -181,6 +190,9 @@ def _number_at(w: list[str], j: int) -> tuple[float, int, bool] | None:
 
 
 def _quantity_at(w: list[str], i: int) -> Quantity | None:
+    special = _most_of(w, i) or _grand(w, i)
+    if special:
+        return special
     op = None
     j = i
     found = comparator_at(w, i)
@@ -209,3 +221,21 @@ def _quantity_at(w: list[str], i: int) -> Quantity | None:
     if fraction and end < len(w) and w[end] == "of":
         end += 1
     return Quantity(i, end, at, value, op, money=money, fraction=fraction, unit=unit)
+
+
+def _grand(w: list[str], i: int) -> Quantity | None:
+    """ "a grand", "2 grand", "over a grand": thousands of money."""
+    op, j = None, i
+    found = comparator_at(w, i)
+    if found:
+        op, j = found[0], i + found[1]
+    if j + 1 >= len(w) or w[j + 1] != "grand":
+        return None
+    count = 1.0 if w[j] in {"a", "one"} else parse_number(w[j])
+    if count is None:
+        return None
+    end = j + 2
+    trailing = trailing_comparator(w, end)
+    if trailing:
+        op, end = trailing[0], end + trailing[1]
+    return Quantity(i, end, j, count * 1000, op, money=True)

@@ -49,7 +49,12 @@ def read_words(question: str, lexicon: frozenset[str], known: frozenset[str]) ->
     customer, question = take_customer(question)
     text = normalise(question)
     words = correct(tokenize(text), lexicon, known)
-    return Parse(words=words, customer=customer)
+    breaks, at = set(), 0
+    for part in re.split(r",(?!\d)|;", text)[:-1]:  # "10 orders, spend above 500"
+        at += len(tokenize(part))
+        if at:
+            breaks.add(at - 1)
+    return Parse(words=words, customer=customer, breaks=breaks)
 
 
 def read_runs(p: Parse) -> None:
@@ -68,18 +73,31 @@ def read_runs(p: Parse) -> None:
         p.runs.append("previous")
 
 
+_SEASON_STARTS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
 def read_period(p: Parse) -> None:
-    """A period: "the last 6 months", "since March 2024", "in 2023"."""
+    """A period: "the last 6 months", "since March 2024", "in 2023", "this year" (the data's
+    latest calendar year so far: ``{"year": "this"}``)."""
     w = p.words
+    text = " " + " ".join(w) + " "
+    if re.search(r" (this|current) (calendar )?year | year to date | ytd ", text):
+        p.period = {"year": "this"}
+        return
+    season = re.search(r" since (?:the |last )?(spring|summer|autumn|fall|winter) ", text)
+    if season:  # "since spring": since the season's first month
+        p.period = {"since": f"{_SEASON_STARTS[season.group(1)]:02d}"}
+        return
     for i, word in enumerate(w):
         if word in {"last", "past", "previous"} and i + 1 < len(w):
             value = parse_number(w[i + 1]) if i + 2 < len(w) else None
             if value is not None and w[i + 2] in lx.UNITS:
                 p.period = {"last": int(value), "unit": lx.UNITS[w[i + 2]]}
-                p.used.update({i + 1, i + 2})
+                p.used.update({i, i + 1, i + 2})  # "last" here names no "last order"
                 return
             if w[i + 1] in lx.UNITS:
                 p.period = {"last": 1, "unit": lx.UNITS[w[i + 1]]}
+                p.used.update({i, i + 1})
                 return
         if word in {"since", "in", "from", "during"} and i + 1 < len(w):
             nxt = w[i + 1]

@@ -16,7 +16,7 @@ import re
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
 from nlp.chat.lexicon import talk as tk
-from nlp.chat.link_filters import measure_phrase_words
+from nlp.chat.mentions import measure_phrase_words
 from nlp.chat.parse import Parse
 from nlp.chat.text import parse_number
 
@@ -39,8 +39,14 @@ _text.PROTECTED.update(  # "blowing up" is not "glowing up"
 )
 # "Show me what they said": a request for their words, as "quotes" is.
 _WHAT_SAID = re.compile(
-    r" (show|see|read|give|hear|tell|paste|pull)\b.* what (they|people|customers|he|she|\w+ers)"
+    r" (show|see|read|give|hear|tell|paste|pull)\b.* what (they|people|customers|he|she|\w+ers"
+    r"|[\w-]+(?: [\w-]+){0,3} (?:customers|shoppers|buyers|users|visitors|returners|members))"
     r"( \w+)? (said|say|wrote|write|are saying|have said|actually said)\b"
+)
+# "nice things people said about X", "stuff customers wrote": their words asked for.
+_THINGS_SAID = re.compile(
+    r" (things|stuff|bits|lines|remarks) (that )?(they|people|customers|folks|users|\w+ers)"
+    r"( \w+)? (said|say|wrote|write|are saying|have said|posted|post)\b"
 )
 _VOLUME = re.compile(r" (number|amount|volume|count|how many) (of )?(\w+ )?(comments|messages|"
                      r"documents|reviews|feedback|mentions|posts)\b")  # fmt: skip
@@ -58,9 +64,20 @@ _PERIODS = (
 )
 
 # Nouns that ask for customers' words themselves.
-_QUOTE_NOUNS = {"quote", "quotes", "verbatim", "verbatims", "excerpts", "testimonials"}
+_QUOTE_NOUNS = {
+    "quote",
+    "quotes",
+    "verbatim",
+    "verbatims",
+    "excerpts",
+    "testimonials",
+    "texts",
+    "snippets",
+}
 # Intents that read the subject of a question ("about couriers") as what it is about.
 _SUBJECT_INTENTS = {"show_quotes", "topic_trend", "rank_segments", "segment_topic", "topic_where"}
+# Intents whose subject, when no topic covers it, is searched for in the texts.
+_SEARCHED = {"show_quotes", "topic_trend"}
 _TALK_INTENTS = {"top_topics", "growing_topics", "liked_most", "target_advice"}
 
 
@@ -83,7 +100,8 @@ def read_talk(p: Parse) -> None:
     talks = bool(words & tk.WRITE_ABOUT) or _has(text, ("bring up", "come up", "coming up"))
     segment_asked = bool(re.search(r" (which|what) (segments?|clusters?|groups?|personas?|"
                                    r"cohorts?|tribes?|types?) ", text))  # fmt: skip
-    if _has(text, tk.ADVICE_PHRASES) or re.search(tk.ADVICE_GROUP, text):
+    if (_has(text, tk.ADVICE_PHRASES) or re.search(tk.ADVICE_GROUP, text)
+            or re.search(tk.ADVICE_ACTION, text) or re.search(tk.ADVICE_BEST, text)):  # fmt: skip
         p.cues.add("advice")
         _use_phrases(p, tk.ADVICE_PHRASES)  # "thinking of a premium bundle": the goal follows
         p.goal = _goal(text)
@@ -107,8 +125,8 @@ def read_talk(p: Parse) -> None:
         p.cues.add("like")
     if words & tk.FEEL_WORDS or _has(text, tk.FEEL_PHRASES) or _FEELING_COMPARED.search(text):
         p.cues.add("feel")
-    if _WHAT_SAID.search(text):
-        p.cues.add("quotes")
+    if _WHAT_SAID.search(text) or _THINGS_SAID.search(text):
+        p.cues.update({"quotes", "words_asked"})
     if _has(text, tk.MORE_OR_LESS) and "feel" not in p.cues:
         p.cues.update({"volume", "trend"})  # "are people talking more or less about X"
     if _VOLUME.search(text):
@@ -128,7 +146,7 @@ def read_talk(p: Parse) -> None:
     if tones:
         p.tone = tones[0]
     if _has(text, tk.WORDS_ASKED):
-        p.cues.add("quotes")  # "their exact words", "real comments"
+        p.cues.update({"quotes", "words_asked"})  # "their exact words", "real comments"
     if "quotes" in p.cues and "about" in words and not words & tk.MAIN_WORDS:
         p.cues.discard("top_talk")  # "what are they saying about X? own words": quotes on X
     measured = measure_phrase_words(w, set())  # "ordered most recently" is a measure
@@ -191,8 +209,9 @@ def settle_talk(intent: str, scores: dict[str, float], p: Parse) -> str | None:
         return max((k for k in scores if k != intent), key=lambda k: scores[k])
     if "volume" in c and "trend" in c:
         return "topic_trend"
-    asked_quotes = "quotes" in c and (p.tone or set(p.words) & _QUOTE_NOUNS)
-    if asked_quotes and intent in {"segment_topic", "topic_where", "describe_segment"}:
+    asked_quotes = "quotes" in c and (p.tone or set(p.words) & _QUOTE_NOUNS or "words_asked" in c)
+    kept = {"topic_trend", "customer_why", "compare_segments", "rank_segments"}
+    if asked_quotes and intent not in kept and "volume" not in c:
         return "show_quotes"  # "quotes from X moaning about Y": their words, of that tone
     if intent == "topic_trend" and "quotes" in c and not c & {"volume", "feel"} and not p.period:
         return "show_quotes"  # "what are they saying about toys falling apart? exact words"
@@ -249,6 +268,14 @@ def finish_talk(p: Parse, intent: str) -> None:
         p.unknown = [u for u in p.unknown if u != p.about]
     elif intent == "rank_segments" and p.measure == "sentiment" and _about_chunks(subject):
         p.about = _about_chunks(subject)[0]["text"]  # "complains most about X"
+        p.unknown = [u for u in p.unknown if u != p.about]
+    said = tk.DOCUMENT_NOUNS | set(tk.TONE_WORDS)  # "the share of negative texts": no subject
+    named = [
+        u for u in p.unknown if p.unknown_kinds.get(u) == "topic" and not set(u.split()) <= said
+    ]
+    sentiment_rank = intent == "rank_segments" and p.measure == "sentiment"
+    if named and not p.topics and p.about is None and (sentiment_rank or intent in _SEARCHED):
+        p.about = named[0]  # "moans most about delivery - late parcels": searched in the texts
         p.unknown = [u for u in p.unknown if u != p.about]
     if intent == "show_quotes" and p.topics and p.about is None:  # "treadmill delivery"
         beside = [

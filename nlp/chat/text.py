@@ -82,15 +82,26 @@ def correct(words: list[str], lexicon: frozenset[str], known: Iterable[str]) -> 
     Words already in ``lexicon``, short words and numbers are left alone; ``known``
     (e.g. the vocabulary's own words) is where corrections come from, with the lexicon.
     """
-    candidates = sorted(set(lexicon) | set(known))
+    # a word is never corrected to a word under five letters ("short" is not "sort")
+    pool = {x for x in set(lexicon) | set(known) if len(x) >= 5}
+    candidates = sorted(pool)
     out = []
     for word in words:
         if len(word) < 5 or word in lexicon or not word.isalpha() or stem(word) in lexicon:
             out.append(word)
             continue
+        swapped = [x for x in _transpositions(word) if x in pool]  # "gruop" for "group"
+        if swapped:
+            out.append(swapped[0])
+            continue
         match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)
         out.append(match[0] if match else word)
     return out
+
+
+def _transpositions(word: str) -> list[str]:
+    """The word with each pair of neighbouring letters swapped (the commonest typo)."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
 
 
 def parse_number(token: str) -> float | None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nlp.chat import lexicon as lx
 from nlp.chat.asking import (
     description_opening,
     read_run_reference,
@@ -65,6 +66,7 @@ from nlp.chat.link_unknown import claim_named_groups, finish_unknown, mark_names
 from nlp.chat.parse import Filter, Parse, Understanding, masked
 from nlp.chat.reading import read_ordinals, read_period, read_runs, read_words
 from nlp.chat.talk import finish_talk, read_talk
+from nlp.chat.text import stem
 from nlp.chat.vocabulary import Vocabulary
 from nlp.chat.vocabulary_index import Encode, VocabularyIndex, unit_vectors
 
@@ -133,6 +135,7 @@ def _read(index: VocabularyIndex, question: str, context: dict[str, Any] | None 
     link_picks(index, parse)
     if context:
         refer_back(parse, context)
+    link_name_parts(index, parse, pointed_only=True)
     link_filters(index, parse)
     read_ordinals(parse)
     link_name_parts(index, parse)
@@ -197,6 +200,8 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
     unknown = list(dict.fromkeys([*p.measure_unknown, *p.unknown]))
     if intent not in {"rank_segments", "count_filter"}:
         unknown = [u for u in unknown if u not in p.measure_unknown]
+    if intent == "customer_why":  # "... I'm preparing for a call with them": the customer is
+        unknown = [u for u in unknown if p.unknown_kinds.get(u) == "segment"]  # the subject
     if intent == "compare_segments" or intent == "describe_segment" and p.segments:
         # "A vs B: spend, basket size, returns?": what to look at, not a measure to rank by;
         # "sum up X in a couple of lines": how to answer, not a subject
@@ -209,8 +214,12 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         ]
     if intent == "count_filter":
         unknown += [f"filter on “{f.op} {f.value:g}”" for f in filters if not f.measure]
+        p.open_filters = [f for f in filters if not f.measure]
         filters = [f for f in filters if f.measure]
+    if intent in {"count_filter", "share"}:
+        unknown += _loose_conditions(p, filters)
     return Understanding(
+        topic_words=_topic_words(index, p, topics, intent),
         intent=intent,
         segments=list(p.segments),
         topics=topics,
@@ -231,6 +240,37 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         about=p.about,
         goal=p.goal,
     )
+
+
+def _topic_words(index: VocabularyIndex, p: Parse, topics: list[int], intent: str) -> str | None:
+    """The question's words that named the first topic, when the topic's label holds none
+    of them ("delivery" linked to "price · sale · points" through a deeper keyword)."""
+    subject = intent in {"show_quotes", "topic_trend", "topic_where", "segment_topic"} or (
+        intent == "rank_segments" and p.measure == "sentiment"
+    )
+    topic = index.vocabulary.topic(topics[0]) if topics and p.topic_spans else None
+    if not subject or topic is None:
+        return None
+    start, end = p.topic_spans[0]
+    words = [x for x in p.words[start:end] if x.isalpha() and x not in lx.STOP_WORDS]
+    label = {stem(x) for x in re.findall(r"[a-z]+", topic.label.lower())}
+    if not words or any(stem(x) in label for x in words):
+        return None
+    return " ".join(words)
+
+
+def _loose_conditions(p: Parse, filters: list[Filter]) -> list[str]:
+    """Measure phrases of a counting question that no condition was read from ("... and
+    opened our last email"): never dropped in silence, the answer says they were not read."""
+    out = []
+    named = {i for a, b in p.segment_spans for i in range(a, b)}
+    for start, end, column in p.loose:
+        if column in {f.measure for f in filters} or named & set(range(start, end)):
+            continue
+        phrase = " ".join(p.words[start:end])
+        p.unknown_kinds[phrase] = "condition"
+        out.append(phrase)
+    return out
 
 
 def _finish(u: Understanding) -> Understanding:

@@ -358,6 +358,16 @@ OFF_TOPIC_WORDS = frozenset(
         "film",
         "meaning",
         "president",
+        # forecasts: the chat reports what the data holds, it does not predict
+        "predict",
+        "predicts",
+        "prediction",
+        "predictions",
+        "forecast",
+        "forecasts",
+        "forecasting",
+        "projection",
+        "projections",
     ]
 )
 

@@ -338,6 +338,8 @@ ATTRIBUTE_TERMS: dict[str, str] = {
     "ages": "age",
     "aged": "age",
     "age-band": "age",
+    "older": "age",
+    "younger": "age",
     "gender": "gender",
     "genders": "gender",
     "sex": "gender",

@@ -8,6 +8,9 @@ from __future__ import annotations
 PEOPLE_NOUNS = frozenset(
     [
         "people",
+        "ppl",
+        "custs",
+        "cust",
         "customers",
         "customer",
         "shoppers",

@@ -100,6 +100,8 @@ UNITS = {
     "mths": "months",
     "wk": "weeks",
     "wks": "weeks",
+    "fortnight": "fortnights",
+    "fortnights": "fortnights",
 }
 
 #: Counts of times written as one word ("bought at least twice").
@@ -165,6 +167,9 @@ TRAILING_COMPARATORS = (
     ("or below", "<="),
 )
 
+#: "on most orders", "for most of their purchases": more than half of what is counted.
+MOST_SHARE_PREPS = frozenset(["on", "for", "in", "with"])
+
 #: Fractions written in words ("half their orders", "a fifth of what they buy").
 FRACTIONS = {
     "half": 0.5,
@@ -181,10 +186,31 @@ FRACTIONS = {
 
 #: Each period unit in the others: a duration asked in one unit, compared on a column in another.
 UNIT_FACTORS: dict[str, dict[str, float]] = {
-    "days": {"days": 1, "weeks": 7, "months": 30, "quarters": 91, "years": 365},
-    "weeks": {"days": 1 / 7, "weeks": 1, "months": 30 / 7, "quarters": 13, "years": 52},
-    "months": {"days": 1 / 30, "weeks": 7 / 30, "months": 1, "quarters": 3, "years": 12},
-    "years": {"days": 1 / 365, "weeks": 1 / 52, "months": 1 / 12, "quarters": 0.25, "years": 1},
+    "days": {"days": 1, "weeks": 7, "fortnights": 14, "months": 30, "quarters": 91, "years": 365},
+    "weeks": {
+        "days": 1 / 7,
+        "weeks": 1,
+        "fortnights": 2,
+        "months": 30 / 7,
+        "quarters": 13,
+        "years": 52,
+    },
+    "months": {
+        "days": 1 / 30,
+        "weeks": 7 / 30,
+        "fortnights": 14 / 30,
+        "months": 1,
+        "quarters": 3,
+        "years": 12,
+    },
+    "years": {
+        "days": 1 / 365,
+        "weeks": 1 / 52,
+        "fortnights": 14 / 365,
+        "months": 1 / 12,
+        "quarters": 0.25,
+        "years": 1,
+    },
 }
 
 #: Column-name tokens that give the period a column covers ("spend_12m", "sessions_30d").

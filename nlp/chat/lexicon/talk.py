@@ -54,10 +54,12 @@ TONE_WORDS: dict[str, str] = {
     ),
 }
 #: Words about feelings: a trend of sentiment, not of volume.
-FEEL_WORDS = _words("feel feels feeling felt mood sentiment happier")
+FEEL_WORDS = _words("feel feels feeling felt mood tone sentiment happier")
 #: Phrases asking whether the volume of something goes up or down.
 MORE_OR_LESS = ("more or less", "more or fewer", "up or down", "rising or falling",
-                "increasing or decreasing", "growing or shrinking")  # fmt: skip
+                "increasing or decreasing", "growing or shrinking", "than they used to",
+                "than we used to", "than it used to", "than before", "than last year",
+                "than a year ago")  # fmt: skip
 #: Phrases asking for customers' own words.
 WORDS_ASKED = ("exact words", "their words", "own words", "real comments", "actual comments",
                "in their words", "word for word")  # fmt: skip
@@ -85,6 +87,18 @@ ADVICE_PHRASES = (
     "what can we do about",
     "what should we do",
     "what to do about",
+    "who should",
+    "how can we",
+    "how should we",
+    "how do we get",
+    "how do we win",
+    "how do we keep",
+    "how do we grow",
+    "how do we stop",
+    "how do we reduce",
+    "how do we increase",
+    "how do we improve",
+    "how do we bring",
     "thinking of a",
     "thinking of an",
     "thinking of launching",
@@ -97,7 +111,21 @@ ADVICE_PHRASES = (
 #: "which segment would go for it"): advice, not a ranking by a measure.
 ADVICE_GROUP = (
     r" (which|what) (segments?|clusters?|groups?|cohorts?|personas?|tribes?|types?|customers)"
-    r"( \w+)? (would|might) "
+    r"( \w+)? (would|might|should) "
+)
+#: A group asked for as the one to act on ("which group to pitch the new range to", "who to
+#: target with a loyalty scheme"): advice, whatever measure the offer's words resemble.
+ADVICE_ACTION = (
+    r" (?:(?:which|what|best|right) (?:segments?|clusters?|groups?|cohorts?|personas?|tribes?"
+    r"|types?|customers|audience)|who)( \w+){0,2} to (target|pitch|send|offer|email|mail|market"
+    r"|push|sell|approach|invite|focus on|prioriti[sz]e|promote|advertise|reach|contact|court"
+    r"|upsell|trial|test|pilot|launch)\b"
+)
+#: A group asked for as the best one for an aim ("which group's best for launching a range",
+#: "what segment is best to target"): advice.
+ADVICE_BEST = (
+    r" (?:which|what) (?:segments?|clusters?|groups?|cohorts?|personas?|tribes?|types?)"
+    r"(?:'s| is| are| would be| will be)? (?:the )?best (?:for|to) "
 )
 #: A targeting goal named in the tool's own words, by the words people use for it.
 GOALS: dict[str, tuple[str, ...]] = {
@@ -115,7 +143,7 @@ FILLER_WORDS = _words(
 #: Nouns of what is written, counted in "the number of messages about X".
 DOCUMENT_NOUNS = _words(
     "comments comment messages message reviews review posts post mentions feedback documents "
-    "notes surveys tickets"
+    "notes surveys tickets texts text chatter buzz conversation conversations"
 )
 #: Two-word feelings the measure words do not hold, by first word ("fed up with": -1).
 FEELING_PHRASES: dict[str, dict[str, int]] = {

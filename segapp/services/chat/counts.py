@@ -28,7 +28,11 @@ from segapp.selectors.customer_explanations import feature_number
 from segapp.services.chat import differencing, figures
 from segapp.services.chat.customer_columns import category_values
 from segapp.services.chat.differencing import Band
-from segapp.services.sensitive import declared_sensitive_names, without_sensitive
+from segapp.services.sensitive import (
+    canonical_sensitive,
+    declared_sensitive_names,
+    without_sensitive,
+)
 
 if TYPE_CHECKING:
     from segapp.services.chat.tools import ToolContext
@@ -44,6 +48,7 @@ OPS: dict[str, Callable[[float, float], bool]] = {
 }
 OP_WORDS = {">": "over", ">=": "at least", "<": "under", "<=": "at most", "=": "exactly"}
 SEGMENT = "_segment"  # the key of a member row holding its segment number (None: outlier)
+SENSITIVE_NUMBER = "sensitive:"  # the prefix of a member row's sensitive numbers ("sensitive:age")
 
 
 @dataclass
@@ -120,6 +125,10 @@ def _read_rows(ctx: ToolContext, with_sentiment: bool) -> list[dict[str, Any]]:
     values = []
     for customer, number, behaviour, events, attributes, sensitive in rows:
         merged: dict[str, Any] = category_values(attributes, sensitive, declared=declared)
+        for name, value in canonical_sensitive(sensitive, declared=declared).items():
+            amount = feature_number(value)  # "age 35": a sensitive number, for allowed roles
+            if amount is not None:
+                merged[SENSITIVE_NUMBER + name] = amount
         numbers = without_sensitive({**(behaviour or {}), **(events or {})}, hidden)
         merged |= {k: feature_number(v) for k, v in numbers.items()}
         merged["sentiment"] = moods.get(customer)

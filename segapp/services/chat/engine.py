@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,7 @@ from segapp.selectors import personas
 from segapp.selectors.runs import RunNotFound, get_run
 from segapp.services import audit
 from segapp.services.chat import compose, grounding, llm
+from segapp.services.chat.subjects import settle_subject
 from segapp.services.chat.tools import ToolContext, ToolError, ToolResult, refused, run_tool
 from segapp.services.chat.vocabulary import build_vocabulary, vocabulary_key
 
@@ -157,6 +159,7 @@ def _answer(
         run = other
         interpreter, vocabulary = _interpreter(run)
         understanding = interpreter.understand(question, None)
+    understanding = settle_subject(understanding, run, personas.min_group_size())
     plan = make_plan(understanding, vocabulary)
     saved = {"understanding": understanding.to_dict(), "run": run.pk}
     if isinstance(plan, Decline):
@@ -363,6 +366,7 @@ def _store(
 ) -> dict[str, Any]:
     """Save the message and the follow-up context, write the audit entry, return the response."""
     response = json.loads(json.dumps(response, cls=DjangoJSONEncoder))
+    question, context = _without_external_ids(question, response, context)
     with transaction.atomic():
         if conversation is None:
             conversation = Conversation.objects.create(user=user, run=run, context=context or {})
@@ -396,6 +400,27 @@ def _store(
             engine=response.get("engine"),
         )
     return response
+
+
+def _without_external_ids(
+    question: str, response: dict[str, Any], context: dict | None
+) -> tuple[str, dict | None]:
+    """The question, response and follow-up context as kept: a customer named by the shop's
+    own id is kept by pseudonym only (the id is personal data VoxSeg never stores)."""
+    for step in response.get("plan") or []:
+        if step.get("tool") != "customer_why" or step["result"].get("given_as") != "external_id":
+            continue
+        given = str(step["args"].get("customer") or "").strip()
+        pseudonym = str(step["result"].get("customer") or "")
+        if not given or not pseudonym:
+            continue
+        written = f"customer {pseudonym[:12]}…"
+        question = re.sub(re.escape(given), written, question, flags=re.I)
+        step["args"]["customer"] = pseudonym
+        understanding = (context or {}).get("understanding") or {}
+        if str(understanding.get("customer") or "").strip().lower() == given.lower():
+            understanding["customer"] = pseudonym
+    return question, context
 
 
 def history(user, conversation_id: int) -> dict[str, Any]:

@@ -132,8 +132,10 @@ def _trend(d: dict, args: dict) -> str:
     measure = d.get("measure") or args.get("measure")
     if d.get("direction") is not None or (measure == "sentiment" and d.get("topic") is None):
         return _sentiment_trend(d, args)
-    what = "mean sentiment" if measure == "sentiment" else "documents"
+    what = "mean sentiment" if measure == "sentiment" else "number of documents"
     subject = "of all documents" if d.get("topic") is None else f"about {d.get('label')}"
+    if d.get("topic") is None and d.get("about"):
+        subject = f"that mention {_q(d['about'])}"
     if d.get("topic") is not None and d.get("label") is None:
         subject = f"about topic {d['topic']}"
     return f"Following the {what} {subject} month by month{_period(d)} in {_run(d)}"

@@ -182,5 +182,6 @@ def fill(entry: dict, data: RunData, external: dict[str, str], before: Asked | N
             if value is None:
                 raise BankError(f"{key}: {placeholder} has nothing to fill it")
             question = question.replace(placeholder, value)
-    user = entry.get("user") or (before.user if before is not None else "analyst")
+    # a follow-up is asked in the conversation it follows, so by the same user
+    user = before.user if before is not None else (entry.get("user") or "analyst")
     return Asked(entry, question, str(user), segment, segment2, topic, customer, external_id)

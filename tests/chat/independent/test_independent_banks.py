@@ -10,10 +10,13 @@ said it could not answer, or asked back) or confident wrong. Run with `-s` to
 see accuracy per bank and per kind and every miss.
 
 The banks without a letter and `pawpantry_b` were written first; the chat
-was then changed on their misses. `larkfield_b` was written while it was being
-changed, by someone who saw neither the code nor the other banks, and was asked
-only once the changes were done: it shows what generalises (83.8% right, 16
-confident wrong, against 93-98% on the banks the chat was changed on).
+was then changed on their misses. Each later bank was written by someone who saw
+neither the code nor the other banks, and its first figure was taken before
+the changes its misses then informed: `larkfield_b` (83.8% right when first
+asked), `larkfield_c` and `ridgeline_b` (81.0% and 81.8%), `pawpantry_c` (91.9%)
+and `ridgeline_c` (89.7%). `larkfield_d` was written last and asked only on the
+final code: 81.9% right, 18 confident wrong (5 of them on questions to decline).
+The first figures are the honest ones; the others flatter the chat.
 
 Thresholds: 90% right per bank (expected to fail where it does not hold today,
 marked with the figure measured), no bank below the figure measured today
@@ -25,6 +28,7 @@ to someone who did not ask about that customer or may not see them.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -55,11 +59,15 @@ DATASETS = ("larkfield", "pawpantry", "ridgeline")
 TARGET = 0.90
 # Measured today (share right per bank; confident wrong answers to decline questions).
 MEASURED = {
-    "larkfield": 0.969, "larkfield_b": 0.838, "pawpantry": 0.984, "pawpantry_b": 0.953,
-    "ridgeline": 0.929,
+    "larkfield": 0.969, "larkfield_b": 0.931, "larkfield_c": 0.949, "larkfield_d": 0.819,
+    "pawpantry": 0.977, "pawpantry_b": 0.930, "pawpantry_c": 0.948, "ridgeline": 0.961,
+    "ridgeline_b": 0.947, "ridgeline_c": 0.934,
 }  # fmt: skip
-DECLINES_WRONG = {"larkfield_b": 1, "pawpantry": 1, "ridgeline": 1}
+DECLINES_WRONG = {"larkfield_d": 5}
 SLACK = 0.05
+# The same bank measured on two machines with the same code differed by up to 2.4 points
+# (larkfield: 96.9% and 94.5%): how near the target a figure is too near to hold.
+VARIATION = 0.035
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
@@ -93,9 +101,13 @@ class BankResult:
 
 def load_banks(dataset: str) -> dict[str, dict]:
     """The banks of a dataset by name (`banks/<dataset>.json`, `banks/<dataset>_<b>.json`, ...);
-    each keeps its entries' order (follow-ups after what they follow)."""
+    each keeps its entries' order (follow-ups after what they follow). `VOXSEG_BANKS`
+    (comma-separated bank names) asks only those banks."""
     banks = {}
+    only = set(filter(None, os.environ.get("VOXSEG_BANKS", "").split(",")))
     for path in sorted(BANKS.glob(f"{dataset}*.json")):
+        if only and path.stem not in only:
+            continue
         bank = json.loads(path.read_text(encoding="utf-8"))
         if bank.get("dataset", dataset) == dataset:
             banks[path.stem] = bank
@@ -203,7 +215,8 @@ def results(imported, django_db_blocker) -> list[BankResult]:
 
 
 def test_bank_is_answered_right_nine_times_in_ten(results, request):
-    short = [r.name for r in results if MEASURED.get(r.name, 0.0) < TARGET]
+    # a bank measured within VARIATION of the target may fall under it on another machine
+    short = [r.name for r in results if MEASURED.get(r.name, 0.0) < TARGET + VARIATION]
     if short:
         request.applymarker(pytest.mark.xfail(
             reason="measured " + ", ".join(f"{MEASURED.get(n, 0.0):.1%} right on {n}"

@@ -95,6 +95,27 @@ def test_each_question_is_audited_with_the_customer_asked_about(chat_run, bob):
     assert entry.target == pseudonym and entry.details["customer"] == pseudonym
 
 
+def test_a_customer_named_by_the_shops_own_id_is_kept_by_pseudonym_only(chat_run, bob):
+    from nlp.datasets import generate_demo_dataset
+    from segapp.services.pseudonyms import pseudonymise
+
+    ids = [str(c["customer_id"]) for c in generate_demo_dataset(n_customers=150, seed=7).customers]
+    placed = set(Membership.objects.filter(run=chat_run, segment__isnull=False)
+                 .values_list("customer__pseudonym", flat=True))  # fmt: skip
+    external = next(i for i in ids if pseudonymise(i) in placed)
+    first = engine.ask(f"Which segment is customer {external} in?", user=bob)
+    assert first["plan"][0]["tool"] == "customer_why"
+    assert first["plan"][0]["result"]["customer"] == pseudonymise(external)
+    again = engine.ask("and why?", user=bob, conversation_id=first["conversation"])
+    assert again["plan"][0]["tool"] == "customer_why"
+    assert again["plan"][0]["result"]["customer"] == pseudonymise(external)
+    kept = [json.dumps([m.question, m.response]) for m in ChatMessage.objects.all()]
+    kept += [json.dumps(e.details) for e in AuditEvent.objects.filter(action="chat_question")]
+    kept += [json.dumps(c.context) for c in ChatMessage.objects.first().conversation.__class__
+             .objects.all()]  # fmt: skip
+    assert kept and not any(external.lower() in text.lower() for text in kept)
+
+
 def test_product_managers_get_aggregates_only(chat_run, carol):
     pseudonym = Membership.objects.filter(run=chat_run).first().customer.pseudonym
     why = engine.ask(f"Why is customer {pseudonym} in their segment?", user=carol)

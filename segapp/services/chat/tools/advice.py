@@ -33,7 +33,7 @@ def _goal(goal: str | None) -> str | None:
         return None
     if "win" in text or "lapsed" in text or "reactivat" in text:
         return "win-back"
-    return next((g for g in GOALS if g in text), text)
+    return next((g for g in GOALS if g in text), " ".join(str(goal).lower().split()))
 
 
 def _relevant(ctx: ToolContext, goal: str | None) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS
 from segapp.services.chat import counts, figures
 from segapp.services.chat.tools.base import (
     ToolContext,
@@ -20,6 +21,7 @@ from segapp.services.chat.tools.base import (
     refused,
     segment_ref,
 )
+from segapp.services.chat.tools.breakdowns import may_break_down_sensitive
 from segapp.services.chat.tools.missing import no_such_category, no_such_measure
 from segapp.services.chat.vocabulary import run_categories
 
@@ -55,6 +57,14 @@ def count_members(
         info = features.get(key)
         if op not in counts.OPS or not isinstance(f.get("value"), int | float):
             raise ToolError(f"Invalid filter {f!r}.")
+        if info is None and _sensitive_number(ctx, key):
+            if not may_break_down_sensitive(ctx):  # the breakdowns' policy, for counts too
+                reason = (f"Counts by {key} are shown only to roles that may see customers' "
+                          "sensitive values and the bias audit.")  # fmt: skip
+                return refused(reason, filters=list(filters))
+            wanted.append({"measure": counts.SENSITIVE_NUMBER + key, "label": key, "op": op,
+                           "value": float(f["value"])})  # fmt: skip
+            continue
         if info is None or info.get("kind") not in ("behaviour", "sentiment"):
             return no_such_measure(ctx, key, measure=key, filters=list(filters or []))
         wanted.append({"measure": key, "label": info.get("label") or key, "op": op,
@@ -88,6 +98,16 @@ def count_members(
         facts.append(fact("Share", figures.share(data["share"])))
     facts.extend(fact(label, value) for label, value in counted.facts)
     return ToolResult(data=data, facts=facts)
+
+
+def _sensitive_number(ctx: ToolContext, key: str) -> bool:
+    """Whether `key` is a protected attribute people ask about ("age", as the breakdowns name
+    them) and some member has a number under it; any other name declared sensitive is never
+    counted on."""
+    if key not in set(ATTRIBUTE_TERMS.values()):
+        return False
+    name = counts.SENSITIVE_NUMBER + key
+    return any(name in row for row in counts.member_rows(ctx, with_sentiment=False))
 
 
 def share_members(

@@ -6,6 +6,7 @@ segments; callers drop segments below k before reporting.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Avg, Count, F, Q
@@ -15,6 +16,80 @@ from segapp.services.chat.tools.base import ToolContext
 
 SEGMENT_KEY = "document__customer__memberships__segment__number"
 SCANNED = 500  # candidate documents read to choose quotes from
+MAX_WORDS = 4  # words of an "about …" search
+# Words of a request that say nothing about the subject ("comments about the delivery").
+STOP_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "about",
+        "with",
+        "our",
+        "their",
+        "they",
+        "them",
+        "what",
+        "that",
+        "this",
+        "those",
+        "these",
+        "some",
+        "any",
+        "from",
+        "comment",
+        "comments",
+        "quote",
+        "quotes",
+        "verbatim",
+        "verbatims",
+        "customer",
+        "customers",
+        "say",
+        "says",
+        "said",
+    ]
+)
+
+# Endings cut so that a word's forms meet at the start of a word ("sustainability" and
+# "sustainable" at "sustain", "deliveries" and "delivered" at "deliver"), longest first.
+_ENDINGS = ("abilities", "ability", "ibility", "ility", "ations", "ation", "ness", "ments",
+            "ment", "able", "ible", "ies", "ing", "ed", "es", "s", "y")  # fmt: skip
+_STEM_LEAST = 4
+
+
+def search_stem(word: str) -> str:
+    """The start a word's forms share: the longest ending of :data:`_ENDINGS` cut while at
+    least four letters stay."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _STEM_LEAST:
+            return word[: -len(ending)]
+    return word
+
+
+def written_words(about: str | None) -> list[str]:
+    """The words of an "about …" search as the asker wrote them (for answers to show), in the
+    order of :func:`search_words`."""
+    words = re.findall(r"[^\W\d_][^\W\d_]{2,}", str(about or "").lower())
+    kept = [w for w in words if w not in STOP_WORDS]
+    stems = {}
+    for w in kept:
+        stems.setdefault(search_stem(w), w)
+    return list(stems.values())[:MAX_WORDS]
+
+
+def search_words(about: str | None) -> list[str]:
+    """The words of an "about …" search as stems that start a word of a text (see
+    :func:`search_stem`): lower case, 3+ letters, no stop words, a few."""
+    words = re.findall(r"[^\W\d_][^\W\d_]{2,}", str(about or "").lower())
+    stems = [search_stem(w) for w in words if w not in STOP_WORDS]
+    return list(dict.fromkeys(stems))[:MAX_WORDS]
+
+
+def holds_word(stem: str, field: str = "document__text") -> Q:
+    """Texts with a word starting with ``stem`` ("deliver" finds "Delivery", not "undeliverable"
+    … nor "chocolate" for "late"): a case-blind match at a word's start, on every database."""
+    return Q(**{f"{field}__iregex": rf"(^|[^a-z0-9]){re.escape(stem)}"})
 
 
 def topic_rows(ctx: ToolContext, topic: int | None = None) -> dict[int, dict[int, dict]]:
@@ -57,6 +132,26 @@ def documents_per_segment(ctx: ToolContext) -> dict[int, int]:
     return {row["number"]: row["n"] for row in rows}
 
 
+def subject_match(run, words: list[str], k: int) -> Q:
+    """Which texts are about a subject of several words: those holding every word ("flight
+    delays", "gift wrapping"); when fewer than k customers wrote all of them and every word
+    is written somewhere, those holding any ("delivery, late parcels, couriers"). A subject
+    nobody writes about matches (almost) nothing either way."""
+    every, some = Q(), Q()
+    for word in words:
+        every &= holds_word(word)
+        some |= holds_word(word)
+    if len(words) <= 1:
+        return every
+    results = DocumentResult.objects.filter(run=run)
+    if results.filter(every).values("document__customer").distinct().count() >= k:
+        return every
+    # a list of subjects ("delivery, late parcels, couriers") when every word is written
+    # somewhere; a subject with a word nobody writes ("mortgage rates") is not there at all
+    listed = all(results.filter(holds_word(word)).exists() for word in words)
+    return some if listed else every
+
+
 def matching_documents(
     ctx: ToolContext,
     *,
@@ -82,10 +177,10 @@ def matching_documents(
     if any_words and words:
         held = Q()
         for word in words:
-            held |= Q(document__text__icontains=word)
+            held |= holds_word(word)
         return found.filter(held)
     for word in words or []:
-        found = found.filter(document__text__icontains=word)
+        found = found.filter(holds_word(word))
     return found
 
 

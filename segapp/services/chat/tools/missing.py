@@ -16,7 +16,7 @@ from segapp.selectors.topics import small_topic_numbers
 from segapp.services.chat.tools.base import SUGGESTIONS_SHOWN, ToolContext, ToolResult
 from segapp.services.chat.vocabulary import run_categories
 
-KINDS = ("segment", "measure", "topic", "category")
+KINDS = ("segment", "measure", "topic", "category", "condition")
 LISTED = 8  # options written in the answer
 
 
@@ -149,12 +149,35 @@ def no_such_category(ctx: ToolContext, column: str, value: str, **data: Any) -> 
     )
 
 
+def no_condition_read(ctx: ToolContext, phrase: str) -> ToolResult:
+    """A counting question with a part no condition could be read from: nothing counted
+    (a count without it would answer another question), the measures offered instead."""
+    labels = [label for label in measure_labels(ctx).values() if label not in ("size", "sentiment")]
+    reason = (
+        f"I couldn't read “{phrase}” as a condition I can count on, so I haven't counted: "
+        "a count without it would answer a different question. Write it with a number on "
+        f"one of the measures I have: {_listed(labels)}."
+    )
+    return ToolResult(
+        data={
+            "missing": "condition",
+            "asked_for": phrase,
+            "options": labels,
+            "unlisted": _unlisted(labels),
+        },  # fmt: skip
+        refused=reason,
+        suggestions=[],
+    )
+
+
 def unknown(ctx: ToolContext, kind: str = "segment", name: str = "") -> ToolResult:
     """The answer to a question naming something the run does not have: a segment, a
     measure, a topic (or a category value, as "column=value")."""
     name = " ".join(str(name or "").split()) or "that"
     if kind == "measure":
         return no_such_measure(ctx, name)
+    if kind == "condition":
+        return no_condition_read(ctx, name)
     if kind == "topic":
         return no_such_topic(ctx, name)
     if kind == "category" and "=" in name:

@@ -8,7 +8,6 @@ before anything is quoted.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from segapp.selectors import personas
@@ -25,56 +24,15 @@ from segapp.services.chat.tools.base import (
 )
 from segapp.services.chat.tools.documents import (
     matching_documents,
+    search_words,
     topic_documents,
     topic_rows,
     writers_of,
+    written_words,
 )
 from segapp.services.chat.tools.missing import no_such_words
 
 TONES = ("positive", "negative")
-MAX_WORDS = 4  # words of an "about …" search
-# Words of a request that say nothing about the subject ("comments about the delivery").
-STOP_WORDS = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "about",
-        "with",
-        "our",
-        "their",
-        "they",
-        "them",
-        "what",
-        "that",
-        "this",
-        "those",
-        "these",
-        "some",
-        "any",
-        "from",
-        "comment",
-        "comments",
-        "quote",
-        "quotes",
-        "verbatim",
-        "verbatims",
-        "customer",
-        "customers",
-        "say",
-        "says",
-        "said",
-    ]
-)
-
-
-def search_words(about: str | None) -> list[str]:
-    """The words of an "about …" search: lower case, 3+ letters, no stop words, a few."""
-    words = re.findall(r"[^\W\d_][\w'-]{2,}", str(about or "").lower())
-    # a plural searched as its singular ("diets" finds "diet" and "diets")
-    words = [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
-             for w in words if w not in STOP_WORDS]  # fmt: skip
-    return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
 def quotes(
@@ -106,13 +64,13 @@ def quotes(
     if topic is not None and int(topic) not in ctx.topic_labels():
         return no_topic(ctx, topic)
     topic = None if topic is None else int(topic)
-    words = search_words(about)
+    words, shown = search_words(about), " ".join(written_words(about))
     limit = max(1, min(int(limit or QUOTE_LIMIT), MAX_QUOTE_LIMIT))
     data: dict[str, Any] = {"segment": chosen.number if chosen else None,
                             "name": chosen.name if chosen else None,
                             "topic": topic, "label": ctx.topic_label(topic)
                             if topic is not None else None,
-                            "tone": tone, "about": " ".join(words) or None}  # fmt: skip
+                            "tone": tone, "about": shown or None}  # fmt: skip
     if chosen is not None and topic is None and tone is None and not words:
         found = personas.quotes_of(ctx.run, (chosen.profile or {}).get("quotes") or [])[:limit]
         found = [{"document": q["document"], "text": q["text"], "segment": chosen.number}
@@ -175,12 +133,11 @@ def _too_few_writers(
     )
     writers = writers_of(found)
     if words and writers == 0:
-        return no_such_words(ctx, " ".join(words), data)
+        return no_such_words(ctx, data.get("about") or " ".join(words), data)
     if writers < ctx.k:
-        what = " ".join(
-            part for part in (tone and f"{tone} comments", words and f"about “{' '.join(words)}”")
-            if part
-        )  # fmt: skip
+        subject = data.get("about") or " ".join(words)
+        parts = (tone and f"{tone} comments", words and f"about “{subject}”")
+        what = " ".join(part for part in parts if part)
         who = f"customers of “{chosen.name}”" if chosen is not None else "customers"
         return ToolResult(
             data={**data, "writers": "fewer than k", "k": ctx.k},

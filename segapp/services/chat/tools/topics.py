@@ -253,20 +253,24 @@ def top_topics(
 
 
 def words_sentiment(ctx: ToolContext, about: str) -> tuple[str, dict[int, float]] | str:
-    """(label, mean sentiment per reportable segment of the comments holding any of the
-    words of `about`), for segments where at least k members wrote them; a reason when no
+    """(label, mean sentiment per reportable segment of the comments about `about`
+    (`subject_match`)), for segments where at least k members wrote them; a reason when no
     comment holds them."""
-    from segapp.services.chat.tools.quotes import search_words
+    from segapp.services.chat.tools.documents import search_words, subject_match, written_words
 
-    words = search_words(about)
+    about_text, words = about, search_words(about)
     if not words:
         return "Which subject should the segments be ranked by? Name it."
     values: dict[int, float] = {}
+    subject = subject_match(ctx.run, words, ctx.k)
     for segment in ctx.reportable():
-        found = matching_documents(ctx, segment=segment, words=words, any_words=True)
+        found = matching_documents(ctx, segment=segment).filter(subject)
         if writers_of(found) >= ctx.k:
             values[segment.number] = float(found.aggregate(mean=Avg("sentiment"))["mean"])
     if not values:
-        return f"Fewer than {ctx.k} customers of any segment mention {' or '.join(words)}."
-    named = ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
+        listed = " or ".join(f"“{w}”" for w in written_words(about_text))
+        return (f"I don't have enough comments that mention {listed} in any segment to rank "
+                "the segments by them.")  # fmt: skip
+    shown = written_words(about_text)
+    named = ", ".join(shown[:-1]) + (" or " if len(shown) > 1 else "") + shown[-1]
     return f"sentiment of comments mentioning {named}", values

@@ -10,10 +10,11 @@ fewer than k documents, as in the trend selector.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Avg, CharField, Count, Q
+from django.db.models import Avg, CharField, Count
 from django.db.models.functions import Cast, Substr
 
 from segapp.models import DocumentResult
@@ -21,13 +22,20 @@ from segapp.selectors import trends
 from segapp.selectors.topics import small_topic_numbers
 from segapp.services.chat import figures
 from segapp.services.chat.tools.base import ToolContext, ToolResult, fact, no_segment, no_topic
+from segapp.services.chat.tools.documents import search_words, subject_match, written_words
 from segapp.services.chat.tools.missing import no_such_words
-from segapp.services.chat.tools.quotes import search_words
 
 STEADY = 0.05  # a change of mean sentiment smaller than this is "about the same"
 VOLUME_STEADY = 0.2  # a change of documents smaller than this share is "about the same"
 GROWTH_SHOWN = 5
-UNIT_MONTHS = {"days": 1 / 30, "weeks": 7 / 30, "months": 1, "quarters": 3, "years": 12}
+UNIT_MONTHS = {
+    "days": 1 / 30,
+    "weeks": 7 / 30,
+    "fortnights": 14 / 30,
+    "months": 1,
+    "quarters": 3,
+    "years": 12,
+}
 
 
 def topic_trend(
@@ -51,9 +59,9 @@ def topic_trend(
     if words:
         months = _sentiment_months(ctx, None, None, words)
         if _written(months) < ctx.k:  # (almost) nobody writes about it: say so
-            about = " ".join(words)
+            about = " ".join(written_words(about))
             return no_such_words(ctx, about, {"about": about}, some=bool(months))
-        label = f"“{' '.join(words)}”"
+        label = f"“{' '.join(written_words(about))}”"
         measure = "volume"
     elif topic is None:
         volumes = trends.topic_volumes(ctx.run)
@@ -71,7 +79,7 @@ def topic_trend(
     data: dict[str, Any] = {"topic": topic, "label": label, "measure": measure, "months": months,
                             "period": period_words(period)}  # fmt: skip
     if words:
-        data["about"] = " ".join(words)
+        data["about"] = " ".join(written_words(about))
     if not months:
         return ToolResult(data=data, refused="There are no dated documents in that period.")
     key = "sentiment" if measure == "sentiment" else "documents"
@@ -148,9 +156,14 @@ def period_bounds(period: dict | None, months: Sequence[str]) -> tuple[str, str]
         return _shift(latest, -(span - 1)), latest
     if period.get("since"):
         since = str(period["since"])
+        if len(since) <= 2:  # "since March": the last March up to the data's latest month
+            year = int(latest[:4]) - (int(since) >= int(latest[5:7]))
+            return f"{year:04d}-{int(since):02d}", ""
         return (since[:7] if len(since) >= 7 else f"{since[:4]}-01"), ""
     if period.get("year"):
         year = str(period["year"])[:4]
+        if not year.isdigit():  # "this year": the latest year of the data, so far
+            year = latest[:4]
         return f"{year}-01", f"{year}-12"
     if period.get("month"):
         month = str(period["month"])
@@ -173,9 +186,14 @@ def period_words(period: dict | None) -> str:
     """A period as the answer reads it: "the last 6 months", "since 2024-03", "" for all."""
     if not period:
         return ""
+    since = str(period.get("since") or "")
+    if len(since) <= 2 and since.isdigit():  # "since March", read against the data's months
+        return f"since {calendar.month_name[int(since)]}"
     if period.get("last"):
         n, unit = int(period["last"]), str(period.get("unit") or "months")
         return f"the last {unit.rstrip('s')}" if n == 1 else f"the last {n} {unit}"
+    if period.get("year") == "this":
+        return "this year so far"
     for key, words in (("since", "since"), ("year", "in"), ("month", "in")):
         if period.get(key):
             return f"{words} {period[key]}"
@@ -190,15 +208,8 @@ def period_words(period: dict | None) -> str:
 
 
 def subject_words(about: str | None) -> list[str]:
-    """The stems of a subject's words ("deliveries" -> "deliver"), matched anywhere in a text."""
-    stems = []
-    for word in search_words(about):
-        for suffix in ("ies", "es", "s", "ing", "ed", "y"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                word = word[: -len(suffix)]
-                break
-        stems.append(word)
-    return list(dict.fromkeys(stems))
+    """The stems of a subject's words ("deliveries" -> "deliver"), matched at a word's start."""
+    return search_words(about)
 
 
 def _run_months(ctx: ToolContext) -> list[str]:
@@ -229,13 +240,10 @@ def _sentiment_months(
     ctx: ToolContext, topic: int | None, segment, words: list[str] | None = None
 ) -> list[dict[str, Any]]:
     """Documents and mean sentiment per month (all documents, a topic's or a segment's;
-    with `words`, the documents holding any of them)."""
+    with `words`, the documents about them: `subject_match`)."""
     found = DocumentResult.objects.filter(run=ctx.run, document__created_at__isnull=False)
     if words:
-        holds = Q()
-        for word in words:
-            holds |= Q(document__text__icontains=word)
-        found = found.filter(holds)
+        found = found.filter(subject_match(ctx.run, words, ctx.k))
     if topic is not None:
         found = found.filter(topic=topic)
     if segment is not None:
@@ -287,10 +295,10 @@ def sentiment_trend(
     words = subject_words(about) if topic is None else []
     every_month = _sentiment_months(ctx, topic, chosen, words)
     if words and _written(every_month) < ctx.k:  # (almost) nobody writes about it: say so
-        about = " ".join(words)
+        about = " ".join(written_words(about))
         return no_such_words(ctx, about, {"about": about}, some=bool(every_month))
     months = _in_run_period(ctx, every_month, period)
-    label = f"“{' '.join(words)}”" if words else "all documents"
+    label = f"“{' '.join(written_words(about))}”" if words else "all documents"
     data: dict[str, Any] = {
         "topic": topic, "about": " ".join(words) or None,
         "label": ctx.topic_label(int(topic)) if topic is not None else label,
