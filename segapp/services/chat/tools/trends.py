@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Avg, CharField, Count
 from django.db.models.functions import Cast, Substr
 
+from nlp.chat.lexicon.quantities import UNIT_FACTORS
 from segapp.models import DocumentResult
 from segapp.selectors import trends
 from segapp.selectors.topics import small_topic_numbers
@@ -28,14 +29,7 @@ from segapp.services.chat.tools.missing import no_such_words
 STEADY = 0.05  # a change of mean sentiment smaller than this is "about the same"
 VOLUME_STEADY = 0.2  # a change of documents smaller than this share is "about the same"
 GROWTH_SHOWN = 5
-UNIT_MONTHS = {
-    "days": 1 / 30,
-    "weeks": 7 / 30,
-    "fortnights": 14 / 30,
-    "months": 1,
-    "quarters": 3,
-    "years": 12,
-}
+UNIT_MONTHS = UNIT_FACTORS["months"]  # a period unit in months ("quarters": 3)
 
 
 def topic_trend(
