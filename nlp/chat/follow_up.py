@@ -24,6 +24,7 @@ from nlp.chat.asking import asks_description
 from nlp.chat.intent import own_intent_cue
 from nlp.chat.lexicon.measures import STAT_WORDS
 from nlp.chat.parse import Filter, Parse, Understanding, anaphors
+from nlp.chat.text import parse_number
 
 # A follow-up's own intent wins over the last one when it scores this much higher.
 OWN_MARGIN = 0.1
@@ -66,6 +67,8 @@ def follow_up(
     if not is_follow or u.intent == "unsupported" and ("write" in c or "off_topic" in c):
         return u
     u.followup = True
+    if prev.intent in _OVER_TIME and not (p.period or p.filters):
+        _bare_duration(u, p)  # "what about 6 months?" after a trend: the last 6 months
     results = [int(n) for n in context.get("result_segments") or []]
     referred = results or list(prev.segments)
     if _only_new_slots(p) and prev.intent not in {"overview", "run_change"}:
@@ -92,6 +95,27 @@ def follow_up(
 _RE_ASKING = frozenset({"just", "only", "same", "now", "then", "what", "about", "how", "and",
                         "over", "for", "in", "the", "by", "instead", "again", "but", "ok", "so",
                         "please", "pls", "split", "broken", "down", "per"})  # fmt: skip
+
+
+_OVER_TIME = frozenset({"topic_trend", "growing_topics"})
+
+
+def _bare_duration(u: Understanding, p: Parse) -> None:
+    """A number of months, weeks or years with no "last" ("6 months?", "over a year"): in a
+    follow-up to a question over time, the period that ends with the data."""
+    w = p.words
+    for i in range(len(w)):
+        unit = lx.UNITS.get(w[i])
+        if unit is None or i in p.used:
+            continue
+        value = parse_number(w[i - 1]) if i >= 1 else None
+        if value is None and i >= 1 and w[i - 1] in {"a", "one", "the"}:
+            value = 1.0
+        if value is None or value <= 0 or not float(value).is_integer():
+            continue
+        p.period = u.period = {"last": int(value), "unit": unit}
+        p.used.update({i - 1, i})
+        return
 
 
 def _only_new_slots(p: Parse) -> bool:

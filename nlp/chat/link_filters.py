@@ -22,7 +22,7 @@ from nlp.chat import lexicon as lx
 from nlp.chat.categories import find_categories
 from nlp.chat.lexicon.quantities import LOW_WORDS
 from nlp.chat.link_reserve import reserve_measure
-from nlp.chat.measure_columns import behaviour_measure
+from nlp.chat.measure_columns import behaviour_measure, metric_compound
 from nlp.chat.mentions import CLAUSE_BREAKS, NEGATIONS, Mention, mentions
 from nlp.chat.parse import Filter, Parse
 from nlp.chat.quantity import (
@@ -34,7 +34,7 @@ from nlp.chat.quantity import (
     periods,
     quantities,
 )
-from nlp.chat.text import column_tokens, parse_number
+from nlp.chat.text import column_tokens, parse_number, same_word
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 _OWNERS = frozenset(["the", "their", "all", "its", "his", "her", "your", "our"])
@@ -73,6 +73,8 @@ def link_filters(index: VocabularyIndex, p: Parse) -> None:
     if (p.filters or said) and qualified and "trend" not in p.cues:
         consumed |= {i for s in qualified for i in range(s.start, s.end)}
     p.used |= consumed
+    if consumed & period_words:
+        p.cues.add("period_read")  # the period is a condition's, or qualifies its measure
     if p.period and consumed & period_words and "trend" not in p.cues:
         p.period = None
     if p.filters or "how_many" in p.cues:  # "how many … in the north (spent over 500)"
@@ -176,6 +178,12 @@ def _attach(
         return
     _, _, m, key = min(choices, key=lambda c: (c[0], c[1]))
     m.taken = True
+    compound = metric_compound(w, key, m.start, m.end)
+    if compound:  # "a churn score over 0.7": a metric the column found is not
+        p.measure_unknown.append(compound)
+        consumed.update(range(q.start, q.end))
+        consumed.update(range(m.start, min(len(w), m.end + 1)))
+        return
     for other in said:  # "spent over 500 on their card": one measure named twice
         # "send back more than 10% of orders": what the fraction is of is the condition's too
         between = w[q.end : other.start] if other.start >= q.end else ["-"]
@@ -211,7 +219,11 @@ def _period_condition(
         return False
     near = [m for m in said if not m.taken and (m.end <= span.start and span.start - m.end <= 3)]
     for m in reversed(near):
-        done = m.concept == "orders" and _past_verb(p.words[m.start : m.end])
+        words = p.words[m.start : m.end]
+        written = p.words[m.start : span.start]
+        if any(_names_own_column(written, c.key) for c in index.vocabulary.behaviour()):
+            continue  # "booked a class in the last 6 months": classes, not the last order
+        done = m.concept == "orders" and _past_verb(words)
         if m.concept in {"orders", "recency"} and (m.negated or m.concept == "recency" or done):
             recency = index.columns.get("recency") or []
             key = recency[0].key if recency else None
@@ -229,6 +241,15 @@ def _period_condition(
         consumed.update(range(m.start, m.end))
         return True
     return False
+
+
+def _names_own_column(words: list[str], key: str) -> bool:
+    """Whether the phrase names its column by a word of the column's own beyond purchase
+    and period words ("a class" in ``classes_booked_12m``): a count of that thing."""
+    orders = next(c for c in lx.CONCEPTS if c.name == "orders")
+    own = [t for t in column_tokens(key) if t.isalpha() and len(t) > 2
+           and not any(same_word(t, term) for term in orders.terms if " " not in term)]  # fmt: skip
+    return any(same_word(x, t) for x in words for t in own)
 
 
 def _past_verb(words: list[str]) -> bool:

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from nlp.chat import lexicon as lx
 from nlp.chat.lexicon.quantities import LOW_WORDS
-from nlp.chat.measure_columns import behaviour_measure, concept_hit, is_measure_word
+from nlp.chat.measure_columns import (
+    behaviour_measure,
+    concept_hit,
+    is_measure_word,
+    metric_compound,
+)
 from nlp.chat.parse import Parse
 from nlp.chat.quantity import (
     periods,
 )
 from nlp.chat.reading import BASE_LEXICON
-from nlp.chat.text import column_tokens, same_word
+from nlp.chat.text import same_word
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 
@@ -52,7 +57,7 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
     documents = _polarity_hits(words, lx.DOCUMENT_TERMS)
     reserved = p.measure is not None  # read with the filters ("median total spend")
     key = p.measure if reserved else (behaviour[0] if behaviour else None)
-    compound = _metric_compound(p, key) if key else None
+    compound = metric_compound(p.words, key) if key else None
     if compound:  # "churn score", "loyalty tier": a metric the run's column is not
         p.measure_unknown.append(compound)
         behaviour, reserved, p.measure = None, False, None
@@ -77,24 +82,6 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
 
 # Words after which a feeling's subject follows ("moans most about the classes").
 _SUBJECT_PREPS = frozenset(["about", "regarding", "concerning", "re", "around"])
-
-# Nouns that name a kind of metric: "churn score", "loyalty tier", "risk index".
-_METRIC_NOUNS = frozenset(["score", "scores", "tier", "tiers", "index", "grade", "grades",
-                           "propensity", "probability", "likelihood", "rate", "rates",
-                           "ratio"])  # fmt: skip
-
-
-def _metric_compound(p: Parse, key: str) -> str | None:
-    """A measure word followed by a metric noun that the column found does not hold ("churn
-    score" read as days since the last order): the phrase, a measure the run does not have."""
-    tokens = set(column_tokens(key))
-    w = p.words
-    for i in range(1, len(w)):
-        if w[i] in _METRIC_NOUNS and not tokens & {w[i], w[i].rstrip("s")}:
-            before = w[i - 1]
-            if before not in lx.STOP_WORDS and (is_measure_word(before) or before in tokens):
-                return f"{before} {w[i]}"
-    return None
 
 
 def _other_measure(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from nlp.chat import lexicon as lx
+from nlp.chat.lexicon import talk as tk
 from nlp.chat.link_measures import link_measure
 from nlp.chat.parse import Parse
 from nlp.chat.vocabulary_index import VocabularyIndex
@@ -36,6 +37,28 @@ _CLAUSE_END = frozenset(
 )
 _CLAUSE_WORDS = 7
 _COPULA = frozenset({"is", "are", "was", "were", "'s", "be"})
+_DOING = frozenset(
+    {
+        "buy",
+        "buys",
+        "want",
+        "wants",
+        "need",
+        "needs",
+        "hate",
+        "hates",
+        "do",
+        "complain",
+        "moan",
+        "write",
+        "order",
+        "purchase",
+        "spend",
+        "think",
+    }
+)
+_NOT_NOUNS = frozenset({"is", "are", "was", "do", "does", "did", "the", "our", "about", "of",
+                        "share", "percentage", "proportion", "kind", "sort", "type", "types"})
 _WH = frozenset({"what", "which", "who", "what's", "which's", "who's", "whats"})
 
 
@@ -44,15 +67,31 @@ def link_picks(index: VocabularyIndex, p: Parse) -> None:
     if not any(s.values for s in index.named_segments) or "rank" in p.cues:
         return
     w = p.words
+    # "which region has the most unhappy customers": people counted per something else
+    counting = "how_many" in p.cues or "breakdown" in p.cues or _asks_other_thing(w)
     for i, word in enumerate(w):
-        if word not in PICK_NOUNS or i in p.used:
+        people = word in lx.PEOPLE_NOUNS and word.endswith("s") and not counting
+        if not (word in PICK_NOUNS or people) or i in p.used:
             continue
         for start, window, end in _phrases(w, i, p.used):
-            if _asks_which(w, start):
+            if _asks_which(w, start, end):
                 continue
+            if people:  # "the biggest spenders": the noun may name the measure
+                window = [*window, i]
             picked = _resolve(index, p, window)
-            if picked is not None:
+            # "our happiest customers" are the happiest segment; "the biggest customers" no size
+            if picked is not None and not (people and picked["measure"] == "size"):
                 _record(p, picked, start, end)
+
+
+def _asks_other_thing(w: list[str]) -> bool:
+    """Whether the question asks "which <noun>" of a noun that is no segment or people noun
+    ("which region", "what age group", "which topic")."""
+    for i, word in enumerate(w[:-1]):
+        if word in {"which", "what"}:
+            noun = w[i + 1]
+            return noun.isalpha() and noun not in PICK_NOUNS | lx.PEOPLE_NOUNS | _NOT_NOUNS
+    return False
 
 
 def _phrases(w: list[str], i: int, used: set[int]) -> list[tuple[int, list[int], int]]:
@@ -60,6 +99,12 @@ def _phrases(w: list[str], i: int, used: set[int]) -> list[tuple[int, list[int],
     before = _before(w, i, used)
     if before:
         det, window = before
+        joins = [k for k in window if w[k] in {"and", "or", "vs", "versus", "&"}]
+        if joins:  # "the biggest and smallest segments": two picks sharing the noun
+            first = [k for k in window if k < joins[0]]
+            second = [k for k in window if k > joins[0]]
+            if _superlative([w[k] for k in first]) and _superlative([w[k] for k in second]):
+                return [(det, first, first[-1]), (second[0], second, i)]
         found = [(det, window, i)]
         # "the biggest and the smallest clusters": the first superlative shares the noun
         if det >= 2 and w[det - 1] in {"and", "or", "vs", "versus"}:
@@ -102,10 +147,18 @@ def _superlative(words: list[str]) -> bool:
     )
 
 
-def _asks_which(w: list[str], start: int) -> bool:
-    """Whether the phrase is what the question asks for: "what is the largest segment"."""
+def _asks_which(w: list[str], start: int, end: int) -> bool:
+    """Whether the phrase is what the question asks for: "what is the largest segment", not
+    "what are the happiest segment talking about" (a verb after it: "what" is its object)."""
     head = [x for x in w[:start] if x not in {"so", "ok", "and", "tell", "me"}]
-    return bool(head) and head[0] in _WH and all(x in _WH | _COPULA for x in head)
+    acted = any(_predicate(x) for x in w[end + 1 :])
+    return bool(head) and head[0] in _WH and all(x in _WH | _COPULA for x in head) and not acted
+
+
+def _predicate(word: str) -> bool:
+    """Whether a word is a verb of talking, saying, liking or buying, or an -ing form."""
+    verbs = lx.TOPIC_VERBS | lx.SAY_WORDS | tk.WRITE_ABOUT | tk.LIKE_WORDS | _DOING
+    return word in verbs or (word.endswith("ing") and len(word) > 5)
 
 
 def _resolve(index: VocabularyIndex, p: Parse, window: list[int]) -> dict[str, Any] | None:
@@ -143,9 +196,43 @@ def _record(p: Parse, picked: dict[str, Any], start: int, end: int) -> None:
     if span & p.used:
         return
     p.used.update(span)
-    p.picks.append(picked)
+    p.picks.append({**picked, "phrase": " ".join(p.words[start : end + 1])})
     if number in p.segments:
         return
     p.segments.append(number)
     p.segment_spans.append((start, end + 1))
     p.seg_at.setdefault(number, start)
+
+
+#: Nouns of a group named by what its people do ("the autoship crowd", "the app folks").
+GROUP_NOUNS = PICK_NOUNS | lx.PEOPLE_NOUNS | {"crowd", "folks", "gang", "fans", "brigade"}
+_COLLECTIVE = frozenset({"crowd", "gang", "lot", "bunch", "brigade", "group", "segment", "cohort",
+                         "cluster", "tribe"})
+
+
+def link_measure_groups(index: VocabularyIndex, p: Parse) -> None:
+    """A group named by a measure word with no segment of that name ("the autoship crowd",
+    "the lapsed lot"): the segment highest on that measure (lowest where the word says
+    so, "the newcomers"), stated as a pick. Runs after the segment names are linked."""
+    if not any(s.values for s in index.named_segments) or "rank" in p.cues:
+        return
+    w = p.words
+    if "breakdown" in p.cues or _asks_other_thing(w):
+        return
+    for i, word in enumerate(w):
+        collective = word.endswith("s") or word in _COLLECTIVE
+        if word not in GROUP_NOUNS or i in p.used or not collective:
+            continue
+        j = i - 1
+        window: list[int] = []
+        while j >= 0 and len(window) < 2 and w[j] not in DETERMINERS and j not in p.used:
+            window.insert(0, j)
+            j -= 1
+        if not window or j < 0 or w[j] not in DETERMINERS or _superlative([w[k] for k in window]):
+            continue
+        if _asks_which(w, j, i) or any(w[k] in lx.STOP_WORDS for k in window):
+            continue
+        picked = _resolve(index, p, window)
+        if picked is not None and picked["measure"] not in {"size", "sentiment"}:
+            _record(p, picked, j, i)
+

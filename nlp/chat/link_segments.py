@@ -159,6 +159,7 @@ def link_segment_names(index: VocabularyIndex, p: Parse) -> None:
             if i not in p.used
             and not (i in phrased and not (i + 1 < len(w) and w[i + 1] in lx.PEOPLE_NOUNS))
             and word not in lx.MOST_WORDS | lx.LEAST_WORDS
+            and not _indefinite(w, i)
             and any(same_word(word, k) for k in keys)
         ]
         if not hits:
@@ -201,6 +202,12 @@ def link_segment_names(index: VocabularyIndex, p: Parse) -> None:
         p.used.update(span)
     order = sorted(zip(p.segment_spans, p.segments, strict=False))
     p.segments = list(dict.fromkeys(n for _span, n in order))
+
+
+def _indefinite(w: list[str], i: int) -> bool:
+    """Whether word ``i`` is a thing after "a"/"an" ("booked a class"), not people named."""
+    people = i + 1 < len(w) and w[i + 1] in lx.PEOPLE_NOUNS
+    return i > 0 and w[i - 1] in {"a", "an"} and not people
 
 
 def _after_prep(w: list[str], i: int) -> bool:

@@ -8,6 +8,7 @@ period written ("spend over the last year" -> the 12-month column).
 from __future__ import annotations
 
 from nlp.chat import lexicon as lx
+from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS
 from nlp.chat.quantity import (
     Period,
     all_time,
@@ -25,6 +26,28 @@ def is_measure_word(word: str) -> bool:
     word no term names, when one of its parts is: "app-active")."""
     parts = [x for x in word.split("-") if x]
     return _is_term(word) or len(parts) > 1 and any(_is_term(x) for x in parts)
+
+
+# Nouns that name a kind of metric: "churn score", "loyalty tier", "risk index".
+_METRIC_NOUNS = frozenset(["score", "scores", "tier", "tiers", "index", "grade", "grades",
+                           "propensity", "probability", "likelihood", "rate", "rates",
+                           "ratio", "level", "levels"])  # fmt: skip
+
+
+def metric_compound(w: list[str], key: str, start: int = 0, end: int | None = None) -> str | None:
+    """A measure word followed by a metric noun that the column found does not hold ("churn
+    score" read as days since the last order), looked for in ``w[start:end]`` and the word
+    after it: the phrase, a measure the run does not have; else None."""
+    tokens = set(column_tokens(key))
+    stop = len(w) if end is None else min(len(w), end + 1)
+    for i in range(max(1, start), stop):
+        if w[i] in _METRIC_NOUNS and not tokens & {w[i], w[i].rstrip("s")}:
+            before = w[i - 1]
+            if before in ATTRIBUTE_TERMS:
+                continue  # "age level": the attribute, grouped
+            if before not in lx.STOP_WORDS and (is_measure_word(before) or before in tokens):
+                return f"{before} {w[i]}"
+    return None
 
 
 def _is_term(word: str) -> bool:

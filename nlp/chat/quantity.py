@@ -181,6 +181,8 @@ def _number_at(w: list[str], j: int) -> tuple[float, int, bool] | None:
         k += 1
     if w[k] in FRACTIONS and (k > j or first == "half"):
         return count * FRACTIONS[w[k]], k - j + 1, True
+    if first in {"a", "an"} and k + 1 < len(w) and w[k + 1] in lx.UNITS:
+        return 1.0, 1, False  # "less than a year": one of the unit
     if first in TIMES_WORDS:  # "at least twice": a count of times
         return float(TIMES_WORDS[first]), 1, False
     value = parse_number(first)
@@ -206,7 +208,7 @@ def _quantity_at(w: list[str], i: int) -> Quantity | None:
     if number is None:
         return None
     value, taken, fraction = number
-    if op is None and not fraction and w[j] in {"a", "one"}:
+    if op is None and not fraction and w[j] in {"a", "an", "one"}:
         return None
     at, end = j, j + taken
     if end < len(w) and w[end] in {"%", "percent"}:

@@ -9,6 +9,7 @@ lexicon (every word the cue and measure tables use) is protected in
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from nlp.chat import lexicon as lx
 from nlp.chat import text as _text
@@ -92,11 +93,11 @@ def read_period(p: Parse) -> None:
         if word in {"last", "past", "previous"} and i + 1 < len(w):
             value = parse_number(w[i + 1]) if i + 2 < len(w) else None
             if value is not None and w[i + 2] in lx.UNITS:
-                p.period = {"last": int(value), "unit": lx.UNITS[w[i + 2]]}
+                p.period = _in_months(int(value), lx.UNITS[w[i + 2]])
                 p.used.update({i, i + 1, i + 2})  # "last" here names no "last order"
                 return
             if w[i + 1] in lx.UNITS:
-                p.period = {"last": 1, "unit": lx.UNITS[w[i + 1]]}
+                p.period = _in_months(1, lx.UNITS[w[i + 1]])
                 p.used.update({i, i + 1})
                 return
         if word in {"since", "in", "from", "during"} and i + 1 < len(w):
@@ -115,6 +116,13 @@ def read_period(p: Parse) -> None:
                 p.period = {"since" if word in {"since", "from"} else "year": int(nxt)}
                 p.used.add(i + 1)
                 return
+
+
+def _in_months(n: int, unit: str) -> dict[str, Any]:
+    """A period of the last ``n`` units; quarters are written as months ("last quarter": 3)."""
+    if unit == "quarters":
+        return {"last": 3 * n, "unit": "months"}
+    return {"last": n, "unit": unit}
 
 
 def read_ordinals(p: Parse) -> None:

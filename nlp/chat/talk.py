@@ -48,6 +48,29 @@ _THINGS_SAID = re.compile(
     r" (things|stuff|bits|lines|remarks) (that )?(they|people|customers|folks|users|\w+ers)"
     r"( \w+)? (said|say|wrote|write|are saying|have said|posted|post)\b"
 )
+# Nouns of what customers wrote ("reviews", "complaints"): with a showing verb or a tone right
+# before them ("show me complaints about X", "negative reviews from Y"), their words asked for.
+_TEXT_NOUNS = "|".join(sorted(tk.DOCUMENT_NOUNS | tk.TEXT_ASKED_NOUNS - {"mentions"}))
+_TONES = "|".join(sorted(tk.TONE_WORDS))
+_COUNTING = r"more|fewer|less|most|least|number|many|much|share|percentage|proportion|volume"
+_TEXTS_SHOWN = re.compile(
+    rf" (?:{tk.SHOW_VERBS})(?: me| us)?(?: (?!(?:{_COUNTING}) )[\w'-]+){{0,3}} (?:{_TEXT_NOUNS}) "
+)
+_TONED_TEXTS = re.compile(rf"(?:^| )(?:([\w%]+) )?(?:{_TONES}) (?:{_TEXT_NOUNS}) ")
+
+
+def _texts_asked(text: str) -> bool:
+    """Whether the question asks for texts themselves: a showing verb before what customers
+    wrote, or a tone right before it that no counting word precedes ("negative reviews from
+    X", not "the most negative reviews" or "how many negative reviews")."""
+    if _TEXTS_SHOWN.search(text):
+        return True
+    counting = set(_COUNTING.split("|")) | {"of", "%"}
+    return any(m.group(1) not in counting for m in _TONED_TEXTS.finditer(text))
+
+
+# A comparator on a time before now: "less than a year ago", "more than 3 months ago".
+_DATED_CONDITION = re.compile(r" (?:more|less|fewer|over|under) than (?:a|an|one|\d+) \w+ ago ")
 _VOLUME = re.compile(r" (number|amount|volume|count|how many) (of )?(\w+ )?(comments|messages|"
                      r"documents|reviews|feedback|mentions|posts)\b")  # fmt: skip
 # A feeling compared ("more positive or less", "less negative"): a trend of sentiment.
@@ -101,10 +124,11 @@ def read_talk(p: Parse) -> None:
     segment_asked = bool(re.search(r" (which|what) (segments?|clusters?|groups?|personas?|"
                                    r"cohorts?|tribes?|types?) ", text))  # fmt: skip
     if (_has(text, tk.ADVICE_PHRASES) or re.search(tk.ADVICE_GROUP, text)
-            or re.search(tk.ADVICE_ACTION, text) or re.search(tk.ADVICE_BEST, text)):  # fmt: skip
+            or re.search(tk.ADVICE_ACTION, text) or re.search(tk.ADVICE_BEST, text)
+            or re.search(tk.ADVICE_HOW, text)):  # fmt: skip
         p.cues.add("advice")
         _use_phrases(p, tk.ADVICE_PHRASES)  # "thinking of a premium bundle": the goal follows
-        p.goal = _goal(text)
+        p.goal = _goal(text) or _action(text)
     if (
         words & tk.GROWTH_WORDS or _has(text, tk.GROWTH_PHRASES) or ("more" in words and talks)
     ) and (
@@ -125,9 +149,12 @@ def read_talk(p: Parse) -> None:
         p.cues.add("like")
     if words & tk.FEEL_WORDS or _has(text, tk.FEEL_PHRASES) or _FEELING_COMPARED.search(text):
         p.cues.add("feel")
-    if _WHAT_SAID.search(text) or _THINGS_SAID.search(text):
+    shown = _texts_asked(text) and not p.cues & {"trend", "how_many"}
+    if _WHAT_SAID.search(text) or _THINGS_SAID.search(text) or shown:
         p.cues.update({"quotes", "words_asked"})
-    if _has(text, tk.MORE_OR_LESS) and "feel" not in p.cues:
+    # "joined less than a year ago" is a condition on a date, not "more than a year ago"
+    dated = _DATED_CONDITION.sub(" ", text)
+    if _has(dated, tk.MORE_OR_LESS) and "feel" not in p.cues:
         p.cues.update({"volume", "trend"})  # "are people talking more or less about X"
     if _VOLUME.search(text):
         p.cues.add("volume")
@@ -185,6 +212,15 @@ def _goal(text: str) -> str | None:
         if any(cue in text for cue in cues):
             return goal
     return None
+
+
+def _action(text: str) -> str | None:
+    """The action a "how to" question asks about ("cut returns", "improving app usage")."""
+    found = re.search(tk.ADVICE_HOW, text)
+    if not found:
+        return None
+    words = text[found.start("act") :].split()
+    return " ".join(words[:6]) or None
 
 
 def talk_scores(s: dict[str, float], p: Parse) -> None:
@@ -258,6 +294,7 @@ def finish_talk(p: Parse, intent: str) -> None:
         c
         for c in p.chunks
         if not c["people"]
+        and not _said_words(c["words"])  # "how are we doing on sentiment": no subject
         and (c["text"] in p.unknown or c["about"] and (c["start"], c["end"]) not in linked)
     ]
     if p.topics:  # "packaging or sustainability": words joined to the topic found
@@ -294,6 +331,14 @@ def finish_talk(p: Parse, intent: str) -> None:
         start = min(starts, default=len(p.words))
         trailing = {c["text"] for c in subject if c["start"] > start}
         p.unknown = [u for u in p.unknown if u not in trailing]
+
+
+def _said_words(words: list[str]) -> bool:
+    """Whether a chunk only names feelings, tones or documents ("sentiment", "the mood",
+    "negative reviews"): how or what customers write, never a subject."""
+    said = tk.DOCUMENT_NOUNS | set(tk.TONE_WORDS) | tk.FEEL_WORDS | set(lx.SENTIMENT_TERMS)
+    content = [x for x in words if x not in lx.STOP_WORDS]
+    return bool(content) and all(x in said for x in content)
 
 
 def _predicate(words: list[str]) -> bool:

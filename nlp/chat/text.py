@@ -37,6 +37,8 @@ def stem(word: str) -> str:
 
 def _stem_once(word: str) -> str:
     for suffix in _SUFFIXES:
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            continue  # "class", "status", "analysis": no plural s to take off
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
             if suffix in ("iest", "ies"):

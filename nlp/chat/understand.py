@@ -52,7 +52,7 @@ from nlp.chat.link_filters import link_filters, percent_value
 from nlp.chat.link_meaning import link_chunks, read_chunks
 from nlp.chat.link_measures import link_measure, link_rank_by
 from nlp.chat.link_names import clarify_question, link_name_parts
-from nlp.chat.link_picks import link_picks
+from nlp.chat.link_picks import link_measure_groups, link_picks
 from nlp.chat.link_segments import (
     link_full_names,
     link_segment_names,
@@ -140,6 +140,7 @@ def _read(index: VocabularyIndex, question: str, context: dict[str, Any] | None 
     read_ordinals(parse)
     link_name_parts(index, parse)
     link_segment_names(index, parse)
+    link_measure_groups(index, parse)
     claim_named_groups(parse)
     link_topic_keywords(index, parse)
     link_measure(index, parse)
@@ -218,6 +219,11 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         filters = [f for f in filters if f.measure]
     if intent in {"count_filter", "share"}:
         unknown += _loose_conditions(p, filters)
+        if p.period and "period_read" not in p.cues:  # "wrote in the last 2 years": said
+            phrase = period_words(p.period)
+            p.unknown_kinds[phrase] = "condition"
+            unknown.append(phrase)
+            p.period = None
     return Understanding(
         topic_words=_topic_words(index, p, topics, intent),
         intent=intent,
@@ -271,6 +277,18 @@ def _loose_conditions(p: Parse, filters: list[Filter]) -> list[str]:
         p.unknown_kinds[phrase] = "condition"
         out.append(phrase)
     return out
+
+
+def period_words(period: dict[str, Any]) -> str:
+    """A period as a person writes it: "the last 2 years", "since 2024-03", "in 2025"."""
+    if "last" in period:
+        n, unit = int(period["last"]), str(period.get("unit") or "months")
+        return f"the last {n} {unit.rstrip('s') if n == 1 else unit}"
+    for key, words in (("since", "since"), ("year", "in"), ("month", "in")):
+        if key in period:
+            value = period[key]
+            return f"{words} {'this year' if value == 'this' else value}".replace("in this", "this")
+    return "the period"
 
 
 def _finish(u: Understanding) -> Understanding:

@@ -278,6 +278,15 @@ DRIVER_WORDS = frozenset(
         "complain",
         "complaining",
         "complains",
+        "moan",
+        "moans",
+        "moaning",
+        "gripe",
+        "gripes",
+        "grumble",
+        "grumbles",
+        "whinge",
+        "whinging",
     ]
 )
 

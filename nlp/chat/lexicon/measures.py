@@ -101,7 +101,7 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
                 "tenure seniority long-standing longstanding longest-standing joined how_long "
                 "loyal loyalty been_with_us with_us_for with_us_the_longest with_us_longest "
                 "been_customers been_a_customer been_customer customers_for customer_for "
-                "with_us"
+                "with_us signed_up sign_up registered became_a_customer became_customers"
             ),
             **_terms(
                 "newcomers newest new_customers joined_recently newbies newbie new_joiners "

@@ -127,6 +127,20 @@ ADVICE_BEST = (
     r" (?:which|what) (?:segments?|clusters?|groups?|cohorts?|personas?|tribes?|types?)"
     r"(?:'s| is| are| would be| will be)? (?:the )?best (?:for|to) "
 )
+#: Verbs of acting on a figure or a problem ("cut returns", "win back lapsed buyers").
+_ACT_VERBS = (
+    r"(?:reduc|cut|lower|lessen|decreas|increas|rais|grow|boost|improv|lift|keep|retain|win"
+    r"|stop|prevent|bring|fix|driv|encourag|convert|re-?engag|tackl|handl|deal|address|curb"
+    r"|limit|minimi[sz]|maximi[sz]|turn|sav|solv|sort|get)(?:e|es|ed|ing|s|d|ting|ning|ping)?"
+)
+#: A way to act asked for ("any ideas how to cut returns", "tips for improving delivery",
+#: "how could we win back lapsed buyers"): advice, whatever figure it names.
+ADVICE_HOW = (
+    r" (?:how (?:to|(?:can|could|do|should|might|would|shall) (?:we|i|they|you))"
+    r"|(?:ideas?|suggestions?|tips|recommendations?|ways?|strateg(?:y|ies)|levers?|options)"
+    r" (?:to|for|on|how(?: to)?|about)(?: (?:we|i) (?:can|could|might))?)"
+    rf" (?:\w+ )?(?P<act>{_ACT_VERBS})\b"
+)
 #: A targeting goal named in the tool's own words, by the words people use for it.
 GOALS: dict[str, tuple[str, ...]] = {
     "win-back": ("win-back", "winback", "win back", "lapsed", "reactivat", "re-engage", "dormant"),
@@ -145,6 +159,10 @@ DOCUMENT_NOUNS = _words(
     "comments comment messages message reviews review posts post mentions feedback documents "
     "notes surveys tickets texts text chatter buzz conversation conversations"
 )
+#: Nouns, beside the document nouns, of texts asked for with their tone ("complaints", "rants").
+TEXT_ASKED_NOUNS = _words("complaints complaint praise compliments rants moans testimonials")
+#: Verbs that ask to be shown something ("show me complaints about X").
+SHOW_VERBS = "show|give|read|see|pull|share|paste|fetch|find|surface|grab|list|display"
 #: Two-word feelings the measure words do not hold, by first word ("fed up with": -1).
 FEELING_PHRASES: dict[str, dict[str, int]] = {
     "fed": {"fed up": -1},

@@ -81,8 +81,8 @@ def sentiment_trend(d: dict, r: ToolResult) -> str:
     early, late = d["early"], d["late"]
     text = (
         f"{subject} is {DIRECTIONS[d['direction']]}: the mean went from "
-        f"{figures.sentiment(early['sentiment'])} ({early['from']} to {early['to']}) to "
-        f"{figures.sentiment(late['sentiment'])} ({late['from']} to {late['to']}), a change of "
+        f"{figures.sentiment(early['sentiment'])} ({_span(early)}) to "
+        f"{figures.sentiment(late['sentiment'])} ({_span(late)}), a change of "
         f"{figures.sentiment(d['change'])}."
     )
     if d["direction"] == "steady":
@@ -103,8 +103,8 @@ def volume_direction(d: dict) -> str:
     early, late = v["early"], v["late"]
     text = (
         f"The number of {subject} is {VOLUME_DIRECTIONS[v['direction']]}: "
-        f"{figures.count(early['documents'])} from {early['from']} to {early['to']} against "
-        f"{figures.count(late['documents'])} from {late['from']} to {late['to']}"
+        f"{figures.count(early['documents'])} from {_span(early)} against "
+        f"{figures.count(late['documents'])} from {_span(late)}"
     )
     if v.get("change") is not None:
         sign = "+" if v["change"] > 0 else ""
@@ -112,10 +112,14 @@ def volume_direction(d: dict) -> str:
     return text + "."
 
 
+def _span(half: dict) -> str:
+    return figures.months(half["from"], half["to"])
+
+
 def growing(d: dict, r: ToolResult) -> str:
     """The topics whose share of the documents grew (or fell) most."""
     early, late = d["early"], d["late"]
-    span = f"from {early['from']} to {early['to']} against {late['from']} to {late['to']}"
+    span = f"from {_span(early)} against {_span(late)}"
     rows = d["topics"]
     top = rows[0]
     rising = d.get("order", "desc") != "asc"

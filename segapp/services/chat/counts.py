@@ -159,7 +159,9 @@ def condition_words(wanted: dict[str, Any]) -> str:
     """A filter as the answer writes it: "region “north”", "spend over 500"."""
     if wanted["op"] == "==":
         return f"{wanted['label'].lower()} “{wanted['value']}”"
-    return f"{wanted['label'].lower()} {OP_WORDS[wanted['op']]} {figures.number(wanted['value'])}"
+    return (
+        f"{wanted['label'].lower()} {OP_WORDS[wanted['op']]} {figures.threshold(wanted['value'])}"
+    )
 
 
 # --- banded thresholds --------------------------------------------------------------------------
@@ -345,7 +347,7 @@ def _rounding(
 def _band_fact(wanted: dict[str, Any], band: Band, rounding: dict[str, Any]) -> tuple[str, str]:
     """("Rounded threshold", "spend at least 3,000 (asked over 3,005); band 2,800 to 3,000: 41")."""
     text = f"{_band_words(wanted, band)} (asked: {OP_WORDS[wanted['op']]} " \
-           f"{figures.number(wanted['value'])})"  # fmt: skip
+           f"{figures.threshold(wanted['value'])})"  # fmt: skip
     parts = []
     for b in rounding["bands"]:
         low = "the lowest" if b["from"] is None else figures.number(b["from"])

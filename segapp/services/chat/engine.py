@@ -28,6 +28,7 @@ from segapp.selectors import personas
 from segapp.selectors.runs import RunNotFound, get_run
 from segapp.services import audit
 from segapp.services.chat import compose, grounding, llm
+from segapp.services.chat.readings import picked_words
 from segapp.services.chat.subjects import settle_subject
 from segapp.services.chat.tools import ToolContext, ToolError, ToolResult, refused, run_tool
 from segapp.services.chat.vocabulary import build_vocabulary, vocabulary_key
@@ -181,6 +182,9 @@ def _answer(
     if problems:  # a bug in composing, never shown as fact: say so instead
         logger.error("chat answer not grounded (%s): %s", plan.intent, problems)
         response["answer"] = "I could not put that answer together reliably, so I won't guess."
+    said = picked_words(understanding.picks, vocabulary)
+    if said:  # "the happiest customers": which segment that was read as, and why
+        response["answer"] = f"{said} {response['answer']}"
     if llm.configured():
         response = _try_llm(question, ctx, vocabulary, response)
     saved["understanding"]["result_segments"] = _result_entities(steps, "segment")

@@ -37,6 +37,18 @@ def number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def threshold(value: float) -> str:
+    """A number a question was given ("2", "0.70", "1,000"): whole numbers as they were typed."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return number(value)
+
+
+def months(first: str, last: str) -> str:
+    """A span of months: "2025-01 to 2025-03", or one month alone ("2025-03")."""
+    return str(first) if first == last else f"{first} to {last}"
+
+
 def probability(value: float) -> str:
     """A membership probability: 0.87."""
     return f"{value:.2f}"

@@ -49,7 +49,7 @@ def filter_words(wanted: dict[str, Any]) -> str:
     value = wanted.get("value")
     if op == "==":
         return f"{label} is {_q(value)}"
-    written = figures.number(float(value)) if isinstance(value, int | float) else str(value)
+    written = figures.threshold(float(value)) if isinstance(value, int | float) else str(value)
     return f"{label} {OP_READINGS.get(op, op)} {written}"
 
 
@@ -224,3 +224,28 @@ READINGS: dict[str, Callable[[dict, dict], str]] = {
     "unknown": _unknown,
     **answers_measures.READINGS,
 }
+
+
+def picked_words(picks: list[dict[str, Any]], vocabulary) -> str:
+    """How segments named by their place were read: "Reading “the happiest customers” as
+    “Kibble lovers”, the segment with the highest mean sentiment." ("" without picks)."""
+    names = {s.number: s.name for s in vocabulary.segments}
+    labels = {m.key: m.label for m in vocabulary.measures}
+    labels.update(size="size", sentiment="sentiment")
+    said = []
+    for pick in picks:
+        name = names.get(pick.get("segment"))
+        if name is None or not pick.get("phrase"):
+            continue
+        place = ORDINAL_WORDS.get(int(pick.get("position") or 1), "")
+        end = "highest" if pick.get("order") == "desc" else "lowest"
+        measure = str(labels.get(pick.get("measure"), pick.get("measure") or "")).lower()
+        if measure == "size":
+            which = f"the {place}{'largest' if end == 'highest' else 'smallest'} segment"
+        else:
+            which = f"the segment with the {place}{end} mean {measure}"
+        said.append(f"Reading “{pick['phrase']}” as {_q(name)}, {which}.")
+    return " ".join(said)
+
+
+ORDINAL_WORDS = {1: "", 2: "second ", 3: "third ", 4: "fourth ", 5: "fifth "}

@@ -9,8 +9,11 @@ that the decision is the asker's.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from nlp.chat import lexicon as lx
+from nlp.chat.text import stem
 from segapp.selectors import personas
 from segapp.services.chat import figures
 from segapp.services.chat.tools.base import ToolContext, ToolResult, fact, refused
@@ -46,7 +49,21 @@ def _relevant(ctx: ToolContext, goal: str | None) -> list[tuple[str, str]]:
         (m for m in measures if any(w in m[0].lower() for w in words)),
         key=lambda m: min(i for i, w in enumerate(words) if w in m[0].lower()),
     )
-    return (ranked or measures)[:MEASURES_SHOWN]
+    named = _named_by(goal, measures) if goal not in GOALS else []
+    chosen = named + [m for m in ranked or measures if m not in named]
+    return chosen[:MEASURES_SHOWN]
+
+
+def _named_by(goal: str | None, measures: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The measures a goal in the asker's words names ("cut returns": the return rate), by the
+    stems of the words of each measure's key and label."""
+    stems = {stem(w) for w in re.findall(r"[a-z]+", str(goal or "").lower()) if len(w) > 2}
+    stems -= {stem(w) for w in lx.STOP_WORDS}
+
+    def words(key: str, label: str) -> set[str]:
+        return {stem(w) for w in re.findall(r"[a-z]+", f"{key} {label}".lower()) if len(w) > 2}
+
+    return [m for m in measures if stems & words(*m)]
 
 
 def target_evidence(ctx: ToolContext, goal: str | None = None) -> ToolResult:

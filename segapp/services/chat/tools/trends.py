@@ -319,9 +319,9 @@ def sentiment_trend(
         change=change, steady=STEADY,
     )  # fmt: skip
     facts = [
-        fact(f"Mean sentiment {early[0]['month']} to {early[-1]['month']}",
+        fact(f"Mean sentiment {figures.months(early[0]['month'], early[-1]['month'])}",
              figures.sentiment(before)),
-        fact(f"Mean sentiment {late[0]['month']} to {late[-1]['month']}",
+        fact(f"Mean sentiment {figures.months(late[0]['month'], late[-1]['month'])}",
              figures.sentiment(after)),
         fact("Change", figures.sentiment(change)),
     ]  # fmt: skip
@@ -378,8 +378,8 @@ def growing_topics(
                   f"{figures.share(r['before'])} → {figures.share(r['after'])} "
                   f"({figures.points(r['change'])})") for r in rows[:limit]]  # fmt: skip
     table = {
-        "columns": ["Topic", f"{names[early[0]]} to {names[early[-1]]}",
-                    f"{names[late[0]]} to {names[late[-1]]}", "Change"],
+        "columns": ["Topic", figures.months(names[early[0]], names[early[-1]]),
+                    figures.months(names[late[0]], names[late[-1]]), "Change"],
         "rows": [[r["label"], figures.share(r["before"]), figures.share(r["after"]),
                   figures.points(r["change"])] for r in rows[:limit]],
     }  # fmt: skip
