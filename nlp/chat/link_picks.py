@@ -57,8 +57,27 @@ _DOING = frozenset(
         "think",
     }
 )
-_NOT_NOUNS = frozenset({"is", "are", "was", "do", "does", "did", "the", "our", "about", "of",
-                        "share", "percentage", "proportion", "kind", "sort", "type", "types"})
+_NOT_NOUNS = frozenset(
+    {
+        "is",
+        "are",
+        "was",
+        "do",
+        "does",
+        "did",
+        "the",
+        "our",
+        "about",
+        "of",
+        "share",
+        "percentage",
+        "proportion",
+        "kind",
+        "sort",
+        "type",
+        "types",
+    }
+)
 _WH = frozenset({"what", "which", "who", "what's", "which's", "who's", "whats"})
 
 
@@ -206,8 +225,9 @@ def _record(p: Parse, picked: dict[str, Any], start: int, end: int) -> None:
 
 #: Nouns of a group named by what its people do ("the autoship crowd", "the app folks").
 GROUP_NOUNS = PICK_NOUNS | lx.PEOPLE_NOUNS | {"crowd", "folks", "gang", "fans", "brigade"}
-_COLLECTIVE = frozenset({"crowd", "gang", "lot", "bunch", "brigade", "group", "segment", "cohort",
-                         "cluster", "tribe"})
+_COLLECTIVE = frozenset(
+    {"crowd", "gang", "lot", "bunch", "brigade", "group", "segment", "cohort", "cluster", "tribe"}
+)
 
 
 def link_measure_groups(index: VocabularyIndex, p: Parse) -> None:
@@ -235,4 +255,3 @@ def link_measure_groups(index: VocabularyIndex, p: Parse) -> None:
         picked = _resolve(index, p, window)
         if picked is not None and picked["measure"] not in {"size", "sentiment"}:
             _record(p, picked, j, i)
-
