@@ -89,3 +89,60 @@ def test_words_that_fit_two_segments_alike_ask_which_one(grocery):
     plan = make_plan(u, interpreter.vocabulary)
     assert isinstance(plan, Decline) and "do you mean" in plan.reason
     assert len(plan.suggestions) == 2 and "Bakery-minded frequent buyers" in plan.suggestions[1]
+
+
+def test_the_happiest_customers_doing_something_are_the_happiest_segment(grocery):
+    u = grocery.understand("what are the happiest customers talking about?")
+    assert (u.intent, u.segments) == ("top_topics", [0])
+    assert u.picks[0]["phrase"] == "the happiest customers"
+
+
+def test_which_region_has_the_unhappiest_customers_picks_no_segment(grocery):
+    u = grocery.understand("which region has the most unhappy customers?")
+    assert u.segments == [] and u.picks == []
+
+
+def test_the_biggest_and_smallest_segments_without_a_second_article_are_two_picks(grocery):
+    u = grocery.understand("contrast the biggest and smallest segments")
+    assert (u.intent, u.segments) == ("compare_segments", [1, 3])
+
+
+def test_a_group_named_by_a_measure_word_is_the_top_segment_on_that_measure(grocery):
+    u = grocery.understand("give me the lowdown on the spending crowd")
+    assert u.segments == [0]
+    assert u.picks[0]["measure"] == "total_spend"
+
+
+def test_a_thing_after_an_indefinite_article_names_no_segment(grocery):
+    u = grocery.understand("how many customers bought an organic box?")
+    assert u.segments == []
+
+
+def test_a_duration_alone_after_a_trend_is_its_period(grocery):
+    context = grocery.understand("is sentiment getting better or worse?").to_dict()
+    u = grocery.understand("what about 6 months?", context)
+    assert u.intent == "topic_trend"
+    assert (u.measure, u.period) == ("sentiment", {"last": 6, "unit": "months"})
+
+
+def test_a_period_a_count_cannot_use_is_said_not_dropped(grocery):
+    u = grocery.understand("how many customers wrote a review in the last 3 months?")
+    assert "the last 3 months" in u.unknown
+    assert isinstance(make_plan(u, grocery.vocabulary), Decline) or u.unknown
+
+
+def test_a_metric_noun_the_column_does_not_hold_is_an_unknown_measure_in_a_count(grocery):
+    u = grocery.understand("how many customers have a spend score over 0.7?")
+    assert u.filters == [] and "spend score" in u.unknown
+
+
+def test_how_to_questions_ask_for_advice_with_the_action_as_goal(grocery):
+    u = grocery.understand("any ideas how to cut returns?")
+    assert (u.intent, u.goal) == ("target_advice", "cut returns")
+
+
+def test_texts_shown_or_toned_are_quotes_and_counted_ones_are_not(grocery):
+    assert grocery.understand("show me complaints about delivery").intent == "show_quotes"
+    assert grocery.understand("negative reviews from the organic shoppers").intent == "show_quotes"
+    counted = grocery.understand("which segment leaves the most negative reviews?")
+    assert counted.intent == "rank_segments"

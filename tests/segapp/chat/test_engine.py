@@ -59,6 +59,16 @@ def test_the_answer_object_has_the_contract_fields(chat_run, bob):
     assert response["run"] == chat_run.pk and response["engine"] == "local"
 
 
+def test_a_segment_named_by_its_place_is_said_before_the_answer(chat_run, bob):
+    response = engine.ask("Tell me about the second largest group", user=bob)
+    second = by_size(chat_run)[1]
+    assert response["answer"].startswith(
+        f"Reading “the second largest group” as “{second.name}”, the second largest segment."
+    )
+    assert response["plan"][0]["args"]["segment"] == second.number
+    assert_grounded(response)
+
+
 def test_every_answer_is_grounded(chat_run, bob):
     for question in QUESTIONS:
         assert_grounded(engine.ask(question, user=bob))
