@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from nlp.chat import lexicon as lx
+from nlp.chat.categories import find_categories
 from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS, STAT_WORDS
 from nlp.chat.measure_columns import is_measure_word
 from nlp.chat.parse import Parse
@@ -45,10 +46,12 @@ def read_stats(index: VocabularyIndex, p: Parse) -> None:
     if _PER_SEGMENT.search(text):
         p.per_segment = True
     attribute = _attribute(index, p)
+    set_against = None if attribute else _values_set_against(index, p)
+    attribute = attribute or set_against
     if attribute is None:
         return
     asks = any(x in BREAKDOWN_WORDS for x in w) or re.search(
-        rf" (which|what) {attribute}s? ", text) or p.direction  # fmt: skip
+        rf" (which|what) {attribute}s? ", text) or p.direction or set_against  # fmt: skip
     if asks:
         p.attribute = attribute
         p.cues.add("breakdown")
@@ -96,6 +99,16 @@ def _attribute(index: VocabularyIndex, p: Parse) -> str | None:
             if p.words[i : i + len(parts)] == parts and len(parts) > 1:
                 return column
     return None
+
+
+def _values_set_against(index: VocabularyIndex, p: Parse) -> str | None:
+    """The column two of whose values the question sets against each other ("men and
+    women", "london vs scotland"): a breakdown by that column; else None."""
+    found = find_categories(p.words, p.used, index.vocabulary.categories)
+    by_column: dict[str, set[str]] = {}
+    for _span, term in found:
+        by_column.setdefault(term.column, set()).add(term.value)
+    return next((column for column, values in by_column.items() if len(values) >= 2), None)
 
 
 def asks_value(p: Parse) -> bool:

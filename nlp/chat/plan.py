@@ -323,7 +323,7 @@ def _measure_value(u: Understanding) -> list[Step] | str:
 def _breakdown(u: Understanding) -> list[Step] | str:
     if not u.attribute:
         return "Break customers down by what? Name an attribute, such as a region."
-    measure = None if u.measure in _NOT_COLUMNS else u.measure
+    measure = None if u.measure in _NOT_COLUMNS and u.measure != "sentiment" else u.measure
     args = {"attribute": u.attribute, "measure": measure}
     if u.per_segment and not u.segments:
         return [Step("breakdown", {**args, "segment": None, "by_segment": True})]

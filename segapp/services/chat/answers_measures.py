@@ -41,8 +41,9 @@ def breakdown(d: dict, r: ToolResult) -> str:
     who = "the run" if d.get("segment") is None else _q(d["name"])
     shown = [g for g in d["groups"] if not g["hidden"]]
     if d.get("measure") and any(g.get("mean") is not None for g in shown):
+        written = figures.sentiment if d["measure"] == "sentiment" else figures.number
         listed = "; ".join(
-            f"{g['group']}: {figures.number(g['mean'])} ({figures.count(g['count'])} customers)"
+            f"{g['group']}: {written(g['mean'])} ({figures.count(g['count'])} customers)"
             for g in shown
             if g.get("mean") is not None
         )

@@ -12,7 +12,7 @@ import statistics
 
 import pytest
 
-from segapp.models import Membership
+from segapp.models import DocumentResult, Membership
 from segapp.selectors import personas
 from segapp.services.chat import compose, grounding
 from segapp.services.chat.tools import ToolContext, run_tool
@@ -77,6 +77,24 @@ def test_a_breakdown_by_age_is_in_bands_with_a_measures_mean(chat_run, bob):
     groups = [g["group"] for g in result.data["groups"] if not g["hidden"]]
     assert groups and all(g[0].isdigit() or g.startswith("under") for g in groups)
     assert "Mean spend (12 months) by age" in answer
+
+
+def test_a_breakdown_with_sentiment_gives_each_groups_mean_of_its_members_moods(chat_run, bob):
+    result, answer = call(chat_run, bob, "breakdown", attribute="region", measure="sentiment")
+    moods = {}
+    for row in DocumentResult.objects.filter(run=chat_run).values(
+        "document__customer_id", "sentiment"
+    ):
+        moods.setdefault(row["document__customer_id"], []).append(row["sentiment"])
+    by_region: dict[str, list[float]] = {}
+    for m in members(chat_run):
+        if m.customer_id in moods:
+            region = str(m.customer.sensitive.get("region", "")).lower()
+            by_region.setdefault(region, []).append(statistics.fmean(moods[m.customer_id]))
+    shown = [g for g in result.data["groups"] if not g["hidden"] and g.get("mean") is not None]
+    assert shown and "Mean sentiment by region" in answer
+    for g in shown:
+        assert g["mean"] == pytest.approx(statistics.fmean(by_region[g["group"]]))
 
 
 def test_sensitive_breakdowns_are_refused_plainly_to_other_roles(chat_run, carol, dave):

@@ -17,8 +17,10 @@ import math
 import statistics
 from typing import Any
 
+from django.db.models import Avg
+
 from nlp.fairness import AGE_BANDS, attribute_match
-from segapp.models import Membership
+from segapp.models import DocumentResult, Membership
 from segapp.selectors import personas
 from segapp.selectors.customer_explanations import feature_number
 from segapp.services.chat import figures
@@ -42,6 +44,9 @@ def may_break_down_sensitive(ctx: ToolContext) -> bool:
     return all(ctx.allowed(c) for c in SENSITIVE_CAPABILITIES)
 
 
+SENTIMENT = "sentiment"
+
+
 def _rows(ctx: ToolContext) -> list[dict[str, Any]]:
     """Members outside segments below k: their attribute values, measures and segment."""
 
@@ -53,7 +58,8 @@ def _rows(ctx: ToolContext) -> list[dict[str, Any]]:
         declared = declared_sensitive_names()
         hidden = frozenset(declared)
         rows = []
-        for number, sensitive, attributes, behaviour, events in found.values_list(
+        for customer, number, sensitive, attributes, behaviour, events in found.values_list(
+            "customer_id",
             "segment__number",
             "customer__sensitive",
             "customer__attributes",
@@ -68,10 +74,26 @@ def _rows(ctx: ToolContext) -> list[dict[str, Any]]:
             numbers = without_sensitive({**(behaviour or {}), **(events or {})}, hidden)
             measures = {k: feature_number(v) for k, v in numbers.items()}
             rows.append({"segment": number, "values": values, "measures": measures,
-                         "sensitive": frozenset(held)})  # fmt: skip
+                         "sensitive": frozenset(held), "customer": customer})  # fmt: skip
         return rows
 
     return ctx.cached("breakdown_rows", read)
+
+
+def _with_moods(ctx: ToolContext, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with each member's mean document sentiment as the measure "sentiment"."""
+
+    def read() -> dict[int, float]:
+        found = (
+            DocumentResult.objects.filter(run=ctx.run)
+            .values("document__customer_id")
+            .annotate(mood=Avg("sentiment"))
+            .values_list("document__customer_id", "mood")
+        )
+        return dict(found)
+
+    moods = ctx.cached("breakdown_moods", read)
+    return [{**r, "measures": {**r["measures"], SENTIMENT: moods.get(r["customer"])}} for r in rows]
 
 
 def _is_sensitive(ctx: ToolContext, key: str) -> bool:
@@ -162,7 +184,9 @@ def breakdown(
     if not present:
         return refused(f"I don't have {label} for the customers of run {ctx.run.pk}.", **base)
     info = ctx.measures().get(measure or "") if measure else None
-    if measure and (info is None or info.get("kind") != "behaviour"):
+    if measure == SENTIMENT:  # "any difference in mood between men and women"
+        rows, info = _with_moods(ctx, rows), {"label": "sentiment"}
+    elif measure and (info is None or info.get("kind") != "behaviour"):
         measure, info = None, None
     base["measure"] = measure
     measure_label = str((info or {}).get("label") or measure or "").lower()
@@ -193,11 +217,15 @@ def breakdown(
     columns = ["Group", "Customers", "Share"] + ([f"Mean {measure_label}"] if measure else [])
     table_rows = [
         [e["group"], figures.count(e["count"]), figures.share(e["share"])]
-        + ([figures.number(e["mean"]) if e.get("mean") is not None else "–"] if measure else [])
+        + ([_figure(e["mean"], measure) if e.get("mean") is not None else "–"] if measure else [])
         for e in shown
         if not e["hidden"]
     ]
     return ToolResult(data=data, facts=facts, table={"columns": columns, "rows": table_rows})
+
+
+def _figure(value: float, measure: str) -> str:
+    return figures.sentiment(value) if measure == SENTIMENT else figures.number(value)
 
 
 def _group_figure(entry: dict[str, Any], measure: str | None) -> str:
@@ -205,7 +233,7 @@ def _group_figure(entry: dict[str, Any], measure: str | None) -> str:
         return "fewer than k (not shown)"
     text = f"{figures.count(entry['count'])} ({figures.share(entry['share'])})"
     if measure and entry.get("mean") is not None:
-        text = f"mean {figures.number(entry['mean'])}; {text}"
+        text = f"mean {_figure(entry['mean'], measure)}; {text}"
     return text
 
 
