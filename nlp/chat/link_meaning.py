@@ -82,6 +82,7 @@ def read_chunks(p: Parse) -> None:
             and word not in _CUE_WORDS
             and word not in lx.DRIVER_WORDS
             and word not in lx.CHANGE_FORMS
+            and word not in lx.MOST_WORDS | lx.LEAST_WORDS  # "for the longest": an order
         )
         if content:
             current.append(i)

@@ -13,13 +13,14 @@ from nlp.chat.measure_columns import (
     concept_hit,
     is_measure_word,
     metric_compound,
+    unnamed_metric,
 )
 from nlp.chat.parse import Parse
 from nlp.chat.quantity import (
     periods,
 )
 from nlp.chat.reading import BASE_LEXICON
-from nlp.chat.text import same_word
+from nlp.chat.text import column_tokens, same_word
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 
@@ -68,6 +69,9 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
     if not (behaviour or reserved):
         _other_measure(p, text, sentiment, documents, size)
     unknown = None if p.measure not in (None, "size") else _unknown_measure(index, p, words)
+    if p.measure in (None, "size") and not unknown and not p.measure_unknown:
+        known = {t for m in index.vocabulary.behaviour() for t in column_tokens(m.key)}
+        unknown = unnamed_metric(w, p.used, known)  # "the email open rate for X"
     if unknown:
         p.measure_unknown.append(unknown)
         if p.measure == "size":

@@ -57,6 +57,7 @@ _DOING = frozenset(
         "think",
     }
 )
+_PREPOSITIONS = lx.TOPIC_PREPS | {"by", "in", "at", "from", "to", "than", "per"}
 _NOT_NOUNS = frozenset(
     {
         "is",
@@ -97,7 +98,7 @@ def link_picks(index: VocabularyIndex, p: Parse) -> None:
                 continue
             if people:  # "the biggest spenders": the noun may name the measure
                 window = [*window, i]
-            picked = _resolve(index, p, window)
+            picked = _resolve(index, p, window, avoid=_compared(p))
             # "our happiest customers" are the happiest segment; "the biggest customers" no size
             if picked is not None and not (people and picked["measure"] == "size"):
                 _record(p, picked, start, end)
@@ -148,8 +149,8 @@ def _before(w: list[str], i: int, used: set[int]) -> tuple[int, list[int]] | Non
     window: list[int] = []
     j = i - 1
     while j >= 0 and len(window) < 4 and w[j] not in DETERMINERS:
-        if j in used or not w[j].replace("-", "").isalpha():
-            return None
+        if j in used or not w[j].replace("-", "").isalpha() or w[j] in _PREPOSITIONS:
+            return None  # "the most about refunds by segment": no noun phrase
         window.insert(0, j)
         j -= 1
     if j < 0 or w[j] not in DETERMINERS or not window or not _superlative([w[k] for k in window]):
@@ -180,7 +181,15 @@ def _predicate(word: str) -> bool:
     return word in verbs or (word.endswith("ing") and len(word) > 5)
 
 
-def _resolve(index: VocabularyIndex, p: Parse, window: list[int]) -> dict[str, Any] | None:
+def _compared(p: Parse) -> set[int]:
+    """Segments a comparison already holds: a second pick takes the next one on its measure
+    ("compare our biggest spenders with the group that returns the most")."""
+    return set(p.segments) if p.cues & {"compare", "compare_maybe"} else set()
+
+
+def _resolve(
+    index: VocabularyIndex, p: Parse, window: list[int], avoid: set[int] | None = None
+) -> dict[str, Any] | None:
     """The segment at the phrase's place on its measure, or None when it names no measure
     the run has values for."""
     words = [p.words[j] for j in window]
@@ -199,6 +208,8 @@ def _resolve(index: VocabularyIndex, p: Parse, window: list[int]) -> dict[str, A
         return None
     ranked = sorted(values, key=lambda n: (-values[n] if order == "desc" else values[n], n))
     position = ordinals[0] if ordinals else 1
+    while avoid and position <= len(ranked) and ranked[position - 1] in avoid:
+        position += 1
     if position > len(ranked):
         return None
     return {

@@ -42,12 +42,49 @@ def metric_compound(w: list[str], key: str, start: int = 0, end: int | None = No
     stop = len(w) if end is None else min(len(w), end + 1)
     for i in range(max(1, start), stop):
         if w[i] in _METRIC_NOUNS and not tokens & {w[i], w[i].rstrip("s")}:
-            before = w[i - 1]
-            if before in ATTRIBUTE_TERMS:
+            if w[i] in {"rate", "rates", "ratio"} and is_rate_column(key):
+                continue  # "discount rate" of a discount share: a fraction either way
+            before = _words_before(w, i)
+            if not before or w[i - 1] in ATTRIBUTE_TERMS:
                 continue  # "age level": the attribute, grouped
-            if before not in lx.STOP_WORDS and (is_measure_word(before) or before in tokens):
-                return f"{before} {w[i]}"
+            if any(is_measure_word(x) or x in tokens for x in before):  # "churn risk score"
+                return " ".join([*before, w[i]])
     return None
+
+
+def names_metric(phrase: str) -> bool:
+    """Whether a phrase ends with a metric noun ("churn risk score", "email open rate")."""
+    words = phrase.split()
+    return len(words) >= 2 and words[-1] in _METRIC_NOUNS
+
+
+def unnamed_metric(w: list[str], used: set[int], known: set[str]) -> str | None:
+    """A metric noun after words that name no measure ("email open rate", "NPS score"), when
+    the question names no column: the phrase, a measure the run does not have; else None.
+    ``known``: the tokens of the run's columns."""
+    for i in range(1, len(w)):
+        if w[i] not in _METRIC_NOUNS or i in used:
+            continue
+        before = _words_before(w, i)
+        named = any(
+            x in ATTRIBUTE_TERMS or any(same_word(x, t) for t in known if len(t) > 2)
+            for x in before
+        )
+        if before and not named:
+            return " ".join([*before, w[i]])
+    return None
+
+
+def _words_before(w: list[str], i: int) -> list[str]:
+    """The one or two content words right before word ``i`` ("churn risk" of "score")."""
+    found: list[str] = []
+    j = i - 1
+    while j >= 0 and len(found) < 2 and w[j].replace("-", "").isalpha():
+        if w[j] in lx.STOP_WORDS:
+            break
+        found.insert(0, w[j])
+        j -= 1
+    return found
 
 
 def _is_term(word: str) -> bool:

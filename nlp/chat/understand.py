@@ -63,7 +63,9 @@ from nlp.chat.link_segments import (
 from nlp.chat.link_stats import read_stats
 from nlp.chat.link_topics import link_topic_keywords
 from nlp.chat.link_unknown import claim_named_groups, finish_unknown, mark_names
+from nlp.chat.measure_columns import names_metric
 from nlp.chat.parse import Filter, Parse, Understanding, masked
+from nlp.chat.quantity import column_period
 from nlp.chat.reading import read_ordinals, read_period, read_runs, read_words
 from nlp.chat.talk import finish_talk, read_talk
 from nlp.chat.text import stem
@@ -199,10 +201,14 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
     ]
     filters = [percent_value(f) for f in filters]
     unknown = list(dict.fromkeys([*p.measure_unknown, *p.unknown]))
-    if intent not in {"rank_segments", "count_filter"}:
-        unknown = [u for u in unknown if u not in p.measure_unknown]
+    if intent not in {"rank_segments", "count_filter"}:  # a metric named is asked whatever
+        unknown = [u for u in unknown if u not in p.measure_unknown or names_metric(u)]
     if intent == "customer_why":  # "... I'm preparing for a call with them": the customer is
         unknown = [u for u in unknown if p.unknown_kinds.get(u) == "segment"]  # the subject
+    measured = set(p.measure_unknown) | {u for u, k in p.unknown_kinds.items() if k == "measure"}
+    metrics = [u for u in unknown if u in measured and names_metric(u)]
+    if metrics and intent == "describe_segment":  # "the email open rate of X": not a portrait
+        intent = "measure_value"
     if intent == "compare_segments" or intent == "describe_segment" and p.segments:
         # "A vs B: spend, basket size, returns?": what to look at, not a measure to rank by;
         # "sum up X in a couple of lines": how to answer, not a subject
@@ -210,6 +216,7 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
             x
             for x in unknown
             if p.unknown_kinds.get(x) == "segment"
+            or x in metrics
             or p.unknown_kinds.get(x) != "measure"
             and subject_words(p, x)
         ]
@@ -219,7 +226,8 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         filters = [f for f in filters if f.measure]
     if intent in {"count_filter", "share"}:
         unknown += _loose_conditions(p, filters)
-        if p.period and "period_read" not in p.cues:  # "wrote in the last 2 years": said
+        windowed = any(column_period(f.measure) for f in filters if f.measure)
+        if p.period and "period_read" not in p.cues and not windowed:  # "wrote … last year"
             phrase = period_words(p.period)
             p.unknown_kinds[phrase] = "condition"
             unknown.append(phrase)

@@ -23,6 +23,8 @@ MOST_WORDS = frozenset(
         "larger",
         "heaviest",
         "strongest",
+        "longest",
+        "longer",
     ]
 )
 

@@ -258,6 +258,39 @@ def _sentiment_months(
     ]  # fmt: skip
 
 
+def _pooled_halves(
+    ctx: ToolContext, topic: int | None, segment, words: list[str], months: list[dict]
+) -> tuple[tuple[list[dict], float], tuple[list[dict], float]] | None:
+    """The earlier and the later half of the period's months with their mean sentiment, when
+    each half holds k documents or more (else None); no month's own mean is shown."""
+    dated = [m for m in months if m["documents"]]
+    if len(dated) < 2:
+        return None
+    half = len(dated) // 2
+    early, late = dated[:half], dated[half:]
+    if min(_written(early), _written(late)) < ctx.k:
+        return None
+    means = []
+    for part in (early, late):
+        found = DocumentResult.objects.filter(
+            run=ctx.run, document__created_at__isnull=False, topic=topic
+        ) if topic is not None else DocumentResult.objects.filter(
+            run=ctx.run, document__created_at__isnull=False
+        )  # fmt: skip
+        if words:
+            found = found.filter(subject_match(ctx.run, words, ctx.k))
+        if segment is not None:
+            found = found.filter(
+                document__customer__memberships__run=ctx.run,
+                document__customer__memberships__segment=segment,
+            )
+        found = found.annotate(
+            month=Substr(Cast("document__created_at", CharField()), 1, 7)
+        ).filter(month__gte=part[0]["month"], month__lte=part[-1]["month"])
+        means.append(round(float(found.aggregate(mood=Avg("sentiment"))["mood"] or 0.0), 4))
+    return (early, means[0]), (late, means[1])
+
+
 def _written(months: list[dict]) -> int:
     """The documents of all ``months``."""
     return sum(m["documents"] for m in months)
@@ -300,20 +333,24 @@ def sentiment_trend(
         "period": period_words(period), "measure": "sentiment", "months": months, "k": ctx.k,
     }  # fmt: skip
     known = [m for m in months if m["sentiment"] is not None]
-    if len(known) < 2:
-        return ToolResult(
-            data=data,
-            refused=f"I need at least two months of {ctx.k} or more dated documents to say "
-            "which way sentiment is going, and that period has "
-            f"{'none' if not known else 'only one'}.",
-        )
-    half = len(known) // 2
-    early, late = known[:half], known[-half:]
-    before, after = round(_mean(early), 4), round(_mean(late), 4)
+    if len(known) >= 2:
+        half = len(known) // 2
+        early, late = known[:half], known[-half:]
+        before, after = round(_mean(early), 4), round(_mean(late), 4)
+    else:  # a small subject: its earlier and later months pooled, each half k documents or more
+        pooled = _pooled_halves(ctx, topic, chosen, words, months)
+        if pooled is None:
+            return ToolResult(
+                data=data,
+                refused=f"There is too little on it to say which way sentiment is going: I "
+                f"need {ctx.k} or more dated documents in both the earlier and the later "
+                "months of the period.",
+            )
+        (early, before), (late, after) = pooled
     change = round(after - before, 4)
     direction = "better" if change >= STEADY else "worse" if change <= -STEADY else "steady"
     data.update(
-        first=known[0]["month"], last=known[-1]["month"], direction=direction,
+        first=early[0]["month"], last=late[-1]["month"], direction=direction,
         early={"from": early[0]["month"], "to": early[-1]["month"], "sentiment": before},
         late={"from": late[0]["month"], "to": late[-1]["month"], "sentiment": after},
         change=change, steady=STEADY,
