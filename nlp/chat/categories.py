@@ -22,6 +22,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "f": ("women", "woman", "female", "females"),
     "m": ("men", "man", "male", "males"),
 }
+# Endings that turn a place into its people or its side ("londoners", "northern").
+_PLACE_ENDINGS = ("er", "ers", "ern", "erner", "erners")
 # Values too short or too common to be recognised as a category on their own.
 _MIN_LETTERS = 3
 
@@ -38,6 +40,9 @@ class CategoryTerm:
         words = tokenize(self.value.lower())
         found = [words] if words and len("".join(words)) >= _MIN_LETTERS else []
         found += [[w] for w in SYNONYMS.get(self.value.lower(), ())]
+        if len(words) == 1 and words[0].isalpha() and len(words[0]) >= 4:
+            # the people or the side of a place: "londoners", "northern", "southerners"
+            found += [[words[0] + ending] for ending in _PLACE_ENDINGS]
         return found
 
 
@@ -83,5 +88,5 @@ def find_categories(
 
 
 def _same(word: str, value_word: str) -> bool:
-    """Exact or the same stem ("londoners" is not "london"; no typo tolerance here)."""
+    """Exact or the same stem (no typo tolerance here; a place's people are listed forms)."""
     return word == value_word or stem(word) == stem(value_word)

@@ -43,7 +43,10 @@ def refer_back(p: Parse, context: dict[str, Any]) -> None:
     for start, end in p.back:
         p.used.update(range(start, end))
     customer = context.get("customer")
-    if p.back and customer and not p.customer and context.get("intent") == "customer_why":
+    grouped = any(x in lx.SEGMENT_WORDS for a, b in p.back for x in p.words[a:b])
+    # "why were they put there?" is the customer; "what does that group look like?" their segment
+    asked_why = context.get("intent") == "customer_why"
+    if p.back and customer and not p.customer and asked_why and not grouped:
         p.customer = str(customer)
 
 
@@ -109,7 +112,7 @@ def _bare_duration(u: Understanding, p: Parse) -> None:
         if unit is None or i in p.used:
             continue
         value = parse_number(w[i - 1]) if i >= 1 else None
-        if value is None and i >= 1 and w[i - 1] in {"a", "one", "the"}:
+        if value is None and i >= 1 and w[i - 1] in {"a", "one", "the", "full", "whole", "entire"}:
             value = 1.0
         if value is None or value <= 0 or not float(value).is_integer():
             continue

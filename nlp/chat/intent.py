@@ -52,6 +52,8 @@ def read_cues(p: Parse) -> None:
     pairs = {f"{a}-{b}" for a, b in zip(w, w[1:], strict=False)}  # "share price": "share-price"
     if any(x in lx.OFF_TOPIC_WORDS for x in w) or pairs & lx.OFF_TOPIC_WORDS:
         p.cues.add("off_topic")
+    if _FORECAST.search(text) or any(x in _FORECAST_WORDS for x in w):
+        p.cues.update({"off_topic", "forecast"})  # the chat reports the data, never predicts
     first = [x for x in w if x not in {"please", "can", "could", "you", "would", "kindly"}]
     if first and first[0] in lx.WRITE_VERBS:
         p.cues.add("write")
@@ -66,6 +68,18 @@ def read_cues(p: Parse) -> None:
     if text.lstrip().startswith(lx.FOLLOWUP_STARTS):
         p.cues.add("followup_start")
     read_groups(p)
+
+
+# A question about what will happen: "who is going to cancel next month", "spend next year".
+_FORECAST = re.compile(
+    r" next (?:week|month|quarter|year|season|christmas|summer|winter|spring|autumn) "
+    r"| (?:going to|gonna|likely to|will|expected to) (?:\w+ ){0,3}(?:churn|cancel|leave|buy"
+    r"|order|grow|return|spend|quit|lapse|drop) "
+)
+_FORECAST_WORDS = frozenset(
+    {"predict", "predicts", "predicted", "prediction", "predictions", "forecast", "forecasts",
+     "forecasting", "projection", "projections", "projected"}
+)  # fmt: skip
 
 
 def intent_scores(index: VocabularyIndex, vector: np.ndarray, p: Parse) -> dict[str, float]:
@@ -97,7 +111,9 @@ def _apply_cues(s: dict[str, float], p: Parse) -> None:
         s["compare_segments"] += 0.2 if n_seg >= 2 or "pronoun" in c else 0.1
     if "compare_maybe" in c and n_seg + len(p.chunks) >= 2 and n_seg >= 1:
         s["compare_segments"] += 0.25
-    if "trend" in c or ("change" in c and p.period and "run" not in c):
+    changed = "change" in c and "run" not in c
+    recent = bool({"recently", "lately"} & set(p.words))
+    if "trend" in c or (changed and (p.period or recent or "feel" in c)):
         s["topic_trend"] += 0.3  # "how has sentiment moved this year": a change over a period
     if "quotes" in c:
         s["show_quotes"] += 0.25
@@ -139,6 +155,8 @@ def settle_intent(
 ) -> str:
     """Fix the intent where the entities found make another one the only sensible reading."""
     has_context = bool(context)
+    if "forecast" in p.cues:
+        return "unsupported"
     talk = None if p.customer else settle_talk(intent, scores, p)
     if talk:  # advice asked ("where should we push X"), whatever measure it names
         return talk

@@ -63,14 +63,19 @@ def read_stats(index: VocabularyIndex, p: Parse) -> None:
         ]
 
 
+_LOOSE_STATS = frozenset({"typical", "typically", "usual", "usually", "normal", "normally"})
+
+
 def _stat(w: list[str]) -> str | None:
     """Median when asked (and not refused: "not the median"), else mean when asked."""
     found = [(i, STAT_WORDS[x]) for i, x in enumerate(w) if x in STAT_WORDS]
     if not found:
         return "mean" if "on average" in " ".join(w) else None
     refused = {i for i, _ in found if i >= 1 and "not" in w[max(0, i - 2) : i]}
-    kept = [s for i, s in found if i not in refused] or [s for _, s in found]
-    return "median" if "median" in kept else kept[0]
+    kept = [(i, s) for i, s in found if i not in refused] or found
+    named = [s for i, s in kept if w[i] not in _LOOSE_STATS]  # "typical … avg": the mean
+    said = named or [s for _, s in kept]
+    return "median" if "median" in said else said[0]
 
 
 def _how_many_of_measure(w: list[str]) -> bool:
@@ -104,10 +109,16 @@ def _attribute(index: VocabularyIndex, p: Parse) -> str | None:
 def _values_set_against(index: VocabularyIndex, p: Parse) -> str | None:
     """The column two of whose values the question sets against each other ("men and
     women", "london vs scotland"): a breakdown by that column; else None."""
-    found = find_categories(p.words, p.used, index.vocabulary.categories)
     by_column: dict[str, set[str]] = {}
-    for _span, term in found:
+    for _span, term in find_categories(p.words, p.used, index.vocabulary.categories):
         by_column.setdefault(term.column, set()).add(term.value)
+    for term in index.vocabulary.categories:  # "up north": a word of "north east", "north west"
+        parts = [x for x in term.value.lower().split() if len(x) >= 4]
+        if len(parts) < 2:
+            continue
+        for i, word in enumerate(p.words):
+            if i not in p.used and any(word in (x, x + "ern", x + "erners") for x in parts):
+                by_column.setdefault(term.column, set()).add(word)
     return next((column for column, values in by_column.items() if len(values) >= 2), None)
 
 

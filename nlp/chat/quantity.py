@@ -210,6 +210,8 @@ def _quantity_at(w: list[str], i: int) -> Quantity | None:
     value, taken, fraction = number
     if op is None and not fraction and w[j] in {"a", "an", "one"}:
         return None
+    if op is None and w[j] in TIMES_WORDS:
+        op = "="  # "ordered once": one order, no more
     at, end = j, j + taken
     if end < len(w) and w[end] in {"%", "percent"}:
         value, fraction, end = value / 100, True, end + 1

@@ -88,6 +88,7 @@ def read_period(p: Parse) -> None:
     season = re.search(r" since (?:the |last )?(spring|summer|autumn|fall|winter) ", text)
     if season:  # "since spring": since the season's first month
         p.period = {"since": f"{_SEASON_STARTS[season.group(1)]:02d}"}
+        p.used.update(i for i, x in enumerate(w) if x == season.group(1))
         return
     for i, word in enumerate(w):
         if word in {"last", "past", "previous"} and i + 1 < len(w):

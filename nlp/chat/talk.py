@@ -47,6 +47,8 @@ _WHAT_SAID = re.compile(
 _THINGS_SAID = re.compile(
     r" (things|stuff|bits|lines|remarks) (that )?(they|people|customers|folks|users|\w+ers)"
     r"( \w+)? (said|say|wrote|write|are saying|have said|posted|post)\b"
+    r"| (show|give|read|see|share)( me| us)? (a few |some |any )?(things|stuff|bits|lines|remarks)"
+    r"( (?!and|or)[\w'-]+){1,6} (said|say|wrote|written|posted)\b"
 )
 # Nouns of what customers wrote ("reviews", "complaints"): with a showing verb or a tone right
 # before them ("show me complaints about X", "negative reviews from Y"), their words asked for.
@@ -54,7 +56,7 @@ _TEXT_NOUNS = "|".join(sorted(tk.DOCUMENT_NOUNS | tk.TEXT_ASKED_NOUNS - {"mentio
 _TONES = "|".join(sorted(tk.TONE_WORDS))
 _COUNTING = r"more|fewer|less|most|least|number|many|much|share|percentage|proportion|volume"
 _TEXTS_SHOWN = re.compile(
-    rf" (?:{tk.SHOW_VERBS})(?: me| us)?(?: (?!(?:{_COUNTING}) )[\w'-]+){{0,3}} (?:{_TEXT_NOUNS}) "
+    rf" (?:{tk.SHOW_VERBS})(?: me| us)?(?: (?!(?:{_COUNTING}) )[\w'-]+){{0,4}} (?:{_TEXT_NOUNS}) "
 )
 _TONED_TEXTS = re.compile(rf"(?:^| )(?:([\w%]+) )?(?:{_TONES}) (?:{_TEXT_NOUNS}) ")
 
@@ -123,9 +125,9 @@ def read_talk(p: Parse) -> None:
     talks = bool(words & tk.WRITE_ABOUT) or _has(text, ("bring up", "come up", "coming up"))
     segment_asked = bool(re.search(r" (which|what) (segments?|clusters?|groups?|personas?|"
                                    r"cohorts?|tribes?|types?) ", text))  # fmt: skip
-    if (_has(text, tk.ADVICE_PHRASES) or re.search(tk.ADVICE_GROUP, text)
-            or re.search(tk.ADVICE_ACTION, text) or re.search(tk.ADVICE_BEST, text)
-            or re.search(tk.ADVICE_HOW, text)):  # fmt: skip
+    patterns = (tk.ADVICE_GROUP, tk.ADVICE_ACTION, tk.ADVICE_BEST, tk.ADVICE_HOW,
+                tk.ADVICE_INITIATIVE)  # fmt: skip
+    if _has(text, tk.ADVICE_PHRASES) or any(re.search(x, text) for x in patterns):
         p.cues.add("advice")
         _use_phrases(p, tk.ADVICE_PHRASES)  # "thinking of a premium bundle": the goal follows
         p.goal = _goal(text) or _action(text)
@@ -142,7 +144,11 @@ def read_talk(p: Parse) -> None:
         if words & tk.DECLINE_WORDS and not words & {"growing", "grown", "rising", "fastest"}:
             p.direction = -1
     main = bool(words & tk.MAIN_WORDS) or _has(text, ("how often",))
-    asked_talk = (talks and ("about" in words or main)) or (topic_nouns and main)
+    subject = _subject_after_about(w)
+    asked_talk = (talks and ("about" in words and not subject or main)) or (topic_nouns and main)
+    said = words & {"say", "said", "saying", "says"}
+    if subject and said and not main and not topic_nouns and "which" not in p.cues:
+        p.cues.update({"quotes", "words_asked"})  # "what did customers say about delivery"
     if _has(text, tk.MIND_PHRASES) or (asked_talk and not segment_asked):
         p.cues.add("top_talk")
     if words & tk.LIKE_WORDS and not segment_asked and "quotes" not in p.cues:
@@ -179,10 +185,21 @@ def read_talk(p: Parse) -> None:
     measured = measure_phrase_words(w, set())  # "ordered most recently" is a measure
     for i, word in enumerate(w):
         talked = word in tk.TOPIC_NOUNS and p.cues & {"top_talk", "growth", "quotes"}
+        talked = talked or (word in tk.DOCUMENT_NOUNS and "quotes" in p.cues)  # "messages"
         if i in measured:
             continue
         if word in tk.FILLER_WORDS or talked or (word in tk.TONE_WORDS and "quotes" in p.cues):
             p.used.add(i)
+
+
+def _subject_after_about(w: list[str]) -> bool:
+    """Whether a subject follows "about" ("say about delivery"), not only the question's
+    end or a period ("what are people talking about these days?")."""
+    if "about" not in w:
+        return False
+    after = w[w.index("about") + 1 :]
+    quiet = lx.STOP_WORDS | lx.UNITS.keys() | {"recently", "lately", "these", "days", "now"}
+    return any(x.isalpha() and x not in quiet for x in after)
 
 
 def _use_phrases(p: Parse, phrases: tuple[str, ...]) -> None:

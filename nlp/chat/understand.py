@@ -226,6 +226,8 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         filters = [f for f in filters if f.measure]
     if intent in {"count_filter", "share"}:
         unknown += _loose_conditions(p, filters)
+        if not (filters or p.segments or unknown):  # topics are no condition of a count
+            unknown += _unread_conditions(p)  # "how many have a Strava account linked?"
         windowed = any(column_period(f.measure) for f in filters if f.measure)
         if p.period and "period_read" not in p.cues and not windowed:  # "wrote … last year"
             phrase = period_words(p.period)
@@ -285,6 +287,37 @@ def _loose_conditions(p: Parse, filters: list[Filter]) -> list[str]:
         p.unknown_kinds[phrase] = "condition"
         out.append(phrase)
     return out
+
+
+def _unread_conditions(p: Parse) -> list[str]:
+    """Content words of a count with no condition read ("have a Strava account linked"):
+    said as a condition not understood, never counted as everyone."""
+    out = []
+    for c in p.chunks:
+        if c["people"] or all(x in lx.PEOPLE_NOUNS or x in _COUNT_FILLERS for x in c["words"]):
+            continue
+        p.unknown_kinds[c["text"]] = "condition"
+        out.append(c["text"])
+    return out
+
+
+_COUNT_FILLERS = frozenset(
+    {
+        "total",
+        "altogether",
+        "overall",
+        "right",
+        "currently",
+        "today",
+        "exist",
+        "exists",
+        "registered",
+        "active",
+        "run",
+        "data",
+        "dataset",
+    }
+)
 
 
 def period_words(period: dict[str, Any]) -> str:

@@ -294,6 +294,8 @@ DRIVER_WORDS = frozenset(
 
 WRITE_VERBS = frozenset(
     [
+        "draft",
+        "compose",
         "delete",
         "remove",
         "erase",

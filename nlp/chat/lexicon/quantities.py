@@ -142,6 +142,8 @@ COMPARATORS: tuple[tuple[str, str], ...] = (
     ("under", "<"),
     ("below", "<"),
     ("exactly", "="),
+    ("only", "="),  # "ordered only once", "just 2 orders"
+    ("just", "="),
     ("equal to", "="),
     ("equals", "="),
     (">=", ">="),

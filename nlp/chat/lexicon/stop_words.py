@@ -52,7 +52,7 @@ _CHAT_STOP_WORDS = _words(
     " tell explain list overview summary summarise summarize profile characterise"
     " characterize define defines look looks looking know want need let lets let's make"
     " makes did does doing having got just really instead currently today quick quickly"
-    " frequently generally typically usually concerning regarding rest kind type thing"
+    " frequently generally typically usually concerning regarding rest kind type thing way ways"
     " things stuff ok okay hi hello hey thanks thank ya yeah yes shall lookup pls plz thx ta"
     # contractions and stray punctuation the tokenizer keeps
     " it's what's whats who's how's there's here's they're them? most-"

@@ -119,7 +119,15 @@ ADVICE_ACTION = (
     r" (?:(?:which|what|best|right) (?:segments?|clusters?|groups?|cohorts?|personas?|tribes?"
     r"|types?|customers|audience)|who)( \w+){0,2} to (target|pitch|send|offer|email|mail|market"
     r"|push|sell|approach|invite|focus on|prioriti[sz]e|promote|advertise|reach|contact|court"
-    r"|upsell|trial|test|pilot|launch)\b"
+    r"|upsell|trial|test|pilot|launch|give|gift|reward|win back|retain|nudge)\b"
+)
+#: A group asked for beside an initiative ("which segment is most worth a win-back campaign",
+#: "best segment for the loyalty scheme"): advice, whatever measure the words resemble.
+ADVICE_INITIATIVE = (
+    r" (?:which|what|best|right) (?:segments?|clusters?|groups?|cohorts?|personas?|tribes?|types?"
+    r"|audience)\b.* (?:worth|should|would|best for|ideal for|right for|suited to|suited for"
+    r"|good for|fit for)\b.* (?:campaign|campaigns|programme|program|promotion|promo|scheme"
+    r"|initiative|offer|offers|mailing|newsletter)\b"
 )
 #: A group asked for as the best one for an aim ("which group's best for launching a range",
 #: "what segment is best to target"): advice.

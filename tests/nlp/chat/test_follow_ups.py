@@ -146,3 +146,33 @@ def test_texts_shown_or_toned_are_quotes_and_counted_ones_are_not(grocery):
     assert grocery.understand("negative reviews from the organic shoppers").intent == "show_quotes"
     counted = grocery.understand("which segment leaves the most negative reviews?")
     assert counted.intent == "rank_segments"
+
+
+def test_a_count_with_words_it_cannot_read_as_a_condition_says_so(grocery):
+    u = grocery.understand("how many customers have a strava account linked?")
+    assert u.intent == "count_filter" and u.filters == []
+    assert u.unknown and all(u.unknown_kinds.get(x) == "condition" for x in u.unknown)
+
+
+def test_only_once_is_exactly_one(grocery):
+    u = grocery.understand("how many customers ordered only once?")
+    assert [(f.measure, f.op, f.value) for f in u.filters] == [("weekly_orders", "=", 1.0)]
+
+
+def test_questions_about_what_will_happen_are_out_of_scope(grocery):
+    for question in ("which customers are going to cancel next month?",
+                     "rank segments by predicted spend for next year"):  # fmt: skip
+        assert grocery.understand(question).intent == "unsupported", question
+
+
+def test_what_customers_said_about_a_subject_asks_for_their_words(grocery):
+    u = grocery.understand("what did customers say about freshness?")
+    assert u.intent == "show_quotes"
+    assert grocery.understand("what are people talking about these days?").intent == "top_topics"
+
+
+def test_that_group_after_a_customer_is_their_segment_not_the_customer(grocery):
+    context = grocery.understand("which segment is customer 9f86d081884c in?").to_dict()
+    context["result_segments"] = [2]
+    u = grocery.understand("what does that group look like?", context)
+    assert u.customer is None and u.segments == [2]
