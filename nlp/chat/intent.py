@@ -73,7 +73,7 @@ def read_cues(p: Parse) -> None:
 # A question about what will happen: "who is going to cancel next month", "spend next year".
 _FORECAST = re.compile(
     r" next (?:week|month|quarter|year|season|christmas|summer|winter|spring|autumn) "
-    r"| (?:going to|gonna|likely to|will|expected to) (?:\w+ ){0,3}(?:churn|cancel|leave|buy"
+    r"| (?:going to|gonna|will|expected to) (?:\w+ ){0,3}(?:churn|cancel|leave|buy"
     r"|order|grow|return|spend|quit|lapse|drop) "
 )
 _FORECAST_WORDS = frozenset(

@@ -21,6 +21,7 @@ from nlp.chat import lexicon as lx
 from nlp.chat.lexicon import talk as tk
 from nlp.chat.link_measures import link_measure
 from nlp.chat.parse import Parse
+from nlp.chat.text import same_word
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 #: Nouns a pick is built around ("the biggest cluster", "the unhappiest one").
@@ -263,6 +264,9 @@ def link_measure_groups(index: VocabularyIndex, p: Parse) -> None:
             continue
         if _asks_which(w, j, i) or any(w[k] in lx.STOP_WORDS for k in window):
             continue
+        if any(same_word(w[k], key) for k in window for keys in index.segment_keys.values()
+               for key in keys):  # fmt: skip
+            continue  # "the deal hunters": a segment's own words, linked by name or meaning
         picked = _resolve(index, p, window)
         if picked is not None and picked["measure"] not in {"size", "sentiment"}:
             _record(p, picked, j, i)

@@ -61,12 +61,14 @@ _TEXTS_SHOWN = re.compile(
 _TONED_TEXTS = re.compile(rf"(?:^| )(?:([\w%]+) )?(?:{_TONES}) (?:{_TEXT_NOUNS}) ")
 
 
-def _texts_asked(text: str) -> bool:
+def _texts_asked(text: str, *, why: bool = False) -> bool:
     """Whether the question asks for texts themselves: a showing verb before what customers
     wrote, or a tone right before it that no counting word precedes ("negative reviews from
     X", not "the most negative reviews" or "how many negative reviews")."""
     if _TEXTS_SHOWN.search(text):
         return True
+    if why:  # "what's behind the bad reviews": what drives them, not the reviews
+        return False
     counting = set(_COUNTING.split("|")) | {"of", "%"}
     return any(m.group(1) not in counting for m in _TONED_TEXTS.finditer(text))
 
@@ -148,14 +150,15 @@ def read_talk(p: Parse) -> None:
     asked_talk = (talks and ("about" in words and not subject or main)) or (topic_nouns and main)
     said = words & {"say", "said", "saying", "says"}
     if subject and said and not main and not topic_nouns and "which" not in p.cues:
-        p.cues.update({"quotes", "words_asked"})  # "what did customers say about delivery"
+        p.cues.add("said_about")  # "what did customers say about delivery": their words
     if _has(text, tk.MIND_PHRASES) or (asked_talk and not segment_asked):
         p.cues.add("top_talk")
     if words & tk.LIKE_WORDS and not segment_asked and "quotes" not in p.cues:
         p.cues.add("like")
     if words & tk.FEEL_WORDS or _has(text, tk.FEEL_PHRASES) or _FEELING_COMPARED.search(text):
         p.cues.add("feel")
-    shown = _texts_asked(text) and not p.cues & {"trend", "how_many"}
+    why = words & {"behind", "why", "cause", "causes", "causing", "driving", "drivers", "reason"}
+    shown = _texts_asked(text, why=bool(why)) and not p.cues & {"trend", "how_many"}
     if _WHAT_SAID.search(text) or _THINGS_SAID.search(text) or shown:
         p.cues.update({"quotes", "words_asked"})
     # "joined less than a year ago" is a condition on a date, not "more than a year ago"
@@ -258,6 +261,9 @@ def settle_talk(intent: str, scores: dict[str, float], p: Parse) -> str | None:
     c = p.cues
     if "advice" in c and "write" not in c:
         return "target_advice"
+    if "said_about" in c and not p.segments and intent not in {"customer_why", "unsupported"}:
+        p.cues.update({"quotes", "words_asked"})
+        return "show_quotes"  # what everyone said about a subject: their words
     if intent == "target_advice":  # advice is given only where it is asked for
         return max((k for k in scores if k != intent), key=lambda k: scores[k])
     if "volume" in c and "trend" in c:

@@ -15,8 +15,13 @@ neither the code nor the other banks, and its first figure was taken before
 the changes its misses then informed: `larkfield_b` (83.8% right when first
 asked), `larkfield_c` and `ridgeline_b` (81.0% and 81.8%), `pawpantry_c` (91.9%)
 and `ridgeline_c` (89.7%). `larkfield_d` was written last and asked only on the
-final code: 81.9% right, 18 confident wrong (5 of them on questions to decline).
-The first figures are the honest ones; the others flatter the chat.
+code of its time: 81.9% right, 18 confident wrong (5 of them on questions to
+decline). `larkfield_e`, `pawpantry_d` and `ridgeline_d` were written after that,
+each by a writer who saw only a one-page description of the shop and of the
+format, and were first asked before the changes their misses then informed:
+79.5%, 86.0% and 83.7% right (14, 14 and 12 confident wrong; larkfield_e's
+description named a lifetime-spend column its run does not hold, which costs it
+two entries). The first figures are the honest ones; the others flatter the chat.
 
 Thresholds: 90% right per bank (expected to fail where it does not hold today,
 marked with the figure measured), no bank below the figure measured today
