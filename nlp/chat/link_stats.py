@@ -110,8 +110,10 @@ def _values_set_against(index: VocabularyIndex, p: Parse) -> str | None:
     """The column two of whose values the question sets against each other ("men and
     women", "london vs scotland"): a breakdown by that column; else None."""
     by_column: dict[str, set[str]] = {}
-    for _span, term in find_categories(p.words, p.used, index.vocabulary.categories):
+    spans: dict[str, set[int]] = {}
+    for span, term in find_categories(p.words, p.used, index.vocabulary.categories):
         by_column.setdefault(term.column, set()).add(term.value)
+        spans.setdefault(term.column, set()).update(span)
     for term in index.vocabulary.categories:  # "up north": a word of "north east", "north west"
         parts = [x for x in term.value.lower().split() if len(x) >= 4]
         if len(parts) < 2:
@@ -119,7 +121,11 @@ def _values_set_against(index: VocabularyIndex, p: Parse) -> str | None:
         for i, word in enumerate(p.words):
             if i not in p.used and any(word in (x, x + "ern", x + "erners") for x in parts):
                 by_column.setdefault(term.column, set()).add(word)
-    return next((column for column, values in by_column.items() if len(values) >= 2), None)
+                spans.setdefault(term.column, set()).add(i)
+    column = next((c for c, values in by_column.items() if len(values) >= 2), None)
+    if column:
+        p.used.update(spans[column])  # the places are the groups, never a segment's name
+    return column
 
 
 def asks_value(p: Parse) -> bool:

@@ -28,6 +28,7 @@ import re
 import unicodedata
 
 from nlp.chat import lexicon as lx
+from nlp.chat.categories import find_categories
 from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS
 from nlp.chat.link_customers import asked_noun, take_customer
 from nlp.chat.measure_columns import behaviour_measure
@@ -90,7 +91,7 @@ def mark_names(p: Parse, question: str) -> None:
         _unknown(p, name, "segment")
 
 
-def claim_named_groups(p: Parse) -> None:
+def claim_named_groups(p: Parse, categories: list | None = None) -> None:
     """Words written as names that stand for a group of people and that no segment name
     took ("the Moonlight Collectors segment", "the Scuba Divers"): an unknown segment,
     claimed before their words can be read as topic keywords."""
@@ -118,7 +119,8 @@ def claim_named_groups(p: Parse) -> None:
             and not head.endswith(("ss", "us", "is"))
             and not p.proper[end - 1].isupper()
         )
-        if group or (definite and plural):
+        placed = bool(categories) and bool(find_categories(w[i:end], set(), categories or []))
+        if (group or (definite and plural)) and not placed:  # "Northern customers": a region
             p.used.update(range(i, end + (1 if end < len(w) and w[end] in lx.PEOPLE_NOUNS else 0)))
             _unknown(p, written(p, i, end), "segment")
         i = max(end, i + 1)

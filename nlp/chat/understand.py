@@ -143,7 +143,7 @@ def _read(index: VocabularyIndex, question: str, context: dict[str, Any] | None 
     link_name_parts(index, parse)
     link_segment_names(index, parse)
     link_measure_groups(index, parse)
-    claim_named_groups(parse)
+    claim_named_groups(parse, index.vocabulary.categories)
     link_topic_keywords(index, parse)
     link_measure(index, parse)
     link_rank_by(parse)
