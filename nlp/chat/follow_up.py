@@ -24,6 +24,7 @@ from nlp.chat.asking import asks_description
 from nlp.chat.intent import own_intent_cue
 from nlp.chat.lexicon.measures import STAT_WORDS
 from nlp.chat.parse import Filter, Parse, Understanding, anaphors
+from nlp.chat.quantity import column_unit, convert
 from nlp.chat.text import parse_number
 
 # A follow-up's own intent wins over the last one when it scores this much higher.
@@ -72,6 +73,9 @@ def follow_up(
     u.followup = True
     if prev.intent in _OVER_TIME and not (p.period or p.filters):
         _bare_duration(u, p)  # "what about 6 months?" after a trend: the last 6 months
+    counted = prev.intent in {"count_filter", "share"} and not p.filters and not p.segments
+    if counted and _new_duration(u, p, prev):  # "what about 6 months?" after "… 3 months"
+        return u
     results = [int(n) for n in context.get("result_segments") or []]
     referred = results or list(prev.segments)
     if _only_new_slots(p) and prev.intent not in {"overview", "run_change"}:
@@ -119,6 +123,24 @@ def _bare_duration(u: Understanding, p: Parse) -> None:
         p.period = u.period = {"last": int(value), "unit": unit}
         p.used.update({i - 1, i})
         return
+
+
+def _new_duration(u: Understanding, p: Parse, prev: Understanding) -> bool:
+    """A duration alone after a count with a condition counted in days or months: the same
+    count with that duration as the condition's value (converted to its unit)."""
+    timed = [f for f in prev.filters if column_unit(f.measure)]
+    if len(timed) != 1:
+        return False
+    asked = Understanding(intent=prev.intent)
+    _bare_duration(asked, p)
+    if not asked.period:
+        return False
+    unit = column_unit(timed[0].measure) or "days"
+    value = convert(float(asked.period["last"]), str(asked.period["unit"]), unit)
+    u.intent, u.segments, u.unknown, u.period = prev.intent, list(prev.segments), [], None
+    u.filters = [Filter(f.measure, f.op, value, f.percent) if f is timed[0] else f
+                 for f in prev.filters]  # fmt: skip
+    return True
 
 
 def _only_new_slots(p: Parse) -> bool:

@@ -54,6 +54,8 @@ def read_cues(p: Parse) -> None:
         p.cues.add("off_topic")
     if _FORECAST.search(text) or any(x in _FORECAST_WORDS for x in w):
         p.cues.update({"off_topic", "forecast"})  # the chat reports the data, never predicts
+    if _RECOMMEND_THING.search(text):  # "can you recommend a good training plan": no data
+        p.cues.update({"off_topic", "forecast"})
     first = [x for x in w if x not in {"please", "can", "could", "you", "would", "kindly"}]
     if first and first[0] in lx.WRITE_VERBS:
         p.cues.add("write")
@@ -75,6 +77,10 @@ _FORECAST = re.compile(
     r" next (?:week|month|quarter|year|season|christmas|summer|winter|spring|autumn) "
     r"| (?:going to|gonna|will|expected to) (?:\w+ ){0,3}(?:churn|cancel|leave|buy"
     r"|order|grow|return|spend|quit|lapse|drop) "
+)
+_RECOMMEND_THING = re.compile(
+    r" recommend (?:me |us )?(?:a|an|some|any) (?!segment|group|cluster|cohort|audience|campaign"
+    r"|offer|target)"
 )
 _FORECAST_WORDS = frozenset(
     {"predict", "predicts", "predicted", "prediction", "predictions", "forecast", "forecasts",
@@ -134,7 +140,7 @@ def _apply_cues(s: dict[str, float], p: Parse) -> None:
     asks_where = "topic_verb" in c and ("which" in c or superlative)
     if asks_where and p.topics and not p.segments and p.measure in _WHERE_MEASURES:
         s["topic_where"] += 0.25
-    if "negative" in c and "driver" in c and not superlative:
+    if "negative" in c and "driver" in c and not superlative and "feel" not in c:
         s["negative_drivers"] += 0.25
     elif "driver" in c and ("negative" in c or "why" in p.words) and p.segments:
         s["negative_drivers"] += 0.15
@@ -155,7 +161,7 @@ def settle_intent(
 ) -> str:
     """Fix the intent where the entities found make another one the only sensible reading."""
     has_context = bool(context)
-    if "forecast" in p.cues:
+    if "forecast" in p.cues:  # a prediction or a recommendation of things: not the data's
         return "unsupported"
     talk = None if p.customer else settle_talk(intent, scores, p)
     if talk:  # advice asked ("where should we push X"), whatever measure it names

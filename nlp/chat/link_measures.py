@@ -7,6 +7,7 @@ ordering" beat single words), sentiment, size, document and share words, the ord
 from __future__ import annotations
 
 from nlp.chat import lexicon as lx
+from nlp.chat.lexicon import talk as tk
 from nlp.chat.lexicon.quantities import LOW_WORDS
 from nlp.chat.measure_columns import (
     behaviour_measure,
@@ -190,6 +191,8 @@ def _known_phrase(index: VocabularyIndex, phrase: list[str]) -> bool:
         if x in lx.STOP_WORDS or x in lx.MEASURE_FILLERS or x in lx.PEOPLE_NOUNS:
             continue
         if x in lx.SIZE_TERMS or x in lx.SENTIMENT_TERMS or x in lx.DOCUMENT_TERMS:
+            continue
+        if x in tk.DOCUMENT_NOUNS or x in tk.TOPIC_NOUNS:  # "the biggest conversation themes"
             continue
         if is_measure_word(x):
             continue

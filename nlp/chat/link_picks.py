@@ -88,8 +88,10 @@ def link_picks(index: VocabularyIndex, p: Parse) -> None:
     if not any(s.values for s in index.named_segments) or "rank" in p.cues:
         return
     w = p.words
-    # "which region has the most unhappy customers": people counted per something else
-    counting = "how_many" in p.cues or "breakdown" in p.cues or _asks_other_thing(w)
+    # "which region has the most unhappy customers": people counted per something else;
+    # "which segment has ordered most recently? our most active buyers": the ranking's words
+    ranking = "which" in p.cues and any(x in PICK_NOUNS for x in w)
+    counting = "how_many" in p.cues or "breakdown" in p.cues or _asks_other_thing(w) or ranking
     for i, word in enumerate(w):
         people = word in lx.PEOPLE_NOUNS and word.endswith("s") and not counting
         if not (word in PICK_NOUNS or people) or i in p.used:
@@ -152,6 +154,9 @@ def _before(w: list[str], i: int, used: set[int]) -> tuple[int, list[int]] | Non
     while j >= 0 and len(window) < 4 and w[j] not in DETERMINERS:
         if j in used or not w[j].replace("-", "").isalpha() or w[j] in _PREPOSITIONS:
             return None  # "the most about refunds by segment": no noun phrase
+        joining = w[j] in {"and", "or", "vs", "versus"}
+        if w[j] in lx.STOP_WORDS - lx.MOST_WORDS - lx.LEAST_WORDS and not joining or w[j] in _WH:
+            return None  # "the most stuff? which cluster": two clauses, no noun phrase
         window.insert(0, j)
         j -= 1
     if j < 0 or w[j] not in DETERMINERS or not window or not _superlative([w[k] for k in window]):

@@ -55,6 +55,9 @@ def read_stats(index: VocabularyIndex, p: Parse) -> None:
     if asks:
         p.attribute = attribute
         p.cues.add("breakdown")
+        for span, term in find_categories(p.words, p.used, index.vocabulary.categories):
+            if term.column == attribute:  # "are Londoners spending more …": groups, not names
+                p.used.update(span)
         # "average age per segment": the attribute's word is no measure the run lacks
         p.measure_unknown = [
             m

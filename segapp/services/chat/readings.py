@@ -125,7 +125,10 @@ def _share(d: dict, args: dict) -> str:
 def _period(d: dict) -> str:
     if "period" not in d:
         return ""
-    return f" over {d['period']}" if d.get("period") else " over every month"
+    said = str(d.get("period") or "")
+    if said.startswith(("since", "in ")):
+        return f" {said}"  # "since June", "in 2025"
+    return f" over {said}" if said else " over every month"
 
 
 def _trend(d: dict, args: dict) -> str:
