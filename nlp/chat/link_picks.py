@@ -154,7 +154,7 @@ def _before(w: list[str], i: int, used: set[int]) -> tuple[int, list[int]] | Non
     while j >= 0 and len(window) < 4 and w[j] not in DETERMINERS:
         if j in used or not w[j].replace("-", "").isalpha() or w[j] in _PREPOSITIONS:
             return None  # "the most about refunds by segment": no noun phrase
-        joining = w[j] in {"and", "or", "vs", "versus"}
+        joining = w[j] in {"and", "or", "vs", "versus"} or w[j] in lx.ORDINALS
         if w[j] in lx.STOP_WORDS - lx.MOST_WORDS - lx.LEAST_WORDS and not joining or w[j] in _WH:
             return None  # "the most stuff? which cluster": two clauses, no noun phrase
         window.insert(0, j)

@@ -64,11 +64,13 @@ DATASETS = ("larkfield", "pawpantry", "ridgeline")
 TARGET = 0.90
 # Measured today (share right per bank; confident wrong answers to decline questions).
 MEASURED = {
-    "larkfield": 0.969, "larkfield_b": 0.931, "larkfield_c": 0.949, "larkfield_d": 0.819,
-    "pawpantry": 0.977, "pawpantry_b": 0.930, "pawpantry_c": 0.948, "ridgeline": 0.961,
-    "ridgeline_b": 0.947, "ridgeline_c": 0.934,
+    "larkfield": 0.969, "larkfield_b": 0.931, "larkfield_c": 0.956, "larkfield_d": 0.877,
+    "larkfield_e": 0.877, "pawpantry": 0.977, "pawpantry_b": 0.922, "pawpantry_c": 0.948,
+    "pawpantry_d": 0.899, "ridgeline": 0.953, "ridgeline_b": 0.970, "ridgeline_c": 0.963,
+    "ridgeline_d": 0.930,
 }  # fmt: skip
-DECLINES_WRONG = {"larkfield_d": 5}
+DECLINES_WRONG = {"larkfield_c": 1, "larkfield_d": 3, "larkfield_e": 1, "pawpantry_d": 2,
+                  "ridgeline_d": 1}  # fmt: skip
 SLACK = 0.05
 # The same bank measured on two machines with the same code differed by up to 2.4 points
 # (larkfield: 96.9% and 94.5%): how near the target a figure is too near to hold.

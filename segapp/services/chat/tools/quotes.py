@@ -82,9 +82,8 @@ def quotes(
             # a topic's texts rarely hold every word of a narrower subject: the words alone
             topic, data = None, {**data, "topic": None, "label": None}
             too_few = _too_few_writers(ctx, chosen, topic, tone, words, data)
-        if too_few is not None and len(words) > 1 and _head_written(ctx, words):
+        if too_few is not None and len(words) > 1 and _each_word_written(ctx, words):
             # "renal urinary vet diets": texts holding any of the words, not all of them
-            # (when some comment holds its head word: "car insurance" is no "car")
             any_words = True
             too_few = _too_few_writers(ctx, chosen, topic, tone, words, data, any_words=True)
         written = too_few is None or too_few.data.get("missing") != "topic"
@@ -107,9 +106,11 @@ def quotes(
     return ToolResult(data=data, facts=facts, quotes=found)
 
 
-def _head_written(ctx: ToolContext, words: list[str]) -> bool:
-    """Whether some comment of the run holds the last word of a subject (its head noun)."""
-    return matching_documents(ctx, words=words[-1:]).exists()
+def _each_word_written(ctx: ToolContext, words: list[str]) -> bool:
+    """Whether some comment holds each word of a subject: a list of subjects ("renal urinary
+    vet diets"), not a subject one of whose words nobody writes ("mortgage products", "car
+    insurance"), whose other, common words would bring unrelated comments."""
+    return all(matching_documents(ctx, words=[word]).exists() for word in words)
 
 
 def _too_few_writers(
