@@ -235,18 +235,8 @@ def _sentiment_months(
 ) -> list[dict[str, Any]]:
     """Documents and mean sentiment per month (all documents, a topic's or a segment's;
     with `words`, the documents about them: `subject_match`)."""
-    found = DocumentResult.objects.filter(run=ctx.run, document__created_at__isnull=False)
-    if words:
-        found = found.filter(subject_match(ctx.run, words, ctx.k))
-    if topic is not None:
-        found = found.filter(topic=topic)
-    if segment is not None:
-        found = found.filter(
-            document__customer__memberships__run=ctx.run,
-            document__customer__memberships__segment=segment,
-        )
     rows = (
-        found.annotate(month=Substr(Cast("document__created_at", CharField()), 1, 7))
+        _dated_results(ctx, topic, segment, words)
         .values("month")
         .annotate(documents=Count("id"), sentiment=Avg("sentiment"))
         .order_by("month")
@@ -272,23 +262,27 @@ def _pooled_halves(
         return None
     means = []
     for part in (early, late):
-        found = DocumentResult.objects.filter(
-            run=ctx.run, document__created_at__isnull=False, topic=topic
-        ) if topic is not None else DocumentResult.objects.filter(
-            run=ctx.run, document__created_at__isnull=False
-        )  # fmt: skip
-        if words:
-            found = found.filter(subject_match(ctx.run, words, ctx.k))
-        if segment is not None:
-            found = found.filter(
-                document__customer__memberships__run=ctx.run,
-                document__customer__memberships__segment=segment,
-            )
-        found = found.annotate(
-            month=Substr(Cast("document__created_at", CharField()), 1, 7)
-        ).filter(month__gte=part[0]["month"], month__lte=part[-1]["month"])
+        found = _dated_results(ctx, topic, segment, words).filter(
+            month__gte=part[0]["month"], month__lte=part[-1]["month"]
+        )
         means.append(round(float(found.aggregate(mood=Avg("sentiment"))["mood"] or 0.0), 4))
     return (early, means[0]), (late, means[1])
+
+
+def _dated_results(ctx: ToolContext, topic: int | None, segment, words: list[str] | None):
+    """The run's dated document results (of a topic, a segment, about ``words``), each with
+    its month ("YYYY-MM")."""
+    found = DocumentResult.objects.filter(run=ctx.run, document__created_at__isnull=False)
+    if words:
+        found = found.filter(subject_match(ctx.run, words, ctx.k))
+    if topic is not None:
+        found = found.filter(topic=topic)
+    if segment is not None:
+        found = found.filter(
+            document__customer__memberships__run=ctx.run,
+            document__customer__memberships__segment=segment,
+        )
+    return found.annotate(month=Substr(Cast("document__created_at", CharField()), 1, 7))
 
 
 def _written(months: list[dict]) -> int:
