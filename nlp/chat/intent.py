@@ -52,6 +52,8 @@ def read_cues(p: Parse) -> None:
     pairs = {f"{a}-{b}" for a, b in zip(w, w[1:], strict=False)}  # "share price": "share-price"
     if any(x in lx.OFF_TOPIC_WORDS for x in w) or pairs & lx.OFF_TOPIC_WORDS:
         p.cues.add("off_topic")
+    if pairs & lx.OFF_TOPIC_WORDS:  # a two-word off-topic name ("share price") is decisive
+        p.cues.add("forecast")
     if _FORECAST.search(text) or any(x in _FORECAST_WORDS for x in w):
         p.cues.update({"off_topic", "forecast"})  # the chat reports the data, never predicts
     if _RECOMMEND_THING.search(text):  # "can you recommend a good training plan": no data

@@ -160,6 +160,7 @@ def link_segment_names(index: VocabularyIndex, p: Parse) -> None:
             and not (i in phrased and not (i + 1 < len(w) and w[i + 1] in lx.PEOPLE_NOUNS))
             and word not in lx.MOST_WORDS | lx.LEAST_WORDS
             and not _indefinite(w, i)
+            and not (i > 0 and w[i - 1] in lx.MOST_WORDS | lx.LEAST_WORDS)  # "most price-"
             and any(same_word(word, k) for k in keys)
         ]
         if not hits:
