@@ -18,12 +18,16 @@ from django.db.models import Avg, CharField, Count
 from django.db.models.functions import Cast, Substr
 
 from nlp.chat.lexicon.quantities import UNIT_FACTORS
-from segapp.models import DocumentResult
 from segapp.selectors import trends
 from segapp.selectors.topics import small_topic_numbers
 from segapp.services.chat import figures
 from segapp.services.chat.tools.base import ToolContext, ToolResult, fact, no_segment, no_topic
-from segapp.services.chat.tools.documents import search_words, subject_match, written_words
+from segapp.services.chat.tools.documents import (
+    matching_documents,
+    search_words,
+    subject_match,
+    written_words,
+)
 from segapp.services.chat.tools.missing import no_such_words
 
 STEADY = 0.05  # a change of mean sentiment smaller than this is "about the same"
@@ -272,16 +276,10 @@ def _pooled_halves(
 def _dated_results(ctx: ToolContext, topic: int | None, segment, words: list[str] | None):
     """The run's dated document results (of a topic, a segment, about ``words``), each with
     its month ("YYYY-MM")."""
-    found = DocumentResult.objects.filter(run=ctx.run, document__created_at__isnull=False)
+    found = matching_documents(ctx, topic=topic, segment=segment)
+    found = found.filter(document__created_at__isnull=False)
     if words:
         found = found.filter(subject_match(ctx.run, words, ctx.k))
-    if topic is not None:
-        found = found.filter(topic=topic)
-    if segment is not None:
-        found = found.filter(
-            document__customer__memberships__run=ctx.run,
-            document__customer__memberships__segment=segment,
-        )
     return found.annotate(month=Substr(Cast("document__created_at", CharField()), 1, 7))
 
 
