@@ -11,6 +11,8 @@ export TRANSFORMERS_OFFLINE := 1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/voxseg
 REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_VAR := var/test
+# Unit-test processes (pytest-xdist), one per core; each test file runs in one process.
+TEST_PROCESSES ?= 2
 
 .PHONY: install demo test test-unit test-integration bench lint fmt services clean
 
@@ -37,7 +39,8 @@ test-unit: install
 	@rm -rf $(TEST_VAR)/unit && mkdir -p $(TEST_VAR)/unit
 	VOXSEG_DATA_DIR=$(TEST_VAR)/unit/data CACHE_URL=filecache://$(CURDIR)/$(TEST_VAR)/unit/cache \
 	CELERY_BROKER_DIR=$(TEST_VAR)/unit/broker \
-	$(PY) -m pytest -m "not integration and not browser" -p no:cacheprovider --durations=15
+	$(PY) -m pytest -m "not integration and not browser" -p no:cacheprovider --durations=15 \
+		-n $(TEST_PROCESSES) --dist loadfile
 
 test-integration: install
 	@rm -rf $(TEST_VAR)/integration && mkdir -p $(TEST_VAR)/integration
