@@ -71,8 +71,9 @@ TOOL_REGISTRY: tuple[Tool, ...] = (
     ),
     Tool(
         "rank_segments",
-        "Rank segments by a measure: size, sentiment, topic_share, documents or a behaviour "
-        "column; topic for sentiment about / share of a topic; position 1 is the top.",
+        "Rank segments by a measure: size, sentiment, negative_share (share of negative "
+        "comments: who complains most), topic_share, documents or a behaviour column; topic "
+        "for sentiment / negative share about a topic or share of it; position 1 is the top.",
         {
             "measure": {"type": "string"},
             "order": {"type": "string", "enum": ["desc", "asc"]},

@@ -14,6 +14,7 @@ from nlp.chat.measure_columns import (
     concept_hit,
     is_measure_word,
     metric_compound,
+    missing_measure,
     unnamed_metric,
 )
 from nlp.chat.parse import Parse
@@ -67,7 +68,10 @@ def link_measure(index: VocabularyIndex, p: Parse) -> None:
         p.measure, p.polarity = behaviour
     if (behaviour or reserved) and p.period and "trend" not in p.cues:
         p.period = None  # "spend over the past year" is spend_12m, not a trend
-    if not (behaviour or reserved):
+    missing = None if behaviour or reserved else missing_measure(index, behaviour_words)
+    if missing:  # "the lifetime value of X": a measure of no column, not spend's "value"
+        p.measure_unknown.append(missing)
+    elif not (behaviour or reserved):
         _other_measure(p, text, sentiment, documents, size)
     unknown = None if p.measure not in (None, "size") else _unknown_measure(index, p, words)
     if p.measure in (None, "size") and not unknown and not p.measure_unknown:

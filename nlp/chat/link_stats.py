@@ -25,7 +25,7 @@ from nlp.chat.text import same_word
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 #: Measures that are not a customer column: their value is not a mean of customers.
-_NOT_COLUMNS = (None, "size", "sentiment", "topic_share", "documents")
+_NOT_COLUMNS = (None, "size", "sentiment", "negative_share", "topic_share", "documents")
 _VALUE_ASKS = ("how often", "how long", "how frequently", "how much")
 _SEGMENT_NOUNS = frozenset(
     ["segment", "segments", "cluster", "clusters", "group", "groups", "cohort", "cohorts",

@@ -29,9 +29,10 @@ import unicodedata
 
 from nlp.chat import lexicon as lx
 from nlp.chat.categories import find_categories
+from nlp.chat.lexicon import talk as tk
 from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS
 from nlp.chat.link_customers import asked_noun, take_customer
-from nlp.chat.measure_columns import behaviour_measure
+from nlp.chat.measure_columns import behaviour_measure, is_measure_word
 from nlp.chat.parse import Parse
 from nlp.chat.reading import comparator_at
 from nlp.chat.text import column_tokens, normalise, same_word, tokenize
@@ -186,6 +187,8 @@ def finish_unknown(index: VocabularyIndex, p: Parse, intent: str) -> None:
     _partly_named_measure(index, p)
     _unnamed_filters(index, p)
     _counted_things(index, p)
+    if intent == "rank_segments":
+        _owned_things(index, p)
     _measure_per_group(index, p, intent)
     _partly_named_subject(index, p)
 
@@ -272,6 +275,49 @@ def _counted_things(index: VocabularyIndex, p: Parse) -> None:
         if per_person and behaviour_measure(index, [noun]) is None and i + 2 not in p.used:
             _unknown(p, written(p, i + 2, i + 3), "measure")
         return
+
+
+# Verbs and prepositions of having: "which segment has the most kids", "the group with more pets".
+_HAVING = frozenset(["has", "have", "having", "own", "owns", "owning", "with"])
+
+
+def _owned_things(index: VocabularyIndex, p: Parse) -> None:
+    """ "which segment has the most kids": the segments ranked by how many of a thing their
+    customers have, where the thing is no measure, no people and no kind of text (a topic's
+    word at most: people write about kids), is a measure the run does not have; never the
+    share of texts about it, nor the segments' sizes."""
+    if p.measure or p.measure_unknown:
+        return
+    w = p.words
+    for i, word in enumerate(w[:-2]):
+        j = i + 2 if w[i + 1] == "the" else i + 1
+        if word not in _HAVING or j >= len(w) - 1 or w[j] not in lx.MOST_WORDS | lx.LEAST_WORDS:
+            continue
+        k = j + 1
+        stop = k  # the thing's phrase: "fruit trees"
+        while stop < len(w) and stop - k < 3 and _content(w[stop]) and w[stop] not in _HAVING:
+            stop += 1
+        if stop == k:
+            return
+        noun, after = w[stop - 1], w[stop] if stop < len(w) else ""
+        if not _noun_like(noun) or after in lx.TOPIC_PREPS:
+            continue  # "the most issues with delivery": what they write about
+        if after in lx.PEOPLE_NOUNS or any(_agent(x) for x in w[k : stop + 1]):
+            return  # "the most kibble fans", "the most runners": people, named by what they do
+        told = (lx.STOP_WORDS, lx.PEOPLE_NOUNS, lx.SEGMENT_WORDS, lx.SIZE_TERMS,
+                lx.SENTIMENT_TERMS, lx.DOCUMENT_TERMS, lx.DRIVER_WORDS, ATTRIBUTE_TERMS,
+                tk.DOCUMENT_NOUNS, tk.TEXT_ASKED_NOUNS)  # fmt: skip
+        phrase = w[k:stop]
+        if any(x in words for x in phrase for words in told) or any(map(is_measure_word, phrase)):
+            return
+        if behaviour_measure(index, phrase) is None:
+            _unknown(p, f"number of {written(p, k, stop)}", "measure")
+        return
+
+
+def _agent(word: str) -> bool:
+    """Whether a word is a plural noun for people by what they do or are ("runners", "cyclists")."""
+    return len(word) > 4 and word.endswith(("ers", "ors", "ists", "ians", "ites"))
 
 
 # Words joining the parts of one measure phrase ("male vs female split").

@@ -119,6 +119,24 @@ def behaviour_measure(
     return best, polarity.get(best, 1)
 
 
+def missing_measure(index: VocabularyIndex, words: list[str]) -> str | None:
+    """The words' phrase for a measure the run has no column of, when it is what they ask
+    best and they name it outright (a phrase, "lifetime value", or a word of its columns,
+    "ltv"), else None."""
+    scores, _ = column_scores(index, words)
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: scores[k])
+    concept = next((c for c in lx.CONCEPTS if f"?{c.name}" == best), None)
+    if concept is None:
+        return None
+    text = " " + " ".join(words) + " "
+    for term in sorted(concept.terms, key=len, reverse=True):
+        if " " in term and f" {term} " in text:
+            return term
+    return next((x for x in words if x in concept.columns), None)
+
+
 def _kind(key: str, want: str) -> bool:
     if want == "rate":
         return is_rate_column(key)
@@ -202,13 +220,15 @@ def column_scores(
                 columns = index.columns.get(fallback) or []
                 if columns:
                     break
-        if not columns:
-            scores.setdefault(f"?{concept.name}", 0.5)
-            polarity[f"?{concept.name}"] = hit
-            continue
         # a phrase ("without ordering") is more specific than a single word ("ordering"),
         # and its words are not read again by another concept
         phrase = _phrase_hit(concept, text)
+        if not columns:  # "lifetime value" with no column of its own: not spend's "value"
+            scores.setdefault(f"?{concept.name}", 2.0 * weight_scale if phrase else 0.5)
+            polarity[f"?{concept.name}"] = hit
+            if phrase:
+                consumed |= _phrase_indices(concept, plain)
+            continue
         weight = (2.0 if phrase else 1.5) * weight_scale
         if phrase:
             consumed |= _phrase_indices(concept, plain)

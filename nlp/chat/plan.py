@@ -310,7 +310,7 @@ def _list_customers(u: Understanding) -> list[Step] | str:
     return [Step("list_customers", {"segment": u.segments[0], "limit": MEMBER_LIMIT})]
 
 
-_NOT_COLUMNS = (None, "size", "sentiment", "topic_share", "documents")
+_NOT_COLUMNS = (None, "size", "sentiment", "negative_share", "topic_share", "documents")
 
 
 def _measure_value(u: Understanding) -> list[Step] | str:

@@ -20,6 +20,10 @@ from nlp.chat.mentions import measure_phrase_words
 from nlp.chat.parse import Parse
 from nlp.chat.text import parse_number
 
+#: The measures of how customers feel that a ranking reads with a subject: mean sentiment, and
+#: the share of negative comments (who complains most).
+FEELING_MEASURES = ("sentiment", "negative_share")
+
 # The words of this module's tables are never "corrected" into other words ("theme" -> "them").
 _text.PROTECTED.update(
     w
@@ -308,6 +312,9 @@ def finish_talk(p: Parse, intent: str) -> None:
     polarity = _feeling_about(p)
     if intent == "rank_segments" and polarity:
         p.measure, p.polarity = "sentiment", polarity
+    complains = any(x in tk.COMPLAINT_WORDS for x in p.words)
+    if intent == "rank_segments" and p.measure == "sentiment" and p.polarity < 0 and complains:
+        p.measure, p.polarity = "negative_share", 1  # who complains most (or least)
     if intent not in _SUBJECT_INTENTS:
         return
     if intent in {"show_quotes", "topic_trend"}:
@@ -326,14 +333,14 @@ def finish_talk(p: Parse, intent: str) -> None:
     elif subject and intent in {"show_quotes", "topic_trend"}:
         p.about = subject[0]["text"]
         p.unknown = [u for u in p.unknown if u != p.about]
-    elif intent == "rank_segments" and p.measure == "sentiment" and _about_chunks(subject):
+    elif intent == "rank_segments" and p.measure in FEELING_MEASURES and _about_chunks(subject):
         p.about = _about_chunks(subject)[0]["text"]  # "complains most about X"
         p.unknown = [u for u in p.unknown if u != p.about]
     said = tk.DOCUMENT_NOUNS | set(tk.TONE_WORDS)  # "the share of negative texts": no subject
     named = [
         u for u in p.unknown if p.unknown_kinds.get(u) == "topic" and not set(u.split()) <= said
     ]
-    sentiment_rank = intent == "rank_segments" and p.measure == "sentiment"
+    sentiment_rank = intent == "rank_segments" and p.measure in FEELING_MEASURES
     if named and not p.topics and p.about is None and (sentiment_rank or intent in _SEARCHED):
         p.about = named[0]  # "moans most about delivery - late parcels": searched in the texts
         p.unknown = [u for u in p.unknown if u != p.about]

@@ -67,7 +67,7 @@ from nlp.chat.measure_columns import names_metric
 from nlp.chat.parse import Filter, Parse, Understanding, masked
 from nlp.chat.quantity import column_period
 from nlp.chat.reading import read_ordinals, read_period, read_runs, read_words
-from nlp.chat.talk import finish_talk, read_talk
+from nlp.chat.talk import FEELING_MEASURES, finish_talk, read_talk
 from nlp.chat.text import stem
 from nlp.chat.vocabulary import Vocabulary
 from nlp.chat.vocabulary_index import Encode, VocabularyIndex, unit_vectors
@@ -194,7 +194,7 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
     if intent in {"topic_trend", "topic_where"} and not topics and p.segments:
         topics = index.main_topics(p.segments[:1])
         p.segments = []
-    if intent == "rank_segments" and measure not in (None, "sentiment", "topic_share"):
+    if intent == "rank_segments" and measure not in (None, *FEELING_MEASURES, "topic_share"):
         topics = []
     filters = [
         f if f.measure else Filter(measure or "", f.op, f.value, f.percent) for f in p.filters
@@ -209,7 +209,7 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
     metrics = [u for u in unknown if u in measured and names_metric(u)]
     if metrics and intent == "describe_segment":  # "the email open rate of X": not a portrait
         intent = "measure_value"
-    if intent == "compare_segments" or intent == "describe_segment" and p.segments:
+    if intent in {"compare_segments", "describe_segment"} and p.segments:
         # "A vs B: spend, basket size, returns?": what to look at, not a measure to rank by;
         # "sum up X in a couple of lines": how to answer, not a subject
         unknown = [

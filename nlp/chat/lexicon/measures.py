@@ -159,6 +159,13 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
             "per_purchase per_transaction per_booking average_order_value"
         ),
     ),
+    # A customer's lifetime value is a prediction of what they will be worth, not what they
+    # spent: only a column of its own answers it ("clv_12m"), never spend.
+    MeasureConcept(
+        "lifetime_value",
+        frozenset(["ltv", "clv", "cltv", "lifetime"]),
+        _terms("ltv clv cltv lifetime_value customer_value customer_lifetime_value"),
+    ),
     MeasureConcept(
         "spend",
         frozenset(
@@ -177,7 +184,7 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
         ),
         _terms(
             "spend spent spending spender spenders spends revenue money monetary value "
-            "valuable ltv clv lifetime_value sales dollars pounds euros $ £ € "
+            "valuable sales dollars pounds euros $ £ € "
             "expensive"
         ),
     ),

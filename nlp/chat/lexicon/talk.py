@@ -53,6 +53,12 @@ TONE_WORDS: dict[str, str] = {
         "negative",
     ),
 }
+#: Words of complaining: who complains most is who writes the most negative comments.
+COMPLAINT_WORDS = _words(
+    "complain complains complained complaining complaint complaints complainers moan moans "
+    "moaning moaned moany gripe gripes griping grumble grumbles grumbling whinge whinges "
+    "whinging whine whines whining rant rants ranting"
+)
 #: Words about feelings: a trend of sentiment, not of volume.
 FEEL_WORDS = _words("feel feels feeling felt mood tone sentiment happier")
 #: Phrases asking whether the volume of something goes up or down.

@@ -113,7 +113,7 @@ def _writer_of(r: ToolResult, d: dict) -> Callable[[float], str]:
         return figures.count
     if d["measure"] == "sentiment":
         return figures.sentiment
-    if d["measure"] == "topic_share":
+    if d["measure"] in ("topic_share", "negative_share"):
         return figures.share
     return figures.number
 

@@ -115,3 +115,50 @@ def test_rankings_read_compounds_and_split_phrases(interpreters, vocab, question
 def test_a_measure_phrase_ends_at_a_grouping_word(interpreters):
     u = interpreters["grocery"].understand("what's the average basket value across all customers?")
     assert (u.intent, u.measure, u.unknown) == ("measure_value", "avg_basket_value", [])
+
+
+@pytest.mark.parametrize(
+    ("vocab", "question", "missing"),
+    [
+        # a lifetime value is a prediction of worth, not the spend column beside it
+        ("grocery", "which segment has the highest customer lifetime value?", "lifetime value"),
+        ("grocery", "what's the average LTV of the organic shoppers?", "ltv"),
+        ("grocery", "how many customers have a lifetime value over 500?", "lifetime value"),
+        # how many of a thing customers have, where the thing is only something they write about
+        ("grocery", "which segment has the most fruit trees?", "number of fruit trees"),
+        ("bank", "which group has the fewest mortgages?", "number of mortgage"),
+    ],
+)
+def test_a_measure_the_run_lacks_is_named_not_replaced(interpreters, vocab, question, missing):
+    u = interpreters[vocab].understand(question)
+    assert u.measure in (None, "size", "topic_share"), u
+    assert any(missing in x.lower() for x in u.unknown), u
+
+
+@pytest.mark.parametrize(
+    ("vocab", "question", "measure", "order"),
+    [
+        # a count the run holds is measured
+        ("grocery", "which segment has the most coupon redemptions?", "coupon_redemptions", "desc"),
+        ("grocery", "which segment has the highest total spend?", "total_spend", "desc"),
+        # who complains most writes the largest share of negative comments
+        ("grocery", "which segment complains the most about delivery?", "negative_share", "desc"),
+        ("grocery", "who moans least?", "negative_share", "asc"),
+        ("grocery", "which segment is unhappiest about delivery?", "sentiment", "asc"),
+    ],
+)
+def test_owned_things_and_complaints_rank_by_what_the_run_holds(
+    interpreters, vocab, question, measure, order
+):
+    u = interpreters[vocab].understand(question)
+    assert (u.intent, u.measure, u.order, u.unknown) == ("rank_segments", measure, order, [])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which segment has the most organic shoppers?", "which segment has the most fruit lovers?",
+     "which segment has the most issues with delivery slots?"],
+)  # fmt: skip
+def test_people_or_talk_after_having_the_most_is_no_missing_count(interpreters, question):
+    u = interpreters["grocery"].understand(question)
+    assert not any(x.startswith("number of") for x in u.unknown), u

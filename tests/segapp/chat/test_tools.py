@@ -64,6 +64,32 @@ def test_ranking_by_sentiment_about_a_topic_and_by_its_share(chat_run, carol):
     assert mood.data["ranking"] and mood.data["label"].startswith("sentiment about")
 
 
+def _negative_shares(run, topic=None) -> dict[int, float]:
+    """Per segment with 10 or more writers: the share of its members' documents labelled
+    negative (on `topic`), counted straight from the run's document results."""
+    rows = DocumentResult.objects.filter(run=run, document__customer__memberships__run=run)
+    if topic is not None:
+        rows = rows.filter(topic=topic)
+    out = {}
+    for s in reportable(run):
+        mine = rows.filter(document__customer__memberships__segment=s)
+        writers = mine.values("document__customer").distinct().count()
+        if writers >= 10:
+            out[s.number] = mine.filter(sentiment_label="negative").count() / mine.count()
+    return out
+
+
+def test_ranking_by_the_share_of_negative_comments_counts_them(chat_run, carol):
+    result, answer = call(chat_run, carol, "rank_segments", measure="negative_share")
+    shares = _negative_shares(chat_run)
+    assert result.data["answer"] == max(shares, key=shares.get)
+    assert "share of negative comments" in answer
+    topic = Topic.objects.filter(run=chat_run).order_by("-size").first().number
+    on_topic, _ = call(chat_run, carol, "rank_segments", measure="negative_share", topic=topic)
+    shares = _negative_shares(chat_run, topic)
+    assert on_topic.data["answer"] == max(shares, key=shares.get)
+
+
 def test_unknown_measures_and_positions_are_refused_plainly(chat_run, carol):
     result, answer = call(chat_run, carol, "rank_segments", measure="shoe_size")
     assert result.refused and "shoe_size" in answer and not result.facts

@@ -15,9 +15,14 @@ from segapp.services.chat.tools.base import (
     refused,
     segment_ref,
 )
-from segapp.services.chat.tools.documents import documents_per_segment, topic_rows
+from segapp.services.chat.tools.documents import (
+    documents_per_segment,
+    matching_documents,
+    topic_rows,
+    writers_of,
+)
 from segapp.services.chat.tools.missing import no_such_measure
-from segapp.services.chat.tools.topics import words_sentiment
+from segapp.services.chat.tools.topics import negative_part, words_sentiment
 
 TRAITS_SHOWN = 3
 COMPARE_TRAITS = 4
@@ -124,6 +129,8 @@ def _measure_values(
         return _topic_measure(ctx, measure, topic)
     if measure == "topic_share":
         return "Which topic should the segments be ranked by? Name one."
+    if measure == "negative_share":
+        return _negative_shares(ctx, topic)
     if measure == "sentiment":
         values = {s.number: (s.profile or {}).get("sentiment") for s in shown}
         return "mean sentiment", _known(values), figures.sentiment
@@ -132,6 +139,28 @@ def _measure_values(
         return None
     values = {s.number: personas._feature_means(s.profile or {}).get(measure) for s in shown}
     return f"mean {info.get('label') or measure}".lower(), _known(values), figures.number
+
+
+def _negative_shares(
+    ctx: ToolContext, topic: int | None
+) -> tuple[str, dict[int, float], Callable[[float], str]] | str:
+    """The share of each segment's comments (on `topic`, when given) that are negative, for
+    segments with at least k writers of them: who complains most."""
+    values: dict[int, float] = {}
+    if topic is not None:
+        if topic not in ctx.topic_labels():
+            return f"There is no topic {topic} in run {ctx.run.pk}."
+        rows = topic_rows(ctx, topic)
+        for s in ctx.reportable():
+            row = rows.get(s.number, {}).get(topic)
+            if row and row["n"] and row["writers"] >= ctx.k:
+                values[s.number] = round(row["negative"] / row["n"], 4)
+        return f"share of negative comments about {ctx.topic_label(topic)}", values, figures.share
+    for s in ctx.reportable():
+        found = matching_documents(ctx, segment=s)
+        if writers_of(found) >= ctx.k:
+            values[s.number] = round(negative_part(found), 4)
+    return "share of negative comments", values, figures.share
 
 
 def _known(values: dict[int, Any]) -> dict[int, float]:
@@ -180,11 +209,13 @@ def rank_segments(
     about: str | None = None,
 ) -> ToolResult:
     """Segments ranked by a measure; `position` picks one (1: top, 2: second …); `about`
-    ranks by the sentiment of comments holding its words (a subject no topic covers)."""
-    if about and topic is None and measure == "sentiment":
-        measured = words_sentiment(ctx, about)
+    ranks by the sentiment (or, for "negative_share", the share of negative ones) of
+    comments holding its words (a subject no topic covers)."""
+    if about and topic is None and measure in ("sentiment", "negative_share"):
+        negative = measure == "negative_share"
+        measured = words_sentiment(ctx, about, negative_share=negative)
         if isinstance(measured, tuple):
-            measured = (*measured, figures.sentiment)
+            measured = (*measured, figures.share if negative else figures.sentiment)
     else:
         measured = _measure_values(ctx, str(measure or "size"), topic)
     if measured is None:

@@ -252,10 +252,13 @@ def top_topics(
     return ToolResult(data=data, facts=facts, table=table)
 
 
-def words_sentiment(ctx: ToolContext, about: str) -> tuple[str, dict[int, float]] | str:
+def words_sentiment(
+    ctx: ToolContext, about: str, negative_share: bool = False
+) -> tuple[str, dict[int, float]] | str:
     """(label, mean sentiment per reportable segment of the comments about `about`
-    (`subject_match`)), for segments where at least k members wrote them; a reason when no
-    comment holds them."""
+    (`subject_match`)), for segments where at least k members wrote them; with
+    `negative_share`, the share of those comments that are negative instead; a reason when
+    no comment holds them."""
     from segapp.services.chat.tools.documents import search_words, subject_match, written_words
 
     about_text, words = about, search_words(about)
@@ -265,7 +268,11 @@ def words_sentiment(ctx: ToolContext, about: str) -> tuple[str, dict[int, float]
     subject = subject_match(ctx.run, words, ctx.k)
     for segment in ctx.reportable():
         found = matching_documents(ctx, segment=segment).filter(subject)
-        if writers_of(found) >= ctx.k:
+        if writers_of(found) < ctx.k:
+            continue
+        if negative_share:
+            values[segment.number] = round(negative_part(found), 4)
+        else:
             values[segment.number] = float(found.aggregate(mean=Avg("sentiment"))["mean"])
     if not values:
         listed = " or ".join(f"“{w}”" for w in written_words(about_text))
@@ -273,4 +280,12 @@ def words_sentiment(ctx: ToolContext, about: str) -> tuple[str, dict[int, float]
                 "the segments by them.")  # fmt: skip
     shown = written_words(about_text)
     named = ", ".join(shown[:-1]) + (" or " if len(shown) > 1 else "") + shown[-1]
-    return f"sentiment of comments mentioning {named}", values
+    what = "share of negative comments" if negative_share else "sentiment of comments"
+    return f"{what} mentioning {named}", values
+
+
+def negative_part(documents) -> float:
+    """The share of `documents` (a queryset) whose sentiment label is negative (0 if none)."""
+    negative = Count("id", filter=Q(sentiment_label="negative"))
+    counted = documents.aggregate(n=Count("id"), negative=negative)
+    return counted["negative"] / counted["n"] if counted["n"] else 0.0
