@@ -149,7 +149,9 @@ def settle_groups(intent: str, p: Parse) -> str | None:
     if "write" in c or p.customer:
         return None
     if "count_segments" in c and not p.segments:
-        return "overview"
+        # "how many segments then vs now, since the previous run?": the runs set side by side
+        changed = "run" in c and c & {"change", "compare"} and "run_change" in INTENTS
+        return "run_change" if changed else "overview"
     if "share_ask" in c:
         return "share"
     if "list" in c and p.segments and intent not in {"compare_segments"}:

@@ -16,7 +16,7 @@ from nlp.chat.groups import groups_scores, read_groups, settle_groups
 from nlp.chat.intents import INTENTS
 from nlp.chat.link_stats import settle_stats, stats_scores
 from nlp.chat.parse import Parse
-from nlp.chat.talk import settle_talk, talk_scores
+from nlp.chat.talk import settle_talk, speech, talk_scores
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 # Below this best exemplar similarity a question with no linked entity is out of scope.
@@ -41,7 +41,7 @@ def read_cues(p: Parse) -> None:
         p.cues.add("change")
     if any(x in lx.QUOTE_WORDS for x in w):
         p.cues.add("quotes")
-    if any(x in lx.SAY_WORDS for x in w):
+    if any(x in lx.SAY_WORDS and speech(w, i) for i, x in enumerate(w)):
         p.cues.add("say")
     if any(x in lx.TOPIC_VERBS for x in w):
         p.cues.add("topic_verb")

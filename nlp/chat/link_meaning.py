@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 
 from nlp.chat import lexicon as lx
-from nlp.chat.lexicon.measures import STAT_WORDS
+from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, STAT_WORDS
 from nlp.chat.link_unknown import is_name, names_people, written
 from nlp.chat.measure_columns import is_measure_word
 from nlp.chat.parse import Parse
+from nlp.chat.text import column_tokens, same_word
 from nlp.chat.vocabulary_index import VocabularyIndex
 
 # Similarity thresholds for linking words to the vocabulary by meaning (unit vectors, cosine).
@@ -117,6 +118,7 @@ def link_chunks(
         "rank_segments",
         "negative_drivers",
     }
+    own = [t for t in column_tokens(p.measure or "") if len(t) > 2]
     for chunk, vector in zip(p.chunks, vectors, strict=False):
         people = names_people(p, chunk)
         if people and is_name(p, chunk["start"], chunk["end"]):
@@ -125,6 +127,8 @@ def link_chunks(
             continue
         measure_words = all(
             is_measure_word(x)
+            or any(same_word(x, t) for t in own)  # "on return rates": the measure linked
+            or x in ATTRIBUTE_TERMS  # "same thing but by region": an attribute, no name
             or x in lx.MEASURE_FILLERS
             or x in lx.SIZE_TERMS
             or x in lx.SENTIMENT_TERMS

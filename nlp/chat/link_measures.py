@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nlp.chat import lexicon as lx
 from nlp.chat.lexicon import talk as tk
+from nlp.chat.lexicon.measures import STAT_WORDS
 from nlp.chat.lexicon.quantities import LOW_WORDS
 from nlp.chat.measure_columns import (
     behaviour_measure,
@@ -150,7 +151,7 @@ def _unknown_measure(index: VocabularyIndex, p: Parse, words: list[str]) -> str 
     for i, word in enumerate(w):
         if i in p.used:
             continue
-        if word in lx.MOST_WORDS | lx.LEAST_WORDS | {"average", "mean", "median", "by"}:
+        if word in lx.MOST_WORDS | lx.LEAST_WORDS | STAT_WORDS.keys() | {"by"}:
             phrase = []
             for j in range(i + 1, min(len(w), i + 4)):
                 x = w[j]

@@ -18,7 +18,12 @@ import re
 
 from nlp.chat import lexicon as lx
 from nlp.chat.categories import find_categories
-from nlp.chat.lexicon.measures import ATTRIBUTE_TERMS, BREAKDOWN_WORDS, STAT_WORDS
+from nlp.chat.lexicon.measures import (
+    ATTRIBUTE_TERMS,
+    BREAKDOWN_WORDS,
+    GENDER_GROUPS,
+    STAT_WORDS,
+)
 from nlp.chat.measure_columns import is_measure_word
 from nlp.chat.parse import Parse
 from nlp.chat.text import same_word
@@ -125,6 +130,9 @@ def _values_set_against(index: VocabularyIndex, p: Parse) -> str | None:
             if i not in p.used and any(word in (x, x + "ern", x + "erners") for x in parts):
                 by_column.setdefault(term.column, set()).add(word)
                 spans.setdefault(term.column, set()).add(i)
+    genders = {i: GENDER_GROUPS[x] for i, x in enumerate(p.words) if x in GENDER_GROUPS}
+    if len(set(genders.values())) >= 2 and not by_column:  # "men and women", no such column
+        by_column["gender"], spans["gender"] = set(genders.values()), set(genders)
     column = next((c for c, values in by_column.items() if len(values) >= 2), None)
     if column:
         p.used.update(spans[column])  # the places are the groups, never a segment's name
@@ -165,3 +173,13 @@ def settle_stats(intent: str, p: Parse) -> str | None:
     if ranks and p.measure not in _NOT_COLUMNS and not (p.segments or p.filters):
         return "rank_segments"
     return None
+
+
+def groups_not_held(p: Parse, filters: list) -> list[str]:
+    """ "how many women spent over 500": a gender group asked as a condition when no condition
+    on a categorical column was read from it (the run holds no gender): said, never dropped."""
+    held = any(f.op == "==" for f in filters)
+    if held or not any(x in GENDER_GROUPS for x in p.words):
+        return []
+    p.unknown_kinds["gender"] = "measure"
+    return ["gender"]

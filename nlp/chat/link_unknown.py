@@ -187,6 +187,7 @@ def finish_unknown(index: VocabularyIndex, p: Parse, intent: str) -> None:
     _partly_named_measure(index, p)
     _unnamed_filters(index, p)
     _counted_things(index, p)
+    _acronyms(index, p)
     if intent == "rank_segments":
         _owned_things(index, p)
     _measure_per_group(index, p, intent)
@@ -226,7 +227,9 @@ def _partly_named_measure(index: VocabularyIndex, p: Parse) -> None:
             stop += 1
         words = [x for x in w[i + 1 : stop] if x not in lx.MEASURE_FILLERS]
         matched = [x for x in words if _in(x, terms)]
-        if matched and len(words) - len(matched) >= len(matched):
+        # a word of another measure qualifies this one ("app classes"), it names nothing new
+        foreign = [x for x in words if x not in matched and not is_measure_word(x)]
+        if matched and len(foreign) >= len(matched):
             p.measure = None
             _unknown(p, written(p, i + 1, stop), "measure")
             return
@@ -275,6 +278,25 @@ def _counted_things(index: VocabularyIndex, p: Parse) -> None:
         if per_person and behaviour_measure(index, [noun]) is None and i + 2 not in p.used:
             _unknown(p, written(p, i + 2, i + 3), "measure")
         return
+
+
+def _acronyms(index: VocabularyIndex, p: Parse) -> None:
+    """ "what's the NPS for X", "their CSAT like?": a word written in capitals, heading its
+    phrase, that names nothing of the run is a metric the run does not have ("UK regions":
+    the capitals qualify the next word, not a metric)."""
+    if p.measure or p.measure_unknown:
+        return
+    linked = {i for a, b in [*p.segment_spans, *p.topic_spans] for i in range(a, b)}
+    w = p.words
+    for i, written_as in sorted(p.proper.items()):
+        if not (2 <= len(written_as) <= 6 and written_as.isalpha() and written_as.isupper()):
+            continue
+        after = w[i + 1] if i + 1 < len(w) else ""
+        if i in p.used or i in linked or _content(after) or w[i] in lx.STOP_WORDS:
+            continue
+        if _names_nothing(index, w[i]) and not any(written_as in u for u in p.unknown):
+            _unknown(p, written_as, "measure")
+            return
 
 
 # Verbs and prepositions of having: "which segment has the most kids", "the group with more pets".

@@ -152,7 +152,7 @@ def read_talk(p: Parse) -> None:
     main = bool(words & tk.MAIN_WORDS) or _has(text, ("how often",))
     subject = _subject_after_about(w)
     asked_talk = (talks and ("about" in words and not subject or main)) or (topic_nouns and main)
-    said = words & {"say", "said", "saying", "says"}
+    said = {x for i, x in enumerate(w) if x in {"say", "said", "saying", "says"} and speech(w, i)}
     if subject and said and not main and not topic_nouns and "which" not in p.cues:
         p.cues.add("said_about")  # "what did customers say about delivery": their words
     if _has(text, tk.MIND_PHRASES) or (asked_talk and not segment_asked):
@@ -361,6 +361,22 @@ def finish_talk(p: Parse, intent: str) -> None:
         start = min(starts, default=len(p.words))
         trailing = {c["text"] for c in subject if c["start"] > start}
         p.unknown = [u for u in p.unknown if u not in trailing]
+
+
+# Words after "say" that make it "for example" ("say the last 3 months", "say around 50").
+_SAY_EXAMPLE = frozenset(["the", "last", "past", "next", "first", "around", "about", "roughly",
+                          "approximately", "over", "under", "above", "below"])  # fmt: skip
+
+
+def speech(w: list[str], i: int) -> bool:
+    """Whether "say" at word ``i`` is said by someone, not "for example" ("... lately? say the
+    last 3 months", "let's say 5 orders")."""
+    if w[i] != "say" or i + 1 >= len(w):
+        return True
+    after = w[i + 1]
+    return not (after in _SAY_EXAMPLE and after != "about" or parse_number(after) is not None
+                or after == "about" and i + 2 < len(w) and parse_number(w[i + 2]) is not None
+                or i > 0 and w[i - 1] in {"let's", "lets"})  # fmt: skip
 
 
 def _said_words(words: list[str]) -> bool:

@@ -39,6 +39,8 @@ def _stem_once(word: str) -> str:
     for suffix in _SUFFIXES:
         if suffix == "s" and word.endswith(("ss", "us", "is")):
             continue  # "class", "status", "analysis": no plural s to take off
+        if suffix == "es" and not word[:-2].endswith(("ss", "x", "z", "ch", "sh")):
+            continue  # "rates", "prices", "shoes": only the s is the plural's ("boxes": es)
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
             if suffix in ("iest", "ies"):

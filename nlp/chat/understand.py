@@ -60,7 +60,7 @@ from nlp.chat.link_segments import (
     own_topics_only,
     segment_by_topic,
 )
-from nlp.chat.link_stats import read_stats
+from nlp.chat.link_stats import groups_not_held, read_stats
 from nlp.chat.link_topics import link_topic_keywords
 from nlp.chat.link_unknown import claim_named_groups, finish_unknown, mark_names
 from nlp.chat.measure_columns import names_metric
@@ -206,7 +206,7 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
     if intent == "customer_why":  # "... I'm preparing for a call with them": the customer is
         unknown = [u for u in unknown if p.unknown_kinds.get(u) == "segment"]  # the subject
     measured = set(p.measure_unknown) | {u for u, k in p.unknown_kinds.items() if k == "measure"}
-    metrics = [u for u in unknown if u in measured and names_metric(u)]
+    metrics = [u for u in unknown if u in measured and (names_metric(u) or u.isupper())]
     if metrics and intent == "describe_segment":  # "the email open rate of X": not a portrait
         intent = "measure_value"
     if intent in {"compare_segments", "describe_segment"} and p.segments:
@@ -225,7 +225,7 @@ def _assemble(index: VocabularyIndex, p: Parse, intent: str, confidence: float) 
         p.open_filters = [f for f in filters if not f.measure]
         filters = [f for f in filters if f.measure]
     if intent in {"count_filter", "share"}:
-        unknown += _loose_conditions(p, filters)
+        unknown += _loose_conditions(p, filters) + groups_not_held(p, filters)
         if not (filters or p.segments or unknown):  # topics are no condition of a count
             unknown += _unread_conditions(p)  # "how many have a Strava account linked?"
         windowed = any(column_period(f.measure) for f in filters if f.measure)

@@ -163,7 +163,7 @@ CONCEPTS: tuple[MeasureConcept, ...] = (
     # spent: only a column of its own answers it ("clv_12m"), never spend.
     MeasureConcept(
         "lifetime_value",
-        frozenset(["ltv", "clv", "cltv", "lifetime"]),
+        frozenset(["ltv", "clv", "cltv"]),
         _terms("ltv clv cltv lifetime_value customer_value customer_lifetime_value"),
     ),
     MeasureConcept(
@@ -358,6 +358,13 @@ ATTRIBUTE_TERMS: dict[str, str] = {
     "geographical": "region",
     "location": "region",
     "locations": "region",
+}
+
+#: Words naming a gender group: two groups set against each other ("men and women") ask for a
+#: breakdown by gender, whether or not the run holds it (then the answer says it does not).
+GENDER_GROUPS: dict[str, str] = {
+    **dict.fromkeys(["men", "man", "male", "males", "guys", "gents"], "male"),
+    **dict.fromkeys(["women", "woman", "female", "females", "ladies"], "female"),
 }
 
 #: Words asking for a breakdown by an attribute ("split by region", "age profile").

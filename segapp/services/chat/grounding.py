@@ -78,6 +78,9 @@ def _evidence(results: Iterable[Any]) -> tuple[set[str], list[float], list[str]]
                     written.add(_canonical(str(value)))
             else:
                 written.update(_canonical(t) for t in numbers_in(str(value)))
+                # the digits of an identifier shortened in the answer ("pseudonym 7707899…")
+                spaced = re.sub(r"[^\W\d_]", " ", str(value))
+                written.update(_canonical(t) for t in numbers_in(spaced))
         texts.extend(str(q.get("text", "")) for q in quotes or [])
     return written, raw, texts
 

@@ -67,8 +67,14 @@ def _describe(d: dict, args: dict) -> str:
     return f"Describing segment {d.get('segment', args.get('segment'))} in {_run(d)}"
 
 
+# What the built-in measures are called when a refused ranking carries no label of its own.
+_BUILTIN_LABELS = {"negative_share": "share of negative comments", "sentiment": "sentiment",
+                   "topic_share": "share of a topic", "documents": "documents written"}  # fmt: skip
+
+
 def _rank(d: dict, args: dict) -> str:
-    label = d.get("label") or str(d.get("measure") or args.get("measure") or "size")
+    measure = str(d.get("measure") or args.get("measure") or "size")
+    label = d.get("label") or _BUILTIN_LABELS.get(measure, measure)
     ends = "highest first" if (d.get("order") or args.get("order")) != "asc" else "lowest first"
     return f"Ranking the segments of {_run(d)} by {label}, {ends}"
 

@@ -21,7 +21,10 @@ each by a writer who saw only a one-page description of the shop and of the
 format, and were first asked before the changes their misses then informed:
 79.5%, 86.0% and 83.7% right (14, 14 and 12 confident wrong; larkfield_e's
 description named a lifetime-spend column its run does not hold, which costs it
-two entries). The first figures are the honest ones; the others flatter the chat.
+two entries). `pawpantry_e` and `ridgeline_e` were written after those changes, the
+same way, and first asked before the changes their misses then informed: 85.5% and
+83.3% right (13 and 12 confident wrong). The first figures are the honest ones; the
+others flatter the chat.
 
 Thresholds: 90% right per bank (expected to fail where it does not hold today,
 marked with the figure measured), no bank below the figure measured today
@@ -64,13 +67,12 @@ DATASETS = ("larkfield", "pawpantry", "ridgeline")
 TARGET = 0.90
 # Measured today (share right per bank; confident wrong answers to decline questions).
 MEASURED = {
-    "larkfield": 0.969, "larkfield_b": 0.931, "larkfield_c": 0.956, "larkfield_d": 0.877,
-    "larkfield_e": 0.877, "pawpantry": 0.977, "pawpantry_b": 0.922, "pawpantry_c": 0.948,
-    "pawpantry_d": 0.899, "ridgeline": 0.953, "ridgeline_b": 0.970, "ridgeline_c": 0.963,
-    "ridgeline_d": 0.930,
+    "larkfield": 0.977, "larkfield_b": 0.938, "larkfield_c": 0.971, "larkfield_d": 0.884,
+    "larkfield_e": 0.885, "pawpantry": 0.977, "pawpantry_b": 0.915, "pawpantry_c": 0.956,
+    "pawpantry_d": 0.907, "pawpantry_e": 0.901, "ridgeline": 0.945, "ridgeline_b": 0.962,
+    "ridgeline_c": 0.956, "ridgeline_d": 0.930, "ridgeline_e": 0.873,
 }  # fmt: skip
-DECLINES_WRONG = {"larkfield_c": 1, "larkfield_d": 3, "larkfield_e": 1, "pawpantry_d": 2,
-                  "ridgeline_d": 1}  # fmt: skip
+DECLINES_WRONG = {"larkfield_d": 2, "pawpantry_d": 1, "ridgeline_b": 1, "ridgeline_e": 2}
 SLACK = 0.05
 # The same bank measured on two machines with the same code differed by up to 2.4 points
 # (larkfield: 96.9% and 94.5%): how near the target a figure is too near to hold.

@@ -176,3 +176,28 @@ def test_that_group_after_a_customer_is_their_segment_not_the_customer(grocery):
     context["result_segments"] = [2]
     u = grocery.understand("what does that group look like?", context)
     assert u.customer is None and u.segments == [2]
+
+
+@pytest.mark.parametrize(
+    ("question", "spoken"),
+    [
+        ("are people talking more or less about delivery lately? say the last 3 months", False),
+        ("how many ordered, say, 5 times or more", False),
+        ("let's say over 2 years", False),
+        ("what do customers say about delivery?", True),
+        ("what did they say about the last delivery?", True),
+    ],
+)
+def test_say_as_for_example_asks_for_no_words(question, spoken):
+    from nlp.chat.talk import speech
+    from nlp.chat.text import tokenize
+
+    w = tokenize(question)
+    assert any(speech(w, i) for i, x in enumerate(w) if x == "say") is spoken
+
+
+def test_a_volume_question_with_say_for_example_is_a_trend(grocery):
+    u = grocery.understand(
+        "are people talking more or less about delivery lately? say the last 3 months"
+    )
+    assert u.intent == "topic_trend" and u.period == {"last": 3, "unit": "months"}, u

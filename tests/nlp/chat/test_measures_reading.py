@@ -162,3 +162,58 @@ def test_owned_things_and_complaints_rank_by_what_the_run_holds(
 def test_people_or_talk_after_having_the_most_is_no_missing_count(interpreters, question):
     u = interpreters["grocery"].understand(question)
     assert not any(x.startswith("number of") for x in u.unknown), u
+
+
+def test_plurals_of_words_ending_in_e_meet_their_singular():
+    from nlp.chat.text import same_word, stem
+
+    for forms in [("rates", "rate"), ("prices", "price"), ("packages", "package"),
+                  ("boxes", "box"), ("classes", "class"), ("purchases", "purchase"),
+                  ("issues", "issue")]:  # fmt: skip
+        assert len({stem(x) for x in forms}) == 1, forms
+    assert same_word("rates", "rate")
+
+
+def test_a_measure_named_in_the_plural_is_that_measure(interpreters):
+    u = interpreters["grocery"].understand("which segment has the highest return shares?")
+    assert (u.intent, u.measure, u.unknown) == ("rank_segments", "return_share", [])
+
+
+def test_a_typical_value_of_a_measure_the_run_lacks_is_named(interpreters):
+    u = interpreters["grocery"].understand(
+        "what's the typical household income of the organic shoppers?"
+    )
+    assert "household income" in u.unknown and u.measure is None, u
+
+
+@pytest.mark.parametrize(
+    "question", ["are men happier than women?", "how does spend differ between men and women?"]
+)
+def test_men_set_against_women_ask_for_gender_whether_or_not_the_run_holds_it(
+    interpreters, question
+):
+    u = interpreters["grocery"].understand(question)
+    assert (u.intent, u.attribute) == ("breakdown", "gender"), u
+
+
+def test_a_gender_group_the_run_lacks_is_never_counted_as_everyone(interpreters):
+    u = interpreters["grocery"].understand("how many women spent over 500?")
+    assert u.intent == "count_filter" and "gender" in u.unknown, u
+
+
+@pytest.mark.parametrize(
+    "question", ["what's the NPS for the organic shoppers?", "and what's their CSAT like?"]
+)
+def test_a_metric_written_in_capitals_that_names_nothing_is_named(interpreters, question):
+    u = interpreters["grocery"].understand(question)
+    assert any(x.isupper() for x in u.unknown), u
+
+
+def test_how_many_segments_then_and_now_since_the_previous_run_sets_the_runs_side_by_side(
+    interpreters,
+):
+    u = interpreters["grocery"].understand(
+        "What changed since the previous run? How many segments then vs now?"
+    )
+    assert u.intent == "run_change", u
+    assert interpreters["grocery"].understand("how many segments are there?").intent == "overview"

@@ -40,3 +40,9 @@ def test_quotes_must_be_tool_quotes_and_quoted_passages_part_of_one():
 
 def test_numbers_inside_words_and_ids_are_not_figures():
     assert grounding.numbers_in("spend_12m and app_sessions_30d, 3f9a1c…") == []
+
+
+def test_an_identifier_shortened_to_its_leading_digits_is_grounded_by_the_identifier():
+    found = {"data": {"customer": "770789910393ab12cd"}}
+    assert grounding.check("the customer (pseudonym 770789910393…)", [], [found]) == []
+    assert grounding.check("the customer (pseudonym 77078…) spent 12", [], [found]) != []
