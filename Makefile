@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml constraints.txt
 	# torch first, CPU build, exact version (a bare `torch` pulls a multi-GB CUDA build)
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# export the embedding model and compile UMAP/HDBSCAN code once for this machine
+	$(PY) manage.py warmup
 	@touch $(STAMP)
 
 demo: install

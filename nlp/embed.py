@@ -284,8 +284,16 @@ class OnnxEmbedder(_LocalModelEmbedder):
                     continue
 
                 def alone(k: int, ids=ids, mask=mask, types=types) -> np.ndarray:
+                    # Unpadded, so the mean over its tokens is the mean pooling.
                     one = slice(k, k + 1), slice(0, int(mask[k].sum()))
-                    return _run_onnx(session, wanted, ids[one], mask[one], types[one])[0]
+                    feed = {"input_ids": ids[one], "attention_mask": mask[one],
+                            "token_type_ids": types[one]}  # fmt: skip
+                    hidden = session.run(None, {n: feed[n] for n in _ONNX_INPUTS if n in wanted})
+                    # The arithmetic of _mean_pool_normalise with a mask of ones, so the
+                    # vectors are bit for bit those of a padded batch row.
+                    mean = hidden[0].sum(axis=1) / np.float32(hidden[0].shape[1])
+                    norm = np.linalg.norm(mean, axis=1, keepdims=True)
+                    return (mean / np.clip(norm, 1e-12, None))[0]
 
                 vectors[rows] = np.stack(list(pool.map(alone, range(len(rows)))))
         return vectors

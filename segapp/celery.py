@@ -13,6 +13,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_init
 from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "segapp.settings")
@@ -50,6 +51,23 @@ app.conf.task_queues = [
 app.conf.task_default_queue = MAINTENANCE  # never used by a routed task; nothing is orphaned
 app.conf.task_routes = {name: {"queue": queue} for name, queue in TASK_QUEUES.items()}
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _warm_up_compiled_code(**_) -> None:
+    """Compile UMAP/HDBSCAN code (from the disk cache when it holds it) before the first run.
+
+    Runs in the worker's main process before its pool starts, so prefork children
+    inherit the compiled code and a solo worker has it too.
+    """
+    from django.conf import settings
+
+    if settings.VOXSEG_WARM_UP_WORKERS:
+        from nlp.compiled import warm_up
+
+        warm_up()
+
+
 # Periodic tasks, run by `celery -A segapp beat` (see the README).
 app.conf.beat_schedule = {
     "enforce-retention": {

@@ -67,6 +67,9 @@ VOXSEG_MIN_GROUP_SIZE = env.int("VOXSEG_MIN_GROUP_SIZE", default=10)
 # Default run parameters of this deployment, as NAME=VALUE pairs separated by commas
 # ("seed_candidates=2,n_components=8"); a run's own parameters override them.
 VOXSEG_RUN_DEFAULTS = env.dict("VOXSEG_RUN_DEFAULTS", default={})
+# Each Celery worker process compiles UMAP/HDBSCAN code when it starts (nlp.compiled),
+# so its first run does not; off in tests, where workers start often and run tiny data.
+VOXSEG_WARM_UP_WORKERS = env.bool("VOXSEG_WARM_UP_WORKERS", default=True)
 # Erasure: remember a one-way mark of erased customers and refuse their re-import.
 VOXSEG_REIMPORT_SUPPRESSION = env.bool("VOXSEG_REIMPORT_SUPPRESSION", default=True)
 # Key of that mark; by default derived from PSEUDONYM_KEY under its own label.

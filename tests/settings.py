@@ -19,6 +19,7 @@ os.environ.setdefault("VOXSEG_TESTING", "1")
 os.environ.setdefault("VOXSEG_DP_ALLOW_SEEDS", "1")
 # Runs fit one UMAP seed and one resample unless a test sets more: the tests of segment
 # recovery and stability set their own; the rest test what a run does with its result.
+os.environ.setdefault("VOXSEG_WARM_UP_WORKERS", "0")
 os.environ.setdefault("VOXSEG_RUN_DEFAULTS", "seed_candidates=1,stability_resamples=1")
 
 

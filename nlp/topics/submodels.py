@@ -23,12 +23,21 @@ logger = logging.getLogger(__name__)
 
 
 def build_umap(umap_model: Any, *, seed: int) -> Any:
-    """A clone of ``umap_model``, else a seeded 5-d UMAP tuned for unit-length embeddings."""
+    """A clone of ``umap_model``, else a seeded 5-d UMAP tuned for unit-length embeddings.
+
+    Ours is fitted on a sample of at most :data:`nlp.reduce.DEFAULT_MAX_ROWS`
+    documents; the others are placed beside their nearest sampled neighbours
+    (:class:`nlp.reduce.SampledReducer`).
+    """
     if umap_model is not None:
         return fresh(umap_model)
     from umap import UMAP
 
-    return UMAP(
+    from nlp import reduce
+    from nlp.compiled import keep_compiled_code
+
+    keep_compiled_code()
+    umap = UMAP(
         n_neighbors=15,
         n_components=5,
         min_dist=0.0,
@@ -45,6 +54,11 @@ def build_umap(umap_model: Any, *, seed: int) -> Any:
         # Below 4,096 points UMAP computes exact cosine neighbours pair by pair in
         # Python calls: 9-10 s on 3,000 documents against 1.6 s with NN-descent.
         force_approximation_algorithm=True,
+    )
+    # From UMAP's own 4,096-row boundary, exact neighbours by BLAS instead of NN-descent,
+    # which compiled for 10 s in every process (nlp.neighbours).
+    return reduce.SampledReducer(
+        umap, max_rows=reduce.DEFAULT_MAX_ROWS, seed=seed, exact_neighbours_from=4096
     )
 
 

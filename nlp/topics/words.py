@@ -6,6 +6,7 @@ into unigrams and bigrams of adjacent content words.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -73,35 +74,45 @@ class PhraseAnalyzer:
     """
 
     def __init__(self, stop_words: frozenset[str] = STOP_WORDS):
-        self.stop_words = stop_words
+        self.stop_words = frozenset(stop_words)
 
     def __call__(self, text: str) -> list[str]:
-        """The unigrams and bigrams of ``text``, in order."""
-        grams: list[str] = []
-        for clause in _CLAUSE_BREAK.split(without_placeholders(text).lower()):
-            previous: str | None = None
-            for raw in clause.split():
-                word = self._word(raw)
-                if word is None:
-                    previous = None
-                    continue
-                grams.append(word)
-                if raw.startswith("#"):  # a hashtag is a word of its own, never half a phrase
-                    previous = None
-                    continue
-                if previous is not None:
-                    grams.append(f"{previous} {word}")
-                previous = word
-        return grams
+        """The unigrams and bigrams of ``text``, in order.
 
-    def _word(self, raw: str) -> str | None:
-        token = raw.lstrip("#@").strip(_EDGE)
-        if not _WORD.fullmatch(token):
-            return None
-        word = _APOSTROPHE.sub("", token)
-        if len(word) < 2 or word in self.stop_words or token in self.stop_words:
-            return None
-        return word
+        A fit reads every document three times (vocabulary, presence, c-TF-IDF),
+        so results are memoised per text and stop-word set.
+        """
+        return list(_phrases(text, self.stop_words))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _phrases(text: str, stop_words: frozenset[str]) -> tuple[str, ...]:
+    grams: list[str] = []
+    for clause in _CLAUSE_BREAK.split(without_placeholders(text).lower()):
+        previous: str | None = None
+        for raw in clause.split():
+            word = _word(raw, stop_words)
+            if word is None:
+                previous = None
+                continue
+            grams.append(word)
+            if raw.startswith("#"):  # a hashtag is a word of its own, never half a phrase
+                previous = None
+                continue
+            if previous is not None:
+                grams.append(f"{previous} {word}")
+            previous = word
+    return tuple(grams)
+
+
+def _word(raw: str, stop_words: frozenset[str]) -> str | None:
+    token = raw.lstrip("#@").strip(_EDGE)
+    if not _WORD.fullmatch(token):
+        return None
+    word = _APOSTROPHE.sub("", token)
+    if len(word) < 2 or word in stop_words or token in stop_words:
+        return None
+    return word
 
 
 def content_words(text: str, analyzer: PhraseAnalyzer | None = None) -> set[str]:

@@ -273,10 +273,11 @@ def _analyse(run: SegmentationRun, progress) -> None:
 
 def run_in_foreground(run_id: int, *, progress: Callable[[str, float], None] | None = None):
     """The whole run in this process, through the same steps the workers run."""
-    for chunk in begin_run(run_id):
+    chunks = list(begin_run(run_id))
+    for done, chunk in enumerate(chunks, start=1):
         embed_chunk(run_id, chunk)
         if progress:
-            progress(EMBED, 0.5)
+            progress(EMBED, done / len(chunks))
     if claim_analysis(run_id):
         analyse_run(run_id, progress=progress)
     return SegmentationRun.objects.get(pk=run_id)
