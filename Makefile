@@ -56,6 +56,7 @@ bench: install
 	$(PY) bench/bench_redact.py
 	$(PY) bench/bench_embed.py
 	$(PY) bench/bench_pipeline.py
+	$(PY) bench/bench_workers.py
 	$(PY) bench/bench_segments.py
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_chat.py
