@@ -17,7 +17,6 @@ release of UMAP or numba compiles again, once.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
@@ -37,11 +36,9 @@ _ENABLED: set[int] = set()
 
 def compiled_cache_dir() -> Path:
     """``$VOXSEG_COMPILED_CACHE``, else ``~/.cache/voxseg/numba`` (or under ``$XDG_CACHE_HOME``)."""
-    override = os.environ.get("VOXSEG_COMPILED_CACHE")
-    if override:
-        return Path(override).expanduser()
-    cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache_home) / "voxseg" / "numba"
+    from nlp.cache_dirs import machine_cache_dir
+
+    return machine_cache_dir("numba", "VOXSEG_COMPILED_CACHE")
 
 
 def keep_compiled_code() -> int:

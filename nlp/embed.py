@@ -76,11 +76,9 @@ def default_model_path() -> Path:
 
 def default_cache_dir() -> Path:
     """Where ONNX exports live: ``$VOXSEG_MODEL_CACHE``, else ``~/.cache/voxseg/onnx``."""
-    override = os.environ.get("VOXSEG_MODEL_CACHE")
-    if override:
-        return Path(override).expanduser()
-    cache_home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache_home) / "voxseg" / "onnx"
+    from nlp.cache_dirs import machine_cache_dir
+
+    return machine_cache_dir("onnx", "VOXSEG_MODEL_CACHE")
 
 
 def available_cores() -> int:
