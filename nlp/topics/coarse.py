@@ -14,6 +14,7 @@ import numpy as np
 
 from nlp.topics.describe import Topic, representatives, unit_rows
 from nlp.topics.keywords import readable_keywords
+from nlp.topics.library import load_bertopic
 
 __all__ = ["describe_groups"]
 
@@ -41,6 +42,7 @@ def describe_groups(
     """
     if not parents:
         return []
+    load_bertopic()
     from bertopic.vectorizers import ClassTfidfTransformer
 
     n_groups = max(parents.values()) + 1

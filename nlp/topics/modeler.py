@@ -22,6 +22,7 @@ from nlp.topics.describe import (
 )
 from nlp.topics.keywords import LABEL_KEYWORDS, LabelRules, readable_keywords, stems_of, topic_label
 from nlp.topics.lexicon import generic_sentiment_words, subject_word_counts, word_contexts
+from nlp.topics.library import load_bertopic
 from nlp.topics.outliers import mood_documents, outlier_threshold
 from nlp.topics.similarity import duplicate_labels, nested_groups, topic_similarity
 from nlp.topics.storage import load_modeler, save_modeler
@@ -170,6 +171,7 @@ class TopicModeler:
             raise ValueError(f"min_topic_size must be at least 2, got {self.min_topic_size}")
 
     def _bertopic(self, documents: list[str], size: int):
+        load_bertopic()
         from bertopic import BERTopic
         from bertopic.vectorizers import ClassTfidfTransformer
 

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
 from nlp.topics.describe import Topic, quiet_bertopic
+from nlp.topics.library import load_bertopic
 from nlp.topics.words import PhraseAnalyzer
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def save_modeler(modeler: TopicModeler, folder: Path) -> None:
 
 def load_modeler(cls: type[TopicModeler], folder: Path) -> TopicModeler:
     """Read a model written by :func:`save_modeler`; no embedding model is loaded."""
+    load_bertopic()
     from bertopic import BERTopic
     from safetensors.numpy import load_file
 

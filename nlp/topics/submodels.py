@@ -15,6 +15,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from nlp.topics.clusters import SubjectClusterer
 from nlp.topics.describe import fresh
+from nlp.topics.library import load_bertopic
 from nlp.topics.words import PhraseAnalyzer
 
 __all__ = ["build_hdbscan", "build_representation", "build_umap", "build_vectorizer"]
@@ -107,6 +108,7 @@ def build_representation(representation_model: Any, embedding_model: Any, *, see
         return representation_model
     if embedding_model is None:
         return None
+    load_bertopic()
     from bertopic.representation import KeyBERTInspired
 
     # 40 candidate words per topic (BERTopic's default is 100): each is embedded,
