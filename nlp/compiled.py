@@ -57,6 +57,7 @@ def keep_compiled_code() -> int:
     except OSError as error:
         logger.warning("compiled code not kept: %s is not writable (%s)", folder, error)
         return 0
+    prefer_fork_safe_threads()
     _import_compiled_packages()
     # NN-descent takes its distance as a global: numba says once per process it cannot
     # cache that one function, which then compiles in memory as before.
@@ -76,6 +77,29 @@ def keep_compiled_code() -> int:
                     enabled += 1
                 _ENABLED.add(id(value))
     return enabled
+
+
+def prefer_fork_safe_threads() -> str | None:
+    """Make numba's parallel loops run on its own work queue, which survives a fork.
+
+    numba picks OpenMP where it is installed, and GNU OpenMP aborts a forked
+    process that uses it after its parent did ("fork() called from a process
+    already using GNU OpenMP"): the run's side-by-side work (:mod:`nlp.parallel`)
+    forks after the topic model ran UMAP. numba's work queue has no such limit.
+    It only takes effect before the first parallel loop runs, and is left alone
+    where ``NUMBA_THREADING_LAYER`` chooses a layer. Returns the layer launched
+    so far, or ``None``.
+    """
+    import os
+
+    import numba
+
+    try:
+        return numba.threading_layer()
+    except ValueError:  # no parallel loop ran yet in this process
+        if not os.environ.get("NUMBA_THREADING_LAYER"):
+            numba.config.THREADING_LAYER = "workqueue"
+        return None
 
 
 def warm_up() -> float:

@@ -46,6 +46,8 @@ from typing import Any
 
 import numpy as np
 
+from nlp.parallel import available_cores
+
 logger = logging.getLogger(__name__)
 
 BACKENDS = ("fp32", "torch-int8", "onnx-fp32", "onnx-int8")
@@ -79,14 +81,6 @@ def default_cache_dir() -> Path:
     from nlp.cache_dirs import machine_cache_dir
 
     return machine_cache_dir("onnx", "VOXSEG_MODEL_CACHE")
-
-
-def available_cores() -> int:
-    """CPU cores this process may use (respects CPU affinity, e.g. in containers)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class Embedder:

@@ -195,16 +195,19 @@ class SegmentationPipeline:
                 embeddings = embedder.encode(texts)
         cache = self.text_cache
         with _timed(timings, "sentiment", report):
+            # Large runs score sentiment in another process while the topics are fitted.
             fingerprint = TextsFingerprint.of(texts, embeddings) if texts else None
-            sentiment = steps.score_sentiment(
-                texts, embeddings, documents.get("rating"), params, cache=cache,
+            pending = steps.start_sentiment(
+                texts, embeddings, documents.get("rating"), seed=params.seed, cache=cache,
                 fingerprint=fingerprint,
             )  # fmt: skip
         with _timed(timings, "topics", report):
             topics = steps.fit_topics(
                 texts, embeddings, params, self.topic_modeler, cache=cache, fingerprint=fingerprint
             )
+            sentiment = pending.result()
             aspects = steps.topic_aspects(topics, sentiment, cache=cache)
+        timings["sentiment"] = round(timings["sentiment"] + pending.seconds_beside, 3)
         with _timed(timings, "features", report):
             builder = self.feature_builder or steps.default_feature_builder(params)
             features = steps.build_features(

@@ -23,6 +23,7 @@ with the planted personas.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from nlp.parallel import map_beside
 from nlp.partitions import (
     SilhouetteJudge,
     choose_partition,
@@ -78,6 +80,9 @@ MANY_ROWS = 2000
 # Rows from which UMAP is given exact neighbours by BLAS (nlp.neighbours) instead of
 # computing every pairwise distance in Python calls.
 EXACT_NEIGHBOURS_BELOW = 2000
+# Rows from which the seeds (each fitted on one core) are fitted side by side in forked
+# processes (nlp.parallel); below it a fit takes about a second and a fork would not repay.
+SEEDS_BESIDE_FROM = 2000
 
 
 class CustomerSegmenter:
@@ -211,7 +216,11 @@ class CustomerSegmenter:
         self.n_features_in_ = X.shape[1]
         rows = np.random.default_rng(self.seed).permutation(n)[:_CANDIDATE_SAMPLE]
         judge = SilhouetteJudge(X, np.sort(rows))
-        fits = [self._fit_seed(X, self.seed + k, judge) for k in range(self.candidates)]
+        seeds = [self.seed + k for k in range(self.candidates)]
+        if n >= SEEDS_BESIDE_FROM:
+            fits = map_beside(functools.partial(self._fit_seed, X, judge=judge), seeds)
+        else:
+            fits = [self._fit_seed(X, seed, judge) for seed in seeds]
         kept = choose_partition(fits, judge)
         for name, value in kept.items():
             setattr(self, f"{name}_", value)

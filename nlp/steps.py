@@ -6,7 +6,6 @@ each step can be tested and swapped on its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,36 +13,21 @@ import numpy as np
 import pandas as pd
 
 from nlp.pipeline import PipelineParams, SegmentationResult
+
+# The sentiment step lives in its own module; its names are offered here with the others.
+from nlp.sentiment_step import SentimentOutput, score_sentiment, start_sentiment  # noqa: F401
 from nlp.text_cache import (
+    EARLIER_FIT,
     AspectsFit,
-    ScoredText,
-    SentimentFit,
     TextResultCache,
     TextsFingerprint,
     TopicsFit,
     aspects_key,
-    score_texts,
-    sentiment_key,
     topics_key,
-    vader_scorer_id,
 )
 
 MIN_DOCUMENTS_FOR_TOPICS = 50
 LOW_STABILITY = 0.5  # below this, refits on resamples disagree too much to trust the segments
-EARLIER_FIT = "an earlier fit"  # where a cached result came from when its store does not say
-
-
-@dataclass
-class SentimentOutput:
-    """Sentiment of every document, and of every sentence for aspect-level figures."""
-
-    compound: np.ndarray
-    labels: list[str]
-    choice: dict[str, Any]
-    sentences: list[list[tuple[str, float]]]
-    scorer: Any = None
-    key: str | None = None  # what the choice depends on (`nlp.text_cache.sentiment_key`)
-    origin: str | None = None  # where a cached choice came from; None when computed here
 
 
 @dataclass
@@ -64,96 +48,6 @@ def default_embedder(params: PipelineParams):
     from nlp.embed import make_embedder
 
     return make_embedder(params.embedder)
-
-
-def score_sentiment(
-    texts: list[str],
-    embeddings: np.ndarray,
-    ratings: pd.Series | None,
-    params: PipelineParams,
-    *,
-    cache: TextResultCache | None = None,
-    fingerprint: TextsFingerprint | None = None,
-) -> SentimentOutput:
-    """VADER, or a head trained on star ratings when enough exist and it scores better.
-
-    Texts' VADER scores and the choice itself come from ``cache`` when it holds
-    them for the same texts, ratings, embeddings, seed and code.
-    """
-    from nlp.sentiment import VaderScorer, choose_scorer, label_of
-
-    values = ratings.tolist() if ratings is not None else [None] * len(texts)
-    rated = [None if v is None or pd.isna(v) else float(v) for v in values]
-    known = [v for v in rated if v is not None]
-    scale_max = 10.0 if known and max(known) > 5 else 5.0
-    scale_min = 0.0 if known and min(known) < 1 else 1.0
-    if not texts:
-        return SentimentOutput(
-            compound=np.zeros(0),
-            labels=[],
-            choice={"scorer": "none", "n_rated": 0, "vader_accuracy": None,
-                    "head_accuracy": None, "reason": "No documents: nothing to score."},
-            sentences=[],
-            scorer=VaderScorer(),
-        )  # fmt: skip
-    cache = cache or TextResultCache()
-    fingerprint = fingerprint or TextsFingerprint.of(texts, embeddings)
-    vader = VaderScorer()
-    scored = _vader_scores(vader, texts, fingerprint.hashes, cache)
-    key = sentiment_key(fingerprint, rated, {"seed": params.seed})
-    fit = cache.sentiment_fit(key)
-    if fit is None:
-        made, scorer = choose_scorer(
-            texts, embeddings, rated, seed=params.seed, scale_min=scale_min, scale_max=scale_max
-        )
-        choice = made.__dict__ if hasattr(made, "__dict__") else dict(made)
-    else:
-        choice, scorer = dict(fit.choice), fit.scorer
-    if type(scorer) is VaderScorer and vars(scorer) == vars(vader):
-        compound = np.asarray([s.document for s in scored], dtype=float)
-    else:
-        compound = _scores_of(scorer, texts, embeddings, fingerprint.hashes, fit)
-    if fit is None:
-        kept = dict(zip(fingerprint.hashes, compound.tolist(), strict=True))
-        cache.store_sentiment_fit(key, SentimentFit(choice=choice, scorer=scorer, scores=kept))
-    return SentimentOutput(
-        compound=compound,
-        labels=[label_of(c) for c in compound],
-        choice=choice,
-        sentences=[list(s.sentences) for s in scored],
-        scorer=scorer,
-        key=key,
-        origin=None if fit is None else fit.origin or EARLIER_FIT,
-    )
-
-
-def _vader_scores(
-    vader, texts: list[str], hashes: Sequence[str], cache: TextResultCache
-) -> list[ScoredText]:
-    """Every text's VADER document and sentence scores, scoring only texts the cache lacks."""
-    scorer_id = vader_scorer_id(vader)
-    held = cache.scored_texts(scorer_id, hashes)
-    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in held}
-    if missing:
-        fresh = dict(zip(missing, score_texts(vader, list(missing.values())), strict=True))
-        cache.store_scored_texts(scorer_id, fresh)
-        held = {**held, **fresh}
-    return [held[h] for h in hashes]
-
-
-def _scores_of(
-    scorer, texts: list[str], embeddings: np.ndarray, hashes: Sequence[str], fit
-) -> np.ndarray:
-    """Document scores by ``scorer``: those a cached fit kept, the others scored now."""
-    from nlp.sentiment import score_documents
-
-    kept = fit.scores if fit is not None else {}
-    todo = [i for i, h in enumerate(hashes) if h not in kept]
-    compound = np.asarray([kept.get(h, np.nan) for h in hashes], dtype=float)
-    if todo:
-        fresh = score_documents(scorer, [texts[i] for i in todo], np.asarray(embeddings)[todo])
-        compound[todo] = np.asarray(fresh, dtype=float)
-    return compound
 
 
 def fit_topics(

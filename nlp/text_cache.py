@@ -40,6 +40,9 @@ from typing import Any
 
 import numpy as np
 
+EARLIER_FIT = "an earlier fit"
+"""Where a cached result came from when its store does not say."""
+
 _SENTIMENT_LIBRARIES = ("vadersentiment", "scikit-learn", "numpy", "scipy")
 _TOPIC_LIBRARIES = (
     "bertopic",

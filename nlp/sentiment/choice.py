@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
-from nlp.sentiment.head import RatingHead
+from nlp.sentiment.head import RatingHead, fit_temperature, sigmoid
 from nlp.sentiment.labels import LABELS, label_of, rating_label
 from nlp.sentiment.scorer import SentimentScorer
 from nlp.sentiment.vader import VaderScorer
@@ -46,15 +46,32 @@ def out_of_fold_proba(
 ) -> np.ndarray:
     """(n, 3) probabilities where each row comes from a copy of ``head`` not trained on it.
 
-    Stratified ``folds``-fold split shuffled with ``seed``; ``head`` itself is not fitted.
+    Stratified ``folds``-fold split shuffled with ``seed``. Each fold's copy fits its
+    votes (:meth:`RatingHead.fit_votes`); the temperature that turns a row's
+    out-of-fold log-odds into a probability is fitted on the other folds'
+    out-of-fold log-odds (:func:`fit_temperature`), so neither the votes nor the
+    temperature saw the row. That is what :meth:`RatingHead.fit` does inside, with
+    one fit per fold instead of a nested calibration in each. ``head`` itself is
+    not fitted.
     """
     embeddings = _as_matrix(embeddings)
     y = np.asarray(labels, dtype=object).astype(str)
+    splits = list(
+        StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(embeddings, y)
+    )
+    log_odds = np.zeros(y.size)
+    for train, test in splits:
+        fold_head = clone(head).fit_votes(embeddings[train], y[train], texts=_take(texts, train))
+        log_odds[test] = fold_head.log_odds(embeddings[test], _take(texts, test))
+    polar = y != "neutral"
+    positive = y == "positive"
     proba = np.zeros((y.size, len(LABELS)))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in splitter.split(embeddings, y):
-        fold_head = clone(head).fit(embeddings[train], y[train], texts=_take(texts, train))
-        proba[test] = fold_head.predict_proba(embeddings[test], _take(texts, test))
+    for train, test in splits:
+        fit_rows = train[polar[train]]
+        temperature = fit_temperature(log_odds[fit_rows], positive[fit_rows])
+        p = sigmoid(temperature * log_odds[test])
+        proba[test, LABELS.index("positive")] = p
+        proba[test, LABELS.index("negative")] = 1.0 - p
     return proba
 
 

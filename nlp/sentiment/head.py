@@ -100,6 +100,15 @@ class RatingHead(SentimentScorer, BaseEstimator):
         Neutral documents are accepted and left out; at least one negative and one
         positive are needed. Without ``texts`` the head uses the embeddings only.
         """
+        embeddings, y, polar, positive, polar_texts = self._training_rows(embeddings, labels, texts)
+        self._fit_votes(embeddings[polar], positive, polar_texts)
+        self.temperature_ = self._calibrate(embeddings[polar], positive, polar_texts)
+        return self
+
+    def _training_rows(
+        self, embeddings: np.ndarray, labels: Sequence[str], texts: Sequence[str] | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str] | None]:
+        """Checked inputs, the polar rows (not neutral), their polarity and texts."""
         embeddings = _as_matrix(embeddings)
         y = np.asarray(labels, dtype=object)
         if y.shape != (embeddings.shape[0],):
@@ -117,8 +126,24 @@ class RatingHead(SentimentScorer, BaseEstimator):
         self.uses_text_features_ = texts is not None
         self.n_features_in_ = embeddings.shape[1]
         self.classes_ = LABELS
+        return embeddings, y, polar, positive, polar_texts
+
+    def fit_votes(
+        self,
+        embeddings: np.ndarray,
+        labels: Sequence[str],
+        *,
+        texts: Sequence[str] | None = None,
+    ) -> RatingHead:
+        """Fit the votes only, with temperature 1: for callers that calibrate themselves.
+
+        Cross-validation (:func:`nlp.sentiment.choice.out_of_fold_proba`) fits the
+        votes per fold and one temperature across folds with :func:`fit_temperature`,
+        which costs one fit per fold where :meth:`fit` costs four.
+        """
+        embeddings, y, polar, positive, polar_texts = self._training_rows(embeddings, labels, texts)
         self._fit_votes(embeddings[polar], positive, polar_texts)
-        self.temperature_ = self._calibrate(embeddings[polar], positive, polar_texts)
+        self.temperature_ = 1.0
         return self
 
     def log_odds(self, embeddings: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
@@ -141,7 +166,7 @@ class RatingHead(SentimentScorer, BaseEstimator):
     ) -> np.ndarray:
         """Probabilities as an (n, 3) array, columns in :data:`LABELS` order; neutral is 0."""
         check_is_fitted(self, "temperature_")
-        positive = _sigmoid(self.temperature_ * self.log_odds(embeddings, texts))
+        positive = sigmoid(self.temperature_ * self.log_odds(embeddings, texts))
         full = np.zeros((positive.size, len(LABELS)))
         full[:, LABELS.index("positive")] = positive
         full[:, LABELS.index("negative")] = 1.0 - positive
@@ -204,12 +229,25 @@ class RatingHead(SentimentScorer, BaseEstimator):
             inner._fit_votes(embeddings[fit_rows], positive[fit_rows], _take(texts, fit_rows))
             inner.uses_text_features_ = texts is not None
             votes[test] = inner.log_odds(embeddings[vote_rows], _take(texts, vote_rows))
-        model = LogisticRegression(C=1e6, fit_intercept=False, max_iter=self.max_iter)
-        temperature = float(model.fit(votes[:, None], positive[rows]).coef_[0, 0])
-        return temperature if temperature > 0 else 1.0
+        return fit_temperature(votes, positive[rows], max_iter=self.max_iter)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def fit_temperature(log_odds: np.ndarray, positive: np.ndarray, *, max_iter: int = 1000) -> float:
+    """The temperature T that makes sigmoid(T * log-odds) the best probabilities (log loss).
+
+    ``log_odds`` must be out-of-fold (from votes not trained on those rows); 1.0
+    when the fit is not positive or a polarity is missing.
+    """
+    positive = np.asarray(positive, dtype=bool)
+    if positive.all() or not positive.any():
+        return 1.0
+    model = LogisticRegression(C=1e6, fit_intercept=False, max_iter=max_iter)
+    temperature = float(model.fit(np.asarray(log_odds)[:, None], positive).coef_[0, 0])
+    return temperature if temperature > 0 else 1.0
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function, written with tanh (no overflow for large log-odds)."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
