@@ -13,6 +13,7 @@ from segapp.models import AuditAction
 from segapp.selectors.exports import csv_lines
 from segapp.selectors.personas import persona_list
 from segapp.selectors.placement import run_placement, run_populations
+from segapp.selectors.run_progress import run_progress
 from segapp.selectors.runs import (
     DOCUMENT_EXPORT_FIELDS,
     SEGMENT_EXPORT_FIELDS,
@@ -65,6 +66,7 @@ def run_detail(request: HttpRequest, run_id) -> HttpResponse:
     succeeded = run.status == "succeeded"
     context = {
         "run": run,
+        "progress": run_progress(run),
         "populations": run_populations(run),
         "placement": run_placement(run).as_dict() if succeeded else None,
         "segments": persona_list(run) if succeeded else [],
@@ -80,7 +82,8 @@ def run_status(request: HttpRequest, run_id: int) -> HttpResponse:
     """The progress fragment polled by the run page (htmx)."""
     require(request, "view_runs")
     run = run_or_404(run_id)
-    response = render(request, "partials/run_status.html", {"run": run})
+    context = {"run": run, "progress": run_progress(run)}
+    response = render(request, "partials/run_status.html", context)
     if run.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response

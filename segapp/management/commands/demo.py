@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from segapp.celery import ALL_QUEUES
+from segapp.management.terminal import follow_run
 from segapp.models import ImportJob, ImportStatus, RunStatus
 from segapp.services.accounts import add_user
 from segapp.services.ingest.service import ImportOptions, create_import_job, enqueue_import_job
@@ -111,12 +112,9 @@ class Command(BaseCommand):
         run = create_run(parameters={}, source="demo", truth_path=str(data_dir / "truth.csv"))
         enqueue_run(run)
         self.stderr.write(f"segmentation run #{run.pk} queued …")
-        deadline = time.monotonic() + timeout
-        while not run.is_finished:
-            if time.monotonic() > deadline:
-                raise CommandError(f"run {run.pk} did not finish in {timeout} s")
-            time.sleep(1)
-            run.refresh_from_db()
+        run = follow_run(run.pk, timeout=timeout)
+        if not run.is_finished:
+            raise CommandError(f"run {run.pk} did not finish in {timeout} s")
         if run.status != RunStatus.SUCCEEDED:
             raise CommandError(f"the demo run failed: {run.error_message}")
         ari = run.metrics.get("truth_ari")

@@ -9,12 +9,11 @@ and the exit code is 0 only when the run succeeded.
 from __future__ import annotations
 
 import sys
-import time
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
-from segapp.models import RunStatus, SegmentationRun
+from segapp.management.terminal import RunBar, follow_run
+from segapp.models import RunStatus
 from segapp.services.bias import summary_when_ready
 from segapp.services.segmentation.runs import (
     RunError,
@@ -54,12 +53,14 @@ class Command(BaseCommand):
         except RunError as exc:
             self._fail(str(exc))
         if options["foreground"]:
-            bar = _StageBar()
-            run = run_in_foreground(run.pk, progress=bar)
-            bar.close()
+            bar = RunBar(run.pk)
+            try:
+                run = run_in_foreground(run.pk, progress=bar)
+            finally:
+                bar.close()
         elif options["wait"]:
             enqueue_run(run)
-            run = _follow(run.pk)
+            run = follow_run(run.pk)
         else:
             enqueue_run(run)
             self.stdout.write(f"run={run.pk} status={run.status}")
@@ -85,35 +86,3 @@ def _pair(item: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise RunError(f"--set takes NAME=VALUE, not {item!r}.")
     return name.strip(), value.strip()
-
-
-class _StageBar:
-    """A tqdm bar on stderr showing the current stage."""
-
-    def __init__(self) -> None:
-        self.bar = tqdm(total=100, file=sys.stderr, leave=False, unit="%")
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        from nlp.pipeline import STAGES
-
-        if stage in STAGES:
-            self.bar.n = round(100 * (STAGES.index(stage) + fraction) / len(STAGES))
-        self.bar.set_description(stage)
-        self.bar.refresh()
-
-    def close(self) -> None:
-        self.bar.close()
-
-
-def _follow(run_id: int, *, poll: float = 0.5) -> SegmentationRun:
-    bar = tqdm(total=100, file=sys.stderr, leave=False, unit="%")
-    while True:
-        run = SegmentationRun.objects.get(pk=run_id)
-        progress = run.stage_progress or {}
-        share = 0.3 * progress.get("embed", 0) + 0.7 * progress.get("analyse", 0)
-        bar.n = round(share * 100)
-        bar.set_description(progress.get("current") or run.stage or run.status)
-        if run.is_finished:
-            bar.close()
-            return run
-        time.sleep(poll)

@@ -187,7 +187,7 @@ class _Writer:
         Sensitive values seen on document or event rows are merged into the customer.
         """
         pseudonyms = list(sensitive_by_pseudonym)
-        existing = {c.pseudonym: c for c in Customer.objects.filter(pseudonym__in=pseudonyms)}
+        ids = dict(Customer.objects.filter(pseudonym__in=pseudonyms).values_list("pseudonym", "id"))
         now = timezone.now()
         new = [
             Customer(
@@ -197,18 +197,23 @@ class _Writer:
                 consent_updated_at=now,
             )
             for p in pseudonyms
-            if p not in existing
+            if p not in ids
         ]
-        if new:
-            Customer.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        # Only customers known before and given sensitive values here can change.
+        incoming = [p for p in pseudonyms if p in ids and sensitive_by_pseudonym[p]]
         changed = []
-        for pseudonym, customer in existing.items():
-            merged = merge_by_key(customer.sensitive, sensitive_by_pseudonym[pseudonym])
+        for customer in Customer.objects.filter(pseudonym__in=incoming).only(
+            "id", "pseudonym", "sensitive"
+        ):
+            merged = merge_by_key(customer.sensitive, sensitive_by_pseudonym[customer.pseudonym])
             if merged != customer.sensitive:
                 customer.sensitive, customer.updated_at = merged, now
                 changed.append(customer)
         if changed:
             Customer.objects.bulk_update(changed, ["sensitive", "updated_at"], batch_size=1000)
+        if not new:
+            return ids
+        Customer.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         return dict(
             Customer.objects.filter(pseudonym__in=pseudonyms).values_list("pseudonym", "id")
         )

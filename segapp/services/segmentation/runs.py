@@ -253,7 +253,7 @@ def _analyse(run: SegmentationRun, progress) -> None:
         SegmentationRun.objects.filter(pk=run.pk).update(
             stage=ANALYSE,
             stage_progress={**run.stage_progress, "analyse": round(done / len(STAGES), 3),
-                            "current": stage},
+                            "current": stage, "stage_fraction": round(fraction, 3)},
         )  # fmt: skip
         if progress:
             progress(stage, fraction)
