@@ -18,7 +18,7 @@ class RunBar:
         self.run_id = run_id
         self.bar = tqdm(
             total=100, file=sys.stderr, leave=False, unit="%",
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+            bar_format="{l_bar}{bar}| {elapsed}{postfix}",
         )  # fmt: skip
 
     def show(self) -> SegmentationRun:
