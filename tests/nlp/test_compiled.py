@@ -41,3 +41,32 @@ def test_a_second_process_finds_umap_compiled_in_the_cache_folder(tmp_path):
     assert any((tmp_path / "numba").rglob("*.nbi"))
     _, second_hits = run()
     assert second_hits > first_hits  # loaded from disk, not compiled again
+
+
+def test_a_worker_that_warmed_up_before_forking_runs_umap_in_its_pool_processes():
+    # Celery's prefork pool forks after worker_init ran warm_up. numba's OpenMP layer,
+    # once used by the parent, aborts a forked child that runs a parallel loop.
+    script = textwrap.dedent(
+        """
+        import multiprocessing
+        import numpy as np
+        from nlp.compiled import warm_up
+        warm_up()
+
+        def pool_process():
+            from umap import UMAP
+            X = np.random.default_rng(0).normal(size=(300, 8))
+            UMAP(n_components=2, n_epochs=20, random_state=1).fit(X)
+
+        child = multiprocessing.get_context("fork").Process(target=pool_process)
+        child.start()
+        child.join()
+        print(child.exitcode)
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_THREADING_LAYER"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "0", done.stderr[-2000:]
