@@ -5,9 +5,9 @@ before, an earlier choice between VADER and the rating head);
 :func:`compute_sentiment` does the rest, touching nothing but its arguments, so
 it can run in another process beside the topic model (:mod:`nlp.parallel`);
 :func:`finish_sentiment` offers the new results to the cache and assembles the
-:class:`SentimentOutput`. :func:`score_sentiment` is the three in a row;
-:func:`start_sentiment` starts them, computing beside the caller when the work
-is large enough to repay a fork (:data:`BESIDE_FROM`).
+:class:`SentimentOutput`. :func:`start_sentiment` runs the three, computing
+beside the caller when the work is large enough to repay a fork
+(:data:`BESIDE_FROM`); :func:`score_sentiment` runs them all in this process.
 """
 
 from __future__ import annotations
@@ -193,27 +193,16 @@ def no_sentiment() -> SentimentOutput:
 
 
 def score_sentiment(
-    texts: list[str],
-    embeddings: np.ndarray,
-    ratings: pd.Series | None,
-    *,
-    seed: int,
-    cache: TextResultCache | None = None,
-    fingerprint: TextsFingerprint | None = None,
+    texts: list[str], embeddings: np.ndarray, ratings: pd.Series | None, **options: Any
 ) -> SentimentOutput:
     """VADER, or a head trained on star ratings when enough exist and it scores better.
 
-    Texts' VADER scores and the choice itself come from ``cache`` when it holds
-    them for the same texts, ratings, embeddings, seed and code.
+    All in this process; ``options`` are :func:`start_sentiment`'s (``seed``,
+    ``cache``, ``fingerprint``). Texts' VADER scores and the choice itself come
+    from ``cache`` when it holds them for the same texts, ratings, embeddings,
+    seed and code.
     """
-    if not texts:
-        return no_sentiment()
-    cache = cache or TextResultCache()
-    fingerprint = fingerprint or TextsFingerprint.of(texts, embeddings)
-    plan = plan_sentiment(
-        texts, embeddings, ratings, seed=seed, cache=cache, fingerprint=fingerprint
-    )
-    return finish_sentiment(plan, compute_sentiment(plan), cache)
+    return start_sentiment(texts, embeddings, ratings, beside=False, **options).result()
 
 
 class PendingSentiment:
@@ -248,10 +237,12 @@ def start_sentiment(
     seed: int,
     cache: TextResultCache | None = None,
     fingerprint: TextsFingerprint | None = None,
+    beside: bool = True,
 ) -> PendingSentiment:
     """Read the cache, then compute in a forked process when the work is large, else here and now.
 
     The caller may do other work (the topic model) before asking for ``result()``.
+    With ``beside=False`` everything runs here.
     """
     cache = cache or TextResultCache()
     if not texts:
@@ -260,7 +251,7 @@ def start_sentiment(
     plan = plan_sentiment(
         texts, embeddings, ratings, seed=seed, cache=cache, fingerprint=fingerprint
     )
-    if plan.work >= BESIDE_FROM:
+    if beside and plan.work >= BESIDE_FROM:
         beside = start_beside(compute_sentiment, plan)
         if beside.forked:
             return PendingSentiment(plan, cache, beside)
