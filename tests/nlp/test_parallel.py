@@ -20,9 +20,22 @@ from nlp.parallel import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-needs_two_cores = pytest.mark.skipif(
-    available_cores() < 2, reason="side-by-side work needs two usable cores"
-)
+
+
+@pytest.fixture
+def two_cores():
+    """This process may use every core of the machine while the test runs.
+
+    Unit-test workers are pinned to one core each (`tests/settings.py`), where
+    runs stay in one process; these tests are about the other case.
+    """
+    if not hasattr(os, "sched_setaffinity") or (os.cpu_count() or 1) < 2:
+        pytest.skip("side-by-side work needs a machine with two cores")
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    assert available_cores() >= 2
+    yield
+    os.sched_setaffinity(0, before)
 
 
 def _pid_and_square(x: int) -> tuple[int, int]:
@@ -33,7 +46,7 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
-@needs_two_cores
+@pytest.mark.usefixtures("two_cores")
 def test_map_beside_keeps_order_and_uses_another_process():
     results = map_beside(_pid_and_square, list(range(7)))
     assert [square for _, square in results] == [x * x for x in range(7)]
@@ -57,7 +70,7 @@ def test_a_bad_cap_is_refused(monkeypatch):
         usable_processes()
 
 
-@needs_two_cores
+@pytest.mark.usefixtures("two_cores")
 def test_start_beside_returns_the_result_and_raises_the_error():
     handle = start_beside(_pid_and_square, 6)
     assert handle.forked
@@ -87,7 +100,7 @@ _PARALLEL_LOOP = (
 )
 
 
-@needs_two_cores
+@pytest.mark.usefixtures("two_cores")
 def test_no_fork_after_openmp_loops_ran():
     # GNU OpenMP aborts a forked child that uses it after its parent did.
     out = _run_python(
@@ -98,7 +111,7 @@ def test_no_fork_after_openmp_loops_ran():
     assert out == "omp 1"
 
 
-@needs_two_cores
+@pytest.mark.usefixtures("two_cores")
 def test_runs_use_a_threading_layer_that_survives_fork():
     out = _run_python(
         "from nlp.compiled import keep_compiled_code\nkeep_compiled_code()\n" + _PARALLEL_LOOP
@@ -109,7 +122,7 @@ def test_runs_use_a_threading_layer_that_survives_fork():
     assert out == "workqueue [45.0, 190.0, 435.0]"
 
 
-@needs_two_cores
+@pytest.mark.usefixtures("two_cores")
 def test_sentiment_scored_beside_equals_sentiment_scored_here(monkeypatch):
     from nlp.sentiment_step import BESIDE_FROM, score_sentiment, start_sentiment
     from nlp.text_cache import MemoryTextCache
@@ -129,7 +142,7 @@ def test_sentiment_scored_beside_equals_sentiment_scored_here(monkeypatch):
     assert beside.choice == here.choice and beside.sentences == here.sentences
 
 
-@needs_two_cores
+@pytest.mark.usefixtures("two_cores")
 def test_segmenter_seeds_beside_equal_seeds_fitted_here(monkeypatch):
     from nlp.segment import SEEDS_BESIDE_FROM, CustomerSegmenter
 
