@@ -139,12 +139,20 @@ class Beside(Generic[R]):
         try:
             return self._future.result()
         finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-                self._pool = None
-            if self._held is not None:
-                self._held.close()
-                self._held = None
+            self.close()
+
+    def close(self) -> None:
+        """Stop the call if it still runs (the caller failed or was cancelled meanwhile)
+        and give this process its threads back; nothing to do after ``result()``."""
+        if self._pool is not None:
+            if self._future is not None and not self._future.done():
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
 
 def start_beside(function: Callable[..., R], *args: Any, **kwargs: Any) -> Beside[R]:

@@ -201,12 +201,16 @@ class SegmentationPipeline:
                 texts, embeddings, documents.get("rating"), seed=params.seed, cache=cache,
                 fingerprint=fingerprint,
             )  # fmt: skip
-        with _timed(timings, "topics", report):
-            topics = steps.fit_topics(
-                texts, embeddings, params, self.topic_modeler, cache=cache, fingerprint=fingerprint
-            )
-            sentiment = pending.result()
-            aspects = steps.topic_aspects(topics, sentiment, cache=cache)
+        try:
+            with _timed(timings, "topics", report):
+                topics = steps.fit_topics(
+                    texts, embeddings, params, self.topic_modeler, cache=cache,
+                    fingerprint=fingerprint,
+                )  # fmt: skip
+                sentiment = pending.result()
+                aspects = steps.topic_aspects(topics, sentiment, cache=cache)
+        finally:
+            pending.close()  # a failed or cancelled run stops the scoring beside it
         timings["sentiment"] = round(timings["sentiment"] + pending.seconds_beside, 3)
         with _timed(timings, "features", report):
             builder = self.feature_builder or steps.default_feature_builder(params)

@@ -228,6 +228,11 @@ class PendingSentiment:
             self.seconds_beside = computed.seconds
         return finish_sentiment(self._plan, computed, self._cache)
 
+    def close(self) -> None:
+        """Stop computing if the caller gave up before ``result()``; harmless afterwards."""
+        if self._beside is not None:
+            self._beside.close()
+
 
 def start_sentiment(
     texts: list[str],

@@ -154,3 +154,18 @@ def test_segmenter_seeds_beside_equal_seeds_fitted_here(monkeypatch):
     here = CustomerSegmenter(candidates=2, segment_map=False).fit(X)
     np.testing.assert_array_equal(beside.labels_, here.labels_)
     assert beside.candidates_ == here.candidates_
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_closing_stops_a_call_still_running_and_gives_the_threads_back():
+    import time
+
+    from threadpoolctl import threadpool_info
+
+    threads = [pool["num_threads"] for pool in threadpool_info()]
+    handle = start_beside(time.sleep, 120)
+    assert handle.forked
+    started = time.monotonic()
+    handle.close()  # what a failed or cancelled run does before asking for the result
+    assert time.monotonic() - started < 30
+    assert [pool["num_threads"] for pool in threadpool_info()] == threads
